@@ -1,0 +1,47 @@
+"""Application settings read from the environment (pydantic-settings), with offline defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent
+
+
+class Config(BaseSettings):
+    """Every setting of the app; each one can be set by an environment variable of the same name."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=True)
+
+    DATA_DIR: Path = Path("instance")
+    PIPELINES_DIR: Path = PROJECT_DIR / "pipelines"
+    DATABASE_URL: str | None = None
+    CHECKPOINT_URL: str | None = None
+    OPENAI_API_KEY: str | None = None
+    OPENAI_BASE_URL: str | None = None
+    LLM_MODEL: str = "gpt-4o-mini"
+    LLM_TIMEOUT: float = 30.0
+    EMBEDDINGS: str = Field(default="offline", description="offline | openai | local")
+    SECRET_KEY: str | None = None
+    API_TOKENS: list[str] = Field(default_factory=list)
+    MAX_CONTENT_LENGTH: int = 1024 * 1024
+    MAX_MESSAGE_LENGTH: int = 2000
+    MAX_PIPELINE_BYTES: int = 64 * 1024
+    RECURSION_LIMIT: int = 500
+    RUN_LEASE_SECONDS: float = 120.0
+    SEED_DEMO_DATA: bool = True
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an OpenAI-compatible service is configured."""
+        return bool(self.OPENAI_API_KEY or self.OPENAI_BASE_URL)
+
+    def database_url(self) -> str:
+        """The business database: `DATABASE_URL`, or a SQLite file in `DATA_DIR`."""
+        return self.DATABASE_URL or f"sqlite:///{(self.DATA_DIR / 'app.db').resolve()}"
+
+    def checkpoint_url(self) -> str:
+        """Where LangGraph checkpoints and the run table live: `CHECKPOINT_URL`, or SQLite in `DATA_DIR`."""
+        return self.CHECKPOINT_URL or f"sqlite:///{(self.DATA_DIR / 'checkpoints.db').resolve()}"
