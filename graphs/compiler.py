@@ -1,0 +1,140 @@
+"""Compile a PipelineConfig into a LangGraph StateGraph: pure, no IO, cached by content hash."""
+
+from __future__ import annotations
+
+import operator
+import threading
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, TypedDict
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from pydantic import BaseModel, ValidationError
+
+from errors import PipelineError
+from graphs.nodes import NodeContext, condition, make_node, variables_of
+from pipelines.checks import successors
+from pipelines.schema import END as END_STEP
+from pipelines.schema import PipelineConfig, PipelineStep
+from tools.registry import ToolRegistry
+
+Resolver = Callable[[str], PipelineConfig]
+DEFAULT_LABEL = "otherwise"
+
+
+def _merge(left: dict[str, int] | None, right: dict[str, int] | None) -> dict[str, int]:
+    return {**(left or {}), **(right or {})}
+
+
+def state_schema(config: PipelineConfig) -> type:
+    """The run's state: every declared key plus internal bookkeeping keys with their reducers."""
+    fields: dict[str, Any] = dict.fromkeys(config.state_keys(), Any)
+    fields.update({
+        "__visits__": Annotated[dict, _merge],
+        "__path__": Annotated[list, operator.add],
+        "__messages__": Annotated[list, operator.add],
+        "__data__": Any,
+        "__status__": Any,
+    })
+    return TypedDict(f"{config.name.title()}State", fields, total=False)  # type: ignore[operator]
+
+
+def _bind_params(config: PipelineConfig, registry: ToolRegistry) -> dict[str, BaseModel]:
+    bound = {}
+    for name, tool in config.tools.items():
+        try:
+            bound[name] = registry.get(tool.kind).params_model.model_validate(tool.params)
+        except ValidationError as exc:
+            line, column = config.position(("tools", name))
+            raise PipelineError(f"tool '{name}': {exc.errors()[0]['msg']}", file=config.source_file,
+                                line=line, column=column, path=f"tools.{name}", pipeline=config.name) from None
+    return bound
+
+
+def _target(step_id: str) -> str:
+    return END if step_id == END_STEP else step_id
+
+
+def _router(config: PipelineConfig, index: int) -> tuple[Callable[..., str], dict[str, str]]:
+    step = config.steps[index]
+    keys = tuple(config.state_keys())
+    branches = [(b.when, b.goto) for b in step.next or []]
+    targets = successors(config, index)
+    default = next((goto for when, goto in branches if not when), targets[-1])
+    path_map: dict[str, str] = {}
+    labelled: list[tuple[str, str, str]] = []
+    for when, goto in branches:
+        if when is None:
+            break
+        label = when if when not in path_map else f"{when} ({len(path_map)})"
+        path_map[label] = _target(goto)
+        labelled.append((label, when, goto))
+    path_map[DEFAULT_LABEL] = _target(default)
+
+    def route(state: dict[str, Any], config_: Any = None) -> str:
+        context = variables_of(state, keys, config_)
+        for label, when, _goto in labelled:
+            if condition(step, when, context):
+                return label
+        return DEFAULT_LABEL
+
+    return route, path_map
+
+
+def compile_pipeline(config: PipelineConfig, registry: ToolRegistry, checkpointer: BaseCheckpointSaver | None = None,
+                     *, resolve: Resolver | None = None, _stack: tuple[str, ...] = ()) -> CompiledStateGraph:
+    """Build and compile the StateGraph of `config`; sub-pipelines are looked up with `resolve`."""
+    stack = (*_stack, config.name)
+    subgraphs, subconfigs = {}, {}
+    for step in config.steps:
+        if isinstance(step, PipelineStep) and step.pipeline not in subgraphs:
+            if step.pipeline in stack or resolve is None:
+                problem = "sub-pipelines include each other" if resolve else "no resolver for sub-pipelines"
+                raise PipelineError(f"cannot compile '{step.pipeline}': {problem} ({' -> '.join(stack)})",
+                                    step=step.id, pipeline=config.name)
+            subconfigs[step.pipeline] = child = resolve(step.pipeline)
+            subgraphs[step.pipeline] = compile_pipeline(child, registry, None, resolve=resolve, _stack=stack)
+    ctx = NodeContext(config, registry, _bind_params(config, registry), subgraphs, subconfigs)
+    builder = StateGraph(state_schema(config))
+    for step in config.steps:
+        builder.add_node(step.id, make_node(step, ctx))
+    builder.add_edge(START, config.steps[0].id)
+    for index, step in enumerate(config.steps):
+        if step.next and any(b.when for b in step.next):
+            route, path_map = _router(config, index)
+            builder.add_conditional_edges(step.id, route, path_map)
+        else:
+            builder.add_edge(step.id, _target(successors(config, index)[0]))
+    return builder.compile(checkpointer=checkpointer, name=config.name)
+
+
+class GraphCache:
+    """Compiled graphs keyed by (content hash, checkpointer): nothing is compiled per request."""
+
+    def __init__(self, registry: ToolRegistry, resolve: Resolver | None = None) -> None:
+        self.registry, self.resolve = registry, resolve
+        self._graphs: dict[tuple[str, int], CompiledStateGraph] = {}
+        self._lock = threading.Lock()
+
+    def get(self, config: PipelineConfig, checkpointer: BaseCheckpointSaver | None) -> CompiledStateGraph:
+        """The compiled graph of `config` with `checkpointer`, compiling it on first use."""
+        key = (config.content_hash, id(checkpointer))
+        graph = self._graphs.get(key)
+        if graph is None:
+            with self._lock:
+                graph = self._graphs.get(key)
+                if graph is None:
+                    graph = compile_pipeline(config, self.registry, checkpointer, resolve=self.resolve)
+                    self._graphs[key] = graph
+        return graph
+
+    def clear(self) -> None:
+        """Forget every compiled graph (after a pipeline is saved)."""
+        with self._lock:
+            self._graphs.clear()
+
+
+def tool_kinds(registry: ToolRegistry) -> Mapping[str, type[BaseModel]]:
+    """Kind name -> parameter model, the form the load-time checks take."""
+    return registry.param_models()

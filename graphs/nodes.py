@@ -1,0 +1,215 @@
+"""One node factory per step kind; every node reads and writes only JSON-like state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import TemplateError
+from langchain_core.runnables import RunnableConfig
+from langgraph.types import interrupt
+from pydantic import BaseModel
+
+from errors import ExpressionError, LoopLimitError, ToolError
+from pipelines import expressions
+from pipelines.schema import AskStep, LlmStep, PipelineConfig, PipelineStep, ReplyStep, SetStep, StepConfig, ToolStep
+from tools.registry import ToolRegistry
+
+Node = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
+_EXPRESSION_ERRORS = (TemplateError, NameError, TypeError, ValueError, ArithmeticError, LookupError)
+INTERNAL_PREFIX = "__"
+
+
+@dataclass(frozen=True)
+class NodeContext:
+    """What node factories need: the pipeline, its tool registry with bound params, and compiled sub-graphs."""
+
+    config: PipelineConfig
+    registry: ToolRegistry
+    tool_params: Mapping[str, BaseModel]
+    subgraphs: Mapping[str, Any]
+    subconfigs: Mapping[str, PipelineConfig]
+
+
+def variables_of(state: Mapping[str, Any], keys: tuple[str, ...], config: RunnableConfig | None) -> dict[str, Any]:
+    """Template context: every declared key (None until set), the state, run_id and session_id."""
+    context: dict[str, Any] = dict.fromkeys(keys)
+    context.update({k: v for k, v in state.items() if not k.startswith(INTERNAL_PREFIX)})
+    configurable = (config or {}).get("configurable", {})
+    context["run_id"] = configurable.get("run_id") or configurable.get("thread_id")
+    context["session_id"] = configurable.get("session_id")
+    return context
+
+
+def render(step: StepConfig, value: Any, context: Mapping[str, Any]) -> Any:
+    """Render a template value for a step; failures become an ExpressionError naming the step."""
+    try:
+        return expressions.render(value, context)
+    except _EXPRESSION_ERRORS as exc:
+        raise ExpressionError(f"step '{step.id}': {exc}", step=step.id) from None
+
+
+def condition(step: StepConfig, text: str, context: Mapping[str, Any]) -> bool:
+    """Evaluate a condition for a step; failures become an ExpressionError naming the step."""
+    try:
+        return expressions.evaluate(text, context)
+    except _EXPRESSION_ERRORS as exc:
+        raise ExpressionError(f"step '{step.id}', condition {text!r}: {exc}", step=step.id) from None
+
+
+def make_node(step: StepConfig, ctx: NodeContext) -> Node:
+    """The LangGraph node running `step`, with visit counting and the path taken."""
+    body = _BODIES[type(step)](step, ctx)
+    keys = tuple(ctx.config.state_keys())
+
+    def node(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        visits = (state.get("__visits__") or {}).get(step.id, 0) + 1
+        if step.max_visits is not None and visits > step.max_visits:
+            raise LoopLimitError(f"step '{step.id}' ran more than its max_visits of {step.max_visits} times",
+                                 step=step.id)
+        update = body(state, variables_of(state, keys, config), config)
+        update["__visits__"] = {step.id: visits}
+        update["__path__"] = [step.id]
+        return update
+
+    node.__name__ = step.id
+    return node
+
+
+def _saved(step: StepConfig, value: Any) -> dict[str, Any]:
+    save_as = getattr(step, "save_as", None)
+    return {save_as: value} if save_as else {}
+
+
+def _tool_body(step: ToolStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
+    kind, params = ctx.config.tools[step.tool].kind, ctx.tool_params[step.tool]
+
+    def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        args = render(step, step.with_, context)
+        result = ctx.registry.call(kind, params, args, run_id=context["run_id"],
+                                   session_id=context["session_id"], step=step.id)
+        return _saved(step, result)
+
+    return body
+
+
+def _llm_body(step: LlmStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
+    kind, params = ctx.config.tools[step.fallback].kind, ctx.tool_params[step.fallback]
+
+    def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        args = render(step, step.with_, context)
+        llm = ctx.registry.services.llm
+        if llm is not None:
+            local = {**context, **args}
+            prompt = render(step, step.prompt, local)
+            system = render(step, step.system, local) if step.system else None
+            try:
+                return _saved(step, llm.generate(prompt, system=system, schema=step.output))
+            except ToolError:
+                pass  # the model failed: the deterministic fallback answers instead
+        result = ctx.registry.call(kind, params, args, run_id=context["run_id"],
+                                   session_id=context["session_id"], step=step.id)
+        return _saved(step, result)
+
+    return body
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def match_option(answer: Any, options: list[str]) -> Any:
+    """An answer that is an option's number or (accent/case-insensitive) text becomes that option."""
+    if not isinstance(answer, str | int) or isinstance(answer, bool):
+        return answer
+    text = str(answer).strip()
+    if options and text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1]
+    wanted = expressions.ENV.filters["norm"](text)
+    for option in options:
+        if expressions.ENV.filters["norm"](option) == wanted:
+            return option
+    return text
+
+
+def _coerce(value: Any, declared: str | None) -> Any:
+    if isinstance(value, str) and declared in ("integer", "number"):
+        try:
+            return int(value) if declared == "integer" else float(value.replace(",", "."))
+        except ValueError:
+            return value
+    return value
+
+
+def _ask_body(step: AskStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
+    declared = ctx.config.inputs.get(step.target)
+    declared_type = declared.type if declared else None
+
+    def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        if step.slot and _filled(state.get(step.slot)) and (not step.valid or condition(step, step.valid, context)):
+            return {}
+        # Rendering is pure, so replaying it when the answer arrives is harmless; the node does no other work.
+        options = render(step, step.options, context) if step.options is not None else []
+        options = [str(o) for o in options] if isinstance(options, list | tuple) else []
+        payload = {"question": render(step, step.question, context), "options": options,
+                   "data": render(step, step.data, context), "step": step.id, "pipeline": ctx.config.name}
+        answer = interrupt(payload)
+        return {step.target: _coerce(match_option(answer, options), declared_type)}
+
+    return body
+
+
+def _set_body(step: SetStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
+    def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        update: dict[str, Any] = {}
+        for key, template in step.values.items():
+            update[key] = context[key] = render(step, template, context)
+        return update
+
+    return body
+
+
+def _pipeline_body(step: PipelineStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
+    child, child_config = ctx.subgraphs[step.pipeline], ctx.subconfigs[step.pipeline]
+
+    def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        args = render(step, step.with_, context)
+        # Invoked inside the node so the child shares the parent's checkpointer and its questions pause the parent.
+        final = child.invoke(args)
+        outputs = outputs_of(child_config, final, config)
+        update = {key: outputs.get(name) for key, name in step.outputs.items()}
+        update.update(_saved(step, outputs))
+        update["__messages__"] = list(final.get("__messages__") or [])
+        if final.get("__data__") is not None:
+            update["__data__"] = final["__data__"]
+        return update
+
+    return body
+
+
+def outputs_of(config: PipelineConfig, state: Mapping[str, Any], run: RunnableConfig | None) -> dict[str, Any]:
+    """The pipeline's declared outputs rendered from a final state."""
+    context = variables_of(state, tuple(config.state_keys()), run)
+    try:
+        return {name: expressions.render(template, context) for name, template in config.outputs.items()}
+    except _EXPRESSION_ERRORS as exc:
+        raise ExpressionError(f"outputs of '{config.name}': {exc}") from None
+
+
+def _reply_body(step: ReplyStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
+    def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        update: dict[str, Any] = {"__messages__": [render(step, step.message, context)]}
+        if step.data is not None:
+            update["__data__"] = render(step, step.data, context)
+        if step.end:
+            update["__status__"] = step.status
+        return update
+
+    return body
+
+
+_BODIES: dict[type, Callable[[Any, NodeContext], Callable[..., dict[str, Any]]]] = {
+    ToolStep: _tool_body, LlmStep: _llm_body, AskStep: _ask_body, SetStep: _set_body,
+    PipelineStep: _pipeline_body, ReplyStep: _reply_body,
+}

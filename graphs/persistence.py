@@ -1,0 +1,177 @@
+"""Durable run bookkeeping: LangGraph checkpointers and the run table (owner, version, status, lease)."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from sqlalchemy import (
+    Column,
+    Float,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    create_engine,
+    event,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine as SqlEngine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+_meta = MetaData()
+runs_table = Table(
+    "runs", _meta,
+    Column("run_id", String(64), primary_key=True),
+    Column("pipeline", String(64), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("owner", String(200), index=True),
+    Column("status", String(16), nullable=False),
+    Column("error_code", String(64)),
+    Column("error_message", Text),
+    Column("lease", String(64)),
+    Column("lease_until", Float),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+versions_table = Table(
+    "pipeline_versions", _meta,
+    Column("name", String(64), primary_key=True),
+    Column("version", String(32), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def sql_engine(url: str) -> SqlEngine:
+    """A SQLAlchemy engine; SQLite files get WAL mode and their folder is created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def open_checkpointer(url: str) -> tuple[BaseCheckpointSaver, Callable[[], None]]:
+    """A persistent checkpointer for `url` (SQLite file or PostgreSQL) and a function closing it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        path = parsed.database or ":memory:"
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # check_same_thread=False: Flask serves requests on several threads; SqliteSaver locks internally.
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        saver = SqliteSaver(conn)
+        saver.setup()
+        return saver, conn.close
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool
+
+    conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    pool = ConnectionPool(conninfo, open=True, max_size=8,
+                          kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
+    saver = PostgresSaver(pool)  # type: ignore[arg-type]
+    saver.setup()
+    return saver, pool.close
+
+
+def new_run_id() -> str:
+    """An unguessable run id: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+class RunStore:
+    """Which pipeline version and owner each run has, its status, and a lease so one turn runs at a time."""
+
+    def __init__(self, engine: SqlEngine, lease_seconds: float = 120.0) -> None:
+        self.engine, self.lease_seconds = engine, lease_seconds
+        self._kept: set[tuple[str, str]] = set()
+        _meta.create_all(engine)
+
+    def create(self, run_id: str, pipeline: str, version: str, owner: str | None) -> None:
+        """Record a new run (status `running`)."""
+        now = time.time()
+        with self.engine.begin() as conn:
+            conn.execute(insert(runs_table).values(run_id=run_id, pipeline=pipeline, version=version, owner=owner,
+                                                   status="running", created_at=now, updated_at=now))
+
+    def get(self, run_id: str) -> dict[str, Any] | None:
+        """The run's row as a dict, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(runs_table).where(runs_table.c.run_id == run_id)).mappings().first()
+        return dict(row) if row else None
+
+    def set_status(self, run_id: str, status: str, error: dict[str, str] | None = None) -> None:
+        """Store the run's status (and error when failed)."""
+        values = {"status": status, "updated_at": time.time(), "error_code": None, "error_message": None}
+        if error:
+            values.update(error_code=error["code"], error_message=error["message"])
+        with self.engine.begin() as conn:
+            conn.execute(update(runs_table).where(runs_table.c.run_id == run_id).values(**values))
+
+    def acquire(self, run_id: str) -> str | None:
+        """Take the run's lease for one turn; None when another turn holds it (in any process)."""
+        token, now = secrets.token_hex(8), time.time()
+        free = or_(runs_table.c.lease.is_(None), runs_table.c.lease_until < now)
+        with self.engine.begin() as conn:
+            taken = conn.execute(update(runs_table).where(and_(runs_table.c.run_id == run_id, free))
+                                 .values(lease=token, lease_until=now + self.lease_seconds))
+        return token if taken.rowcount == 1 else None
+
+    def release(self, run_id: str, token: str) -> None:
+        """Give the lease back."""
+        with self.engine.begin() as conn:
+            conn.execute(update(runs_table).where(and_(runs_table.c.run_id == run_id, runs_table.c.lease == token))
+                         .values(lease=None, lease_until=None))
+
+    def waiting_for(self, owner: str) -> dict[str, Any] | None:
+        """The most recent waiting run of an owner (a chat session), or None."""
+        query = (select(runs_table).where(and_(runs_table.c.owner == owner, runs_table.c.status == "waiting"))
+                 .order_by(runs_table.c.updated_at.desc()).limit(1))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def save_version(self, name: str, version: str, text: str) -> None:
+        """Keep the text of a pipeline version so runs started on it can always resume on it."""
+        if (name, version) in self._kept:
+            return
+        self._kept.add((name, version))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(versions_table).values(name=name, version=version, text=text,
+                                                           created_at=time.time()))
+        except IntegrityError:
+            pass  # that version is already kept
+
+    def version_text(self, name: str, version: str) -> str | None:
+        """The saved text of a pipeline version, or None."""
+        query = select(versions_table.c.text).where(and_(versions_table.c.name == name,
+                                                         versions_table.c.version == version))
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()

@@ -1,0 +1,144 @@
+"""The one sandboxed Jinja2 environment for templates ("Hola, {{ nombre }}") and conditions ("x | length > 0").
+
+It lives in pipelines/ because load-time checks need the very same environment (syntax, filters, variables)
+that the compiled graphs use at run time, and pipelines/ may not import graphs/.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, Undefined, meta
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+_SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}|\{\{).)*)\}\}\s*$", re.DOTALL)
+_MAX_SEQUENCE = 100_000  # bound on `*`/`**` results so a template cannot exhaust memory
+
+
+def _normalize(value: Any) -> str:
+    """Lower-case, accent-free, single-spaced text (filter `norm`)."""
+    text = unicodedata.normalize("NFKD", str(value or ""))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().split())
+
+
+class _Environment(SandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and (abs(_number(right)) > 64 or abs(_number(left)) > 10**6):
+            raise SecurityError("exponent too large in expression")
+        if operator == "*" and isinstance(left, str | list | tuple) and _number(right) * len(left) > _MAX_SEQUENCE:
+            raise SecurityError("repetition too large in expression")
+        if operator == "*" and isinstance(right, str | list | tuple) and _number(left) * len(right) > _MAX_SEQUENCE:
+            raise SecurityError("repetition too large in expression")
+        return super().call_binop(context, operator, left, right)
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+ENV = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+ENV.filters["norm"] = _normalize
+
+
+class ExpressionSyntaxError(ValueError):
+    """A template or condition that does not parse; `.lineno` is relative to the template."""
+
+
+def expression_of(template: str) -> str | None:
+    """The inner expression when `template` is exactly one `{{ … }}`, else None."""
+    match = _SINGLE_EXPRESSION.match(template)
+    return match.group("expr") if match else None
+
+
+def _condition_source(condition: str) -> str:
+    inner = expression_of(condition)
+    return inner if inner is not None else condition
+
+
+@lru_cache(maxsize=4096)
+def _compiled_template(source: str) -> Any:
+    return ENV.from_string(source)
+
+
+@lru_cache(maxsize=4096)
+def _compiled_expression(source: str) -> Any:
+    return ENV.compile_expression(source, undefined_to_none=False)
+
+
+@lru_cache(maxsize=4096)
+def _variables(source: str, is_expression: bool) -> frozenset[str]:
+    wrapped = "{{ %s }}" % source if is_expression else source
+    return frozenset(meta.find_undeclared_variables(ENV.parse(wrapped)))
+
+
+def check_syntax(text: str, *, condition: bool = False) -> None:
+    """Raise ExpressionSyntaxError unless `text` parses (and its filters and tests exist)."""
+    source = _condition_source(text) if condition else text
+    try:
+        if condition:
+            _compiled_expression(source)
+        else:
+            _compiled_template(source)
+    except TemplateError as exc:
+        err = ExpressionSyntaxError(getattr(exc, "message", None) or str(exc))
+        err.lineno = getattr(exc, "lineno", 1) or 1  # type: ignore[attr-defined]
+        raise err from None
+
+
+def variables(text: str, *, condition: bool = False) -> frozenset[str]:
+    """The names a template or condition reads from the state."""
+    if condition:
+        return _variables(_condition_source(text), True)
+    return _variables(text, False) if "{" in text else frozenset()
+
+
+def template_strings(value: Any) -> list[str]:
+    """Every string inside a (possibly nested) template value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for v in value.values() for s in template_strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in template_strings(v)]
+    return []
+
+
+def _check_defined(source: str, names: frozenset[str], context: Mapping[str, Any]) -> None:
+    missing = sorted(n for n in names if n not in context and n not in ENV.globals)
+    if missing:
+        raise NameError(f"undefined variable '{missing[0]}' in {source!r}")
+
+
+def render(value: Any, context: Mapping[str, Any]) -> Any:
+    """Render a template value: strings are templates (`"{{ x }}"` alone keeps x's type), dicts/lists recurse."""
+    if isinstance(value, str):
+        if "{" not in value:
+            return value
+        inner = expression_of(value)
+        if inner is not None:
+            _check_defined(value, _variables(inner, True), context)
+            result = _compiled_expression(inner)(**context)
+            return None if isinstance(result, Undefined) else result
+        _check_defined(value, _variables(value, False), context)
+        return _compiled_template(value).render(**context)
+    if isinstance(value, Mapping):
+        return {k: render(v, context) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [render(v, context) for v in value]
+    return value
+
+
+def evaluate(condition: str, context: Mapping[str, Any]) -> bool:
+    """Evaluate a condition such as `invalid | length > 0` to a bool."""
+    source = _condition_source(condition)
+    _check_defined(condition, _variables(source, True), context)
+    result = _compiled_expression(source)(**context)
+    return False if isinstance(result, Undefined) else bool(result)

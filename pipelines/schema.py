@@ -1,0 +1,227 @@
+"""Pydantic models of the pipeline language; `PipelineConfig.model_json_schema()` is its JSON Schema."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+END = "end"  # the reserved goto target that finishes the run
+RESERVED_KEYS = frozenset({"run_id", "session_id", "end"})
+
+Key = Annotated[str, Field(pattern=KEY_PATTERN)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class InputConfig(_Model):
+    """A declared input (slot) of a pipeline."""
+
+    type: Literal["string", "integer", "number", "boolean", "list", "object"] = "string"
+    required: bool = False
+    description: str = ""
+    default: Any = None
+
+
+class ToolConfig(_Model):
+    """A named instance of a registered tool kind; every key besides `kind` is a parameter of the kind."""
+
+    kind: str = Field(pattern=NAME_PATTERN, description="a tool kind registered in code")
+    description: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_params(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "params" not in data:
+            own = {"kind", "description"}
+            return {**{k: v for k, v in data.items() if k in own},
+                    "params": {k: v for k, v in data.items() if k not in own}}
+        return data
+
+
+class Branch(_Model):
+    """One routing rule: go to `goto` when `when` holds (no `when`: always)."""
+
+    when: str | None = Field(default=None, description="a condition, e.g. \"invalid | length > 0\"")
+    goto: str = Field(pattern=NAME_PATTERN, description="a step id, or 'end'")
+
+
+class _Step(_Model):
+    id: str = Field(pattern=NAME_PATTERN)
+    description: str = ""
+    next: list[Branch] | None = Field(default=None, description="routing rules; first match wins")
+    max_visits: int | None = Field(default=None, ge=1, le=10_000)
+
+    @field_validator("next", mode="before")
+    @classmethod
+    def _next_shorthand(cls, value: Any) -> Any:
+        return [{"goto": value}] if isinstance(value, str) else value
+
+
+class ToolStep(_Step):
+    """Call a named tool with templated arguments and store the result."""
+
+    kind: Literal["tool"]
+    tool: str = Field(pattern=NAME_PATTERN)
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    save_as: Key | None = None
+
+
+class LlmStep(_Step):
+    """Prompt a model (text, or structured output per `output`); `fallback` tool when no model is configured."""
+
+    kind: Literal["llm"]
+    prompt: str
+    system: str | None = None
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    output: dict[str, Any] | None = Field(default=None, description="JSON Schema of a structured answer")
+    fallback: str = Field(pattern=NAME_PATTERN, description="tool used when no model is configured")
+    save_as: Key | None = None
+
+
+class AskStep(_Step):
+    """Ask the user: fills `slot` unless it already holds a valid value, or always asks into `save_as`."""
+
+    kind: Literal["ask"]
+    question: str
+    slot: Key | None = None
+    save_as: Key | None = None
+    options: list[Any] | str | None = Field(default=None, description="a list, or an expression giving one")
+    data: Any = None
+    valid: str | None = Field(default=None, description="condition the slot's value must meet to skip")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AskStep:
+        if (self.slot is None) == (self.save_as is None):
+            raise ValueError("an ask step needs exactly one of 'slot' (ask only when empty) or 'save_as' (always ask)")
+        return self
+
+    @property
+    def target(self) -> str:
+        """The state key the answer is stored in."""
+        return self.slot or self.save_as or ""
+
+
+class SetStep(_Step):
+    """Assign state keys from templates or expressions."""
+
+    kind: Literal["set"]
+    values: dict[Key, Any] = Field(min_length=1)
+
+
+class PipelineStep(_Step):
+    """Run another pipeline as a sub-graph with explicit input/output mapping."""
+
+    kind: Literal["pipeline"]
+    pipeline: str = Field(pattern=NAME_PATTERN)
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    save_as: Key | None = Field(default=None, description="store all the sub-pipeline's outputs here")
+    outputs: dict[Key, str] = Field(default_factory=dict, description="parent key -> sub-pipeline output")
+
+
+class ReplyStep(_Step):
+    """A message (and data) for the user; `end: true` finishes the run with `status`."""
+
+    kind: Literal["reply"]
+    message: str
+    data: Any = None
+    end: bool = False
+    status: Literal["completed", "cancelled"] = "completed"
+
+
+StepConfig = Annotated[
+    ToolStep | LlmStep | AskStep | SetStep | PipelineStep | ReplyStep, Field(discriminator="kind")
+]
+STEP_KINDS = ("tool", "llm", "ask", "set", "pipeline", "reply")
+
+
+class PipelineConfig(_Model):
+    """A whole pipeline: inputs, tools, steps and outputs."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str = ""
+    version: str | None = Field(default=None, description="a label; the real version is the content hash")
+    inputs: dict[Key, InputConfig] = Field(default_factory=dict)
+    examples: list[str] = Field(default_factory=list)
+    tools: dict[Annotated[str, Field(pattern=NAME_PATTERN)], ToolConfig] = Field(default_factory=dict)
+    steps: list[StepConfig] = Field(min_length=1)
+    outputs: dict[Key, Any] = Field(default_factory=dict, description="output name -> template")
+
+    _source_file: str | None = PrivateAttr(default=None)
+    _source_text: str | None = PrivateAttr(default=None)
+    _positions: dict[tuple[Any, ...], tuple[int, int]] = PrivateAttr(default_factory=dict)
+
+    @field_validator("outputs", mode="before")
+    @classmethod
+    def _outputs_list(cls, value: Any) -> Any:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return {v: "{{ %s }}" % v for v in value}
+        return value
+
+    @property
+    def source_file(self) -> str | None:
+        """The file this config was loaded from, if any."""
+        return self._source_file
+
+    @property
+    def source_text(self) -> str:
+        """The YAML text as saved (a JSON dump for configs built in Python)."""
+        return self._source_text or self.model_dump_json(by_alias=True, exclude_none=True)
+
+    @property
+    def content_hash(self) -> str:
+        """The pipeline's version: a hash of its text as saved."""
+        return hashlib.sha256(self.source_text.encode()).hexdigest()[:16]
+
+    def position(self, path: tuple[Any, ...]) -> tuple[int, int]:
+        """Line and column of the YAML node at `path`, or of its nearest ancestor (0, 0 when unknown)."""
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self._positions:
+                return self._positions[path[:cut]]
+        return (0, 0)
+
+    def step(self, step_id: str) -> StepConfig:
+        """The step with this id (KeyError if none)."""
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def state_keys(self) -> list[str]:
+        """Every state key the pipeline declares: inputs, slots, saved results, set values, outputs."""
+        keys: dict[str, None] = dict.fromkeys(self.inputs)
+        for step in self.steps:
+            keys.update(dict.fromkeys(provided_keys(step)))
+        return list(keys)
+
+    def summary(self) -> dict[str, Any]:
+        """Name, description, inputs and version, as listed by the API."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "inputs": {k: v.model_dump() for k, v in self.inputs.items()},
+            "version": self.content_hash,
+        }
+
+    def canonical_json(self) -> str:
+        """A stable JSON dump, used to hash configs built in Python."""
+        return json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+
+
+def provided_keys(step: StepConfig) -> list[str]:
+    """The state keys a step writes."""
+    if isinstance(step, AskStep):
+        return [step.target]
+    if isinstance(step, SetStep):
+        return list(step.values)
+    if isinstance(step, PipelineStep):
+        return [k for k in [step.save_as, *step.outputs] if k]
+    save_as = getattr(step, "save_as", None)
+    return [save_as] if save_as else []

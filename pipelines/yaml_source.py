@@ -1,0 +1,102 @@
+"""Safe YAML reading that keeps the line and column of every node and refuses aliases, tags and duplicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from errors import PipelineError
+
+Positions = dict[tuple[Any, ...], tuple[int, int]]
+MAX_DEPTH = 40
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (no billion-laughs expansion) while composing."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise PipelineError(
+                "YAML aliases (*name) are not allowed", line=mark.line + 1, column=mark.column + 1,
+                hint="write the value out in full instead of referring to an anchor",
+            )
+        return super().compose_node(parent, index)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(loader: _NoAliasLoader, node: yaml.Node, path: tuple[Any, ...], positions: Positions) -> Any:
+    if len(path) > MAX_DEPTH:
+        raise PipelineError(f"the document nests deeper than {MAX_DEPTH} levels", line=_mark(node)[0],
+                            column=_mark(node)[1], path=_dotted(path), hint="flatten the structure")
+    positions.setdefault(path, _mark(node))
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        raise PipelineError(f"the tag '{node.tag}' is not allowed", line=_mark(node)[0], column=_mark(node)[1],
+                            path=_dotted(path), hint=_yaml_hint("tag"))
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise PipelineError("mapping keys must be plain text", line=_mark(key_node)[0],
+                                    column=_mark(key_node)[1], path=_dotted(path))
+            key = loader.construct_object(key_node)
+            if not isinstance(key, str | int | bool | float) or key is None:
+                key = str(key)
+            if key in result:
+                raise PipelineError(f"duplicate key '{key}'", line=_mark(key_node)[0], column=_mark(key_node)[1],
+                                    path=_dotted((*path, key)), hint="remove one of the two entries")
+            positions[(*path, key)] = _mark(key_node)
+            result[key] = _convert(loader, value_node, (*path, key), positions)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(loader, item, (*path, i), positions) for i, item in enumerate(node.value)]
+    return loader.construct_object(node)
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def read_yaml(text: str, *, file: str | None = None, max_bytes: int = 64 * 1024) -> tuple[Any, Positions]:
+    """Parse one YAML document; returns the data and a map YAML path -> (line, column)."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise PipelineError(f"the file is {size} bytes, over the limit of {max_bytes}", file=file, line=1,
+                            column=1, hint="split it into smaller pipelines joined with 'pipeline' steps")
+    positions: Positions = {}
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise PipelineError("the file is empty", file=file, line=1, column=1,
+                                hint="start with 'name:', 'description:' and 'steps:'")
+        data = _convert(loader, node, (), positions)
+    except PipelineError as exc:
+        exc.file = file
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise PipelineError(f"invalid YAML: {problem}", file=file, line=line, column=column,
+                            hint=_yaml_hint(problem)) from None
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError, TypeError) as exc:
+        raise PipelineError(f"invalid YAML: {exc}", file=file, line=1, column=1) from None
+    finally:
+        loader.dispose()
+    return data, positions
+
+
+def _yaml_hint(problem: str) -> str:
+    if "tag" in problem:
+        return "custom and python tags (!!python/…, !foo) are not allowed; use plain values"
+    if "expected a single document" in problem or "but found another document" in problem:
+        return "keep one pipeline per file (remove the extra '---')"
+    if "mapping values are not allowed" in problem:
+        return "quote values that contain ': ' (e.g. question: \"Hora: {{ h }}\")"
+    return "check the indentation and quoting around this position"
