@@ -115,7 +115,8 @@ def check_tools(config: PipelineConfig, tool_kinds: Mapping[str, type[BaseModel]
         for field in ("tool", "fallback"):
             name = getattr(step, field, None)
             if name is not None and name not in config.tools:
-                hint = _suggest(name, config.tools) or f"declare it under 'tools:' ({', '.join(config.tools) or 'none'})"
+                declared = ", ".join(config.tools) or "none"
+                hint = _suggest(name, config.tools) or f"declare it under 'tools:' (declared: {declared})"
                 yield _error(config, ("steps", i, field), f"unknown tool '{name}'", step=step.id, hint=hint)
     if tool_kinds is None:
         return

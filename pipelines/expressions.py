@@ -75,7 +75,7 @@ def _compiled_expression(source: str) -> Any:
 
 @lru_cache(maxsize=4096)
 def _variables(source: str, is_expression: bool) -> frozenset[str]:
-    wrapped = "{{ %s }}" % source if is_expression else source
+    wrapped = "{{ " + source + " }}" if is_expression else source
     return frozenset(meta.find_undeclared_variables(ENV.parse(wrapped)))
 
 

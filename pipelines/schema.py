@@ -162,7 +162,7 @@ class PipelineConfig(_Model):
     @classmethod
     def _outputs_list(cls, value: Any) -> Any:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return {v: "{{ %s }}" % v for v in value}
+            return {v: "{{ " + v + " }}" for v in value}
         return value
 
     @property
