@@ -1,0 +1,52 @@
+"""create_app: builds the services once, registers the blueprints, the error handler and the CLI."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import Config
+from graphs.cli import pipeline_cli
+from graphs.conversation import Conversation
+from graphs.engine import Engine
+from routes import chat_bp, orch_bp, register_error_handlers
+from tools import build_registry
+
+
+@dataclass
+class AppServices:
+    """What the routes use, kept in `app.extensions["t7"]`."""
+
+    settings: Config
+    engine: Engine
+    conversation: Conversation
+
+
+def _secret_key(settings: Config) -> str:
+    if settings.SECRET_KEY:
+        return settings.SECRET_KEY
+    path = Path(settings.DATA_DIR) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    """The Flask app for `config` (a Config, a dict of overrides, or None for the environment)."""
+    settings = config if isinstance(config, Config) else Config(**(config or {}))
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=settings.MAX_CONTENT_LENGTH, SECRET_KEY=_secret_key(settings),
+                      JSON_SORT_KEYS=False)
+    engine = Engine(settings, registry=build_registry(settings))
+    app.extensions["t7"] = AppServices(settings, engine, Conversation(engine))
+    register_error_handlers(app)
+    app.register_blueprint(chat_bp)
+    app.register_blueprint(orch_bp)
+    app.cli.add_command(pipeline_cli)
+    return app

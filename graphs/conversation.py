@@ -1,0 +1,143 @@
+"""The conversation layer: which chat message starts, answers, cancels or inspects which run."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shlex
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from errors import AppError, InputError
+from graphs.engine import Engine
+from graphs.result import RunResult
+
+SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_ARG = re.compile(r"^([A-Za-z][A-Za-z0-9_]{0,63})=(.*)$", re.DOTALL)
+
+
+@dataclass
+class ChatReply:
+    """The chat JSON of shared/CONTRACT.md."""
+
+    session_id: str
+    reply: str
+    status: str = "idle"
+    options: list[str] = field(default_factory=list)
+    data: Any = None
+    run_id: str | None = None
+    pipeline: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON body of a /chat response."""
+        return asdict(self)
+
+
+def new_session_id() -> str:
+    """A fresh, unguessable chat session id."""
+    return secrets.token_urlsafe(16)
+
+
+def parse_run_command(text: str) -> tuple[str, dict[str, str]]:
+    """`!run NAME k=v k="quoted value"` -> (NAME, {k: v}); malformed commands raise InputError."""
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        usage = 'usa !run NOMBRE clave=valor clave="valor con espacios"'
+        raise InputError(f"no entiendo el comando ({exc}); {usage}") from None
+    if len(words) < 2:
+        raise InputError("falta el nombre del pipeline: !run NOMBRE clave=valor …")
+    args: dict[str, str] = {}
+    for word in words[2:]:
+        match = _ARG.match(word)
+        if not match:
+            raise InputError(f"«{word[:60]}» no es un argumento clave=valor")
+        args[match.group(1)] = match.group(2)
+    return words[1], args
+
+
+def reply_text(result: RunResult) -> str:
+    """What the chat says for a run result (Spanish)."""
+    parts = [result.message] if result.message else []
+    if result.status == "waiting":
+        parts.append(result.question or "")
+    elif result.status == "failed":
+        parts.append(f"No he podido completar «{result.pipeline}»: {(result.error or {}).get('message', '')}")
+    elif result.status == "cancelled" and not parts:
+        parts.append("Cancelado. No se ha guardado nada.")
+    elif result.status == "completed" and not parts:
+        parts.append("Hecho.")
+    return "\n".join(p for p in parts if p)
+
+
+class Conversation:
+    """Routes chat messages to runs: one waiting run per session."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @staticmethod
+    def owner(session_id: str) -> str:
+        """The run owner string of a chat session."""
+        return f"chat:{session_id}"
+
+    def handle(self, session_id: str, message: str) -> ChatReply:
+        """Answer one chat message of a session."""
+        text = message.strip()
+        try:
+            if text.startswith("!"):
+                return self._command(session_id, text)
+            waiting = self.engine.runs.waiting_for(self.owner(session_id))
+            if waiting:
+                result = self.engine.resume(waiting["run_id"], text, owner=self.owner(session_id))
+                return self._from_result(session_id, result)
+            return self._idle(session_id)
+        except AppError as exc:
+            return ChatReply(session_id, exc.message, status="idle")
+
+    def _command(self, session_id: str, text: str) -> ChatReply:
+        command = text.split(maxsplit=1)[0].lower()
+        owner = self.owner(session_id)
+        if command == "!run":
+            name, args = parse_run_command(text)
+            result = self.engine.runner(self._known(name)).start(args, owner=owner)
+            return self._from_result(session_id, result)
+        if command == "!cancel":
+            waiting = self.engine.runs.waiting_for(owner)
+            if not waiting:
+                return ChatReply(session_id, "No hay nada en curso que cancelar.", status="idle")
+            return self._from_result(session_id, self.engine.cancel(waiting["run_id"], owner=owner))
+        if command == "!status":
+            waiting = self.engine.runs.waiting_for(owner)
+            if not waiting:
+                return ChatReply(session_id, "No hay ninguna ejecución esperando respuesta.", status="idle")
+            return self._from_result(session_id, self.engine.status(waiting["run_id"], owner=owner))
+        if command in ("!help", "!pipelines"):
+            return ChatReply(session_id, self.help_text(), status="idle")
+        return ChatReply(session_id, f"Comando desconocido «{command[:40]}». {self.help_text()}", status="idle")
+
+    def _known(self, name: str) -> str:
+        if name not in self.engine.names():
+            raise InputError(f"No conozco el pipeline «{name[:64]}». Disponibles: {', '.join(self.engine.names())}")
+        return name
+
+    def help_text(self) -> str:
+        """The pipelines with their inputs, and the commands."""
+        lines = ["Puedo ejecutar estos pipelines (escribe !run NOMBRE clave=valor …):"]
+        for name in self.engine.names():
+            try:
+                config = self.engine.config(name)
+            except AppError:
+                continue
+            inputs = ", ".join(config.inputs) or "sin entradas"
+            lines.append(f"• {name}: {config.description} ({inputs})")
+        lines.append("Comandos: !run, !cancel, !status, !help.")
+        return "\n".join(lines)
+
+    def _idle(self, session_id: str) -> ChatReply:
+        return ChatReply(session_id, "Hola. " + self.help_text(), status="idle")
+
+    def _from_result(self, session_id: str, result: RunResult) -> ChatReply:
+        return ChatReply(session_id, reply_text(result), status=result.status, options=list(result.options),
+                         data=result.data if result.status != "completed" or result.data is not None
+                         else result.output, run_id=result.run_id, pipeline=result.pipeline)

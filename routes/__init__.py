@@ -1,0 +1,7 @@
+"""Flask blueprints: they only translate HTTP and chat to runner calls."""
+
+from routes.chat_routes import chat_bp
+from routes.errors import register_error_handlers
+from routes.orchestrator_routes import orch_bp
+
+__all__ = ["chat_bp", "orch_bp", "register_error_handlers"]
