@@ -14,7 +14,8 @@ from graphs.cli import pipeline_cli
 from graphs.conversation import Conversation
 from graphs.engine import Engine
 from routes import chat_bp, orch_bp, register_error_handlers
-from tools import build_registry
+from tools import build_registry, build_services
+from tools.db_cli import register_db_cli
 
 
 @dataclass
@@ -43,10 +44,13 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.MAX_CONTENT_LENGTH, SECRET_KEY=_secret_key(settings),
                       JSON_SORT_KEYS=False)
-    engine = Engine(settings, registry=build_registry(settings))
+    services = build_services(settings)
+    engine = Engine(settings, registry=build_registry(settings, services))
+    app.extensions["services"] = services
     app.extensions["t7"] = AppServices(settings, engine, Conversation(engine))
     register_error_handlers(app)
     app.register_blueprint(chat_bp)
     app.register_blueprint(orch_bp)
     app.cli.add_command(pipeline_cli)
+    register_db_cli(app)
     return app

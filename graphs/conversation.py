@@ -11,9 +11,12 @@ from typing import Any
 from errors import AppError, InputError
 from graphs.engine import Engine
 from graphs.result import RunResult
+from pipelines.expressions import ENV
 
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+FREE_TEXT_INPUT = "mensaje"  # a pipeline declaring this input receives the user's sentence when routed by intent
 _ARG = re.compile(r"^([A-Za-z][A-Za-z0-9_]{0,63})=(.*)$", re.DOTALL)
+_YES = {"si", "sí", "yes", "y", "s", "ok", "vale", "1", "confirmar"}
 
 
 @dataclass
@@ -71,7 +74,7 @@ def reply_text(result: RunResult) -> str:
 
 
 class Conversation:
-    """Routes chat messages to runs: one waiting run per session."""
+    """Routes chat messages to runs: one waiting run per session, commands, and intent routing."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -84,37 +87,79 @@ class Conversation:
     def handle(self, session_id: str, message: str) -> ChatReply:
         """Answer one chat message of a session."""
         text = message.strip()
+        owner = self.owner(session_id)
         try:
+            pending = self.engine.runs.pending(owner)
+            if pending is not None:
+                return self._settle_switch(session_id, pending, text)
             if text.startswith("!"):
                 return self._command(session_id, text)
-            waiting = self.engine.runs.waiting_for(self.owner(session_id))
+            waiting = self.engine.runs.waiting_for(owner)
             if waiting:
-                result = self.engine.resume(waiting["run_id"], text, owner=self.owner(session_id))
-                return self._from_result(session_id, result)
-            return self._idle(session_id)
+                return self._from_result(session_id, self.engine.resume(waiting["run_id"], text, owner=owner))
+            return self._route_intent(session_id, text)
         except AppError as exc:
             return ChatReply(session_id, exc.message, status="idle")
 
     def _command(self, session_id: str, text: str) -> ChatReply:
         command = text.split(maxsplit=1)[0].lower()
         owner = self.owner(session_id)
+        waiting = self.engine.runs.waiting_for(owner)
         if command == "!run":
             name, args = parse_run_command(text)
-            result = self.engine.runner(self._known(name)).start(args, owner=owner)
-            return self._from_result(session_id, result)
+            self._known(name)
+            if waiting:
+                self.engine.runs.set_pending(owner, text)
+                return ChatReply(session_id, f"Tienes «{waiting['pipeline']}» esperando tu respuesta. ¿Lo abandono "
+                                 f"y empiezo «{name}»?", status="waiting", options=["sí", "no"],
+                                 run_id=waiting["run_id"], pipeline=waiting["pipeline"])
+            return self._from_result(session_id, self.engine.runner(name).start(args, owner=owner))
         if command == "!cancel":
-            waiting = self.engine.runs.waiting_for(owner)
             if not waiting:
                 return ChatReply(session_id, "No hay nada en curso que cancelar.", status="idle")
             return self._from_result(session_id, self.engine.cancel(waiting["run_id"], owner=owner))
         if command == "!status":
-            waiting = self.engine.runs.waiting_for(owner)
             if not waiting:
                 return ChatReply(session_id, "No hay ninguna ejecución esperando respuesta.", status="idle")
             return self._from_result(session_id, self.engine.status(waiting["run_id"], owner=owner))
         if command in ("!help", "!pipelines"):
             return ChatReply(session_id, self.help_text(), status="idle")
         return ChatReply(session_id, f"Comando desconocido «{command[:40]}». {self.help_text()}", status="idle")
+
+    def _settle_switch(self, session_id: str, command: str, answer: str) -> ChatReply:
+        owner = self.owner(session_id)
+        self.engine.runs.set_pending(owner, None)
+        waiting = self.engine.runs.waiting_for(owner)
+        if ENV.filters["norm"](answer) in _YES:
+            if waiting:
+                self.engine.cancel(waiting["run_id"], owner=owner)
+            return self._command(session_id, command)
+        if waiting:
+            reply = self._from_result(session_id, self.engine.status(waiting["run_id"], owner=owner))
+            reply.reply = "De acuerdo, seguimos. " + reply.reply
+            return reply
+        return self._command(session_id, command)
+
+    def _route_intent(self, session_id: str, text: str) -> ChatReply:
+        examples = {}
+        for name in self.engine.names():
+            try:
+                config = self.engine.config(name)
+            except AppError:
+                continue
+            if config.examples:
+                examples[name] = config.examples
+        registry = self.engine.registry
+        intent = registry.call("classify_intent", {}, {"text": text, "examples": examples}, session_id=session_id)
+        name = intent.get("pipeline")
+        if not name:
+            descriptions = {n: self.engine.config(n).description for n in examples}
+            reply = registry.call("plain_reply", {}, {"text": text, "pipelines": descriptions})
+            return ChatReply(session_id, reply.get("reply", "") if isinstance(reply, dict) else str(reply))
+        config = self.engine.config(name)
+        args = {FREE_TEXT_INPUT: text} if FREE_TEXT_INPUT in config.inputs else {}
+        result = self.engine.runner(name).start(args, owner=self.owner(session_id))
+        return self._from_result(session_id, result)
 
     def _known(self, name: str) -> str:
         if name not in self.engine.names():
@@ -129,15 +174,12 @@ class Conversation:
                 config = self.engine.config(name)
             except AppError:
                 continue
-            inputs = ", ".join(config.inputs) or "sin entradas"
+            inputs = ", ".join(k for k in config.inputs if k != FREE_TEXT_INPUT) or "sin entradas"
             lines.append(f"• {name}: {config.description} ({inputs})")
-        lines.append("Comandos: !run, !cancel, !status, !help.")
+        lines.append("Comandos: !run, !cancel, !status, !help. También puedes escribir lo que necesitas.")
         return "\n".join(lines)
 
-    def _idle(self, session_id: str) -> ChatReply:
-        return ChatReply(session_id, "Hola. " + self.help_text(), status="idle")
-
     def _from_result(self, session_id: str, result: RunResult) -> ChatReply:
+        data = result.output if result.status == "completed" and result.data is None else result.data
         return ChatReply(session_id, reply_text(result), status=result.status, options=list(result.options),
-                         data=result.data if result.status != "completed" or result.data is not None
-                         else result.output, run_id=result.run_id, pipeline=result.pipeline)
+                         data=data, run_id=result.run_id, pipeline=result.pipeline)

@@ -52,6 +52,13 @@ versions_table = Table(
     Column("created_at", Float, nullable=False),
 )
 
+pending_table = Table(
+    "chat_pending", _meta,
+    Column("owner", String(200), primary_key=True),
+    Column("command", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -156,6 +163,18 @@ class RunStore:
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return dict(row) if row else None
+
+    def set_pending(self, owner: str, command: str | None) -> None:
+        """Remember (or forget, with None) a chat command waiting for the user to confirm it."""
+        with self.engine.begin() as conn:
+            conn.execute(pending_table.delete().where(pending_table.c.owner == owner))
+            if command is not None:
+                conn.execute(insert(pending_table).values(owner=owner, command=command, created_at=time.time()))
+
+    def pending(self, owner: str) -> str | None:
+        """The command an owner was asked to confirm, if any."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(pending_table.c.command).where(pending_table.c.owner == owner)).scalar()
 
     def save_version(self, name: str, version: str, text: str) -> None:
         """Keep the text of a pipeline version so runs started on it can always resume on it."""

@@ -44,8 +44,39 @@ def _number(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
+def _replace_at(items: Any, index: int, value: Any) -> list[Any]:
+    """A copy of `items` with the item at `index` replaced (filter `replace_at`)."""
+    result = list(items or [])
+    result[int(index)] = value
+    return result
+
+
+def _remove_at(items: Any, index: int) -> list[Any]:
+    """A copy of `items` without the item at `index` (filter `remove_at`)."""
+    result = list(items or [])
+    del result[int(index)]
+    return result
+
+
+def _merge(base: Any, *others: Mapping[str, Any], **fields: Any) -> dict[str, Any]:
+    """A copy of a mapping updated with other mappings and keywords (filter `merge`)."""
+    result = dict(base or {})
+    for other in others:
+        result.update(other or {})
+    result.update(fields)
+    return result
+
+
+def _index_of(items: Any, key: str, value: Any = None) -> int:
+    """Index of the first mapping whose `key` equals `value` (None matches a missing key), else -1."""
+    for position, item in enumerate(items or []):
+        if isinstance(item, Mapping) and item.get(key) == value:
+            return position
+    return -1
+
+
 ENV = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
-ENV.filters["norm"] = _normalize
+ENV.filters.update(norm=_normalize, replace_at=_replace_at, remove_at=_remove_at, merge=_merge, index_of=_index_of)
 
 
 class ExpressionSyntaxError(ValueError):

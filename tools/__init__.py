@@ -7,9 +7,35 @@ from tools.generic import generic_toolset
 from tools.registry import NoParams, Services, ToolContext, ToolKind, ToolRegistry, ToolSet
 
 
+def shipped_toolsets() -> list[ToolSet]:
+    """Every tool kind this project ships, grouped by module."""
+    from tools.llm_tools import llm_toolset
+    from tools.memory_tools import memory_toolset
+    from tools.order_tools import order_toolset
+    from tools.sql_tools import sql_toolset
+
+    return [generic_toolset, sql_toolset, memory_toolset, llm_toolset, order_toolset]
+
+
+def build_services(settings: Config) -> Services:
+    """The business services for `settings`: SQL catalog (created and seeded once), vector memory, LLM."""
+    from tools.llm import build_llm_client
+    from tools.sql import SqlService
+    from vector_memory import build_vector_memory
+
+    sql = SqlService(settings.database_url())
+    sql.ensure_ready(seed=settings.SEED_DEMO_DATA)
+    return Services(sql=sql, memory=build_vector_memory(settings, source=sql), llm=build_llm_client(settings))
+
+
 def build_registry(settings: Config | None = None, services: Services | None = None) -> ToolRegistry:
-    """A registry with every shipped tool kind, bound to the services configured in `settings`."""
-    return ToolRegistry(services or Services(), [generic_toolset])
+    """A registry with every shipped tool kind, bound to `services` (built from `settings` when not given)."""
+    if services is None:
+        services = build_services(settings or Config())
+    return ToolRegistry(services, shipped_toolsets())
 
 
-__all__ = ["NoParams", "Services", "ToolContext", "ToolKind", "ToolRegistry", "ToolSet", "build_registry"]
+__all__ = [
+    "NoParams", "Services", "ToolContext", "ToolKind", "ToolRegistry", "ToolSet", "build_registry",
+    "build_services", "shipped_toolsets",
+]

@@ -1,0 +1,107 @@
+"""Generic order-building tools the dialog pipelines use: quote lines, re-check a line, find a line by text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from errors import ToolError
+from tools.catalog import tokens
+from tools.order_text import parse_quantity
+from tools.registry import ToolContext, ToolSet
+
+order_toolset = ToolSet()
+MAX_LINES = 200
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuoteLine(BaseModel):
+    """An order line as the dialog keeps it; only sku and quantity matter here."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=1_000_000)
+
+
+class QuoteArgs(_Strict):
+    """A customer name and resolved lines."""
+
+    customer: str = Field(max_length=200)
+    lines: list[QuoteLine] = Field(max_length=MAX_LINES)
+
+
+@order_toolset.tool("quote_order", args=QuoteArgs)
+def quote_order(args: QuoteArgs, ctx: ToolContext) -> dict[str, Any]:
+    """The order as the user confirms it: lines with current catalog prices, subtotals and the total."""
+    sql = ctx.services.require("sql")
+    lines = []
+    for line in args.lines:
+        product = sql.get_product(line.sku)
+        if product is None:
+            raise ToolError(f"unknown product '{line.sku}'", details={"sku": line.sku})
+        price = float(product["price"])
+        lines.append({"sku": product["sku"], "product": product["name"], "quantity": line.quantity,
+                      "unit_price": price, "subtotal": round(price * line.quantity, 2)})
+    return {"customer": args.customer, "lines": lines, "total": round(sum(x["subtotal"] for x in lines), 2)}
+
+
+class LineArgs(_Strict):
+    """A product SKU and the quantity wanted."""
+
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=1_000_000)
+
+
+@order_toolset.tool("check_line", args=LineArgs)
+def check_line(args: LineArgs, ctx: ToolContext) -> dict[str, Any]:
+    """{active, ok, available, name}: whether the product is still sold and in stock for that quantity."""
+    product = ctx.services.require("sql").get_product(args.sku)
+    if product is None or not product.get("active", True):
+        return {"active": False, "ok": False, "available": 0, "name": product["name"] if product else args.sku}
+    available = int(product["stock"])
+    return {"active": True, "ok": available >= args.quantity, "available": available, "name": product["name"]}
+
+
+class MatchArgs(_Strict):
+    """Items (mappings), the text to find and the fields to compare it with."""
+
+    items: list[dict[str, Any]] = Field(max_length=MAX_LINES)
+    text: str | None = Field(default=None, max_length=500)
+    fields: list[str] = Field(default_factory=lambda: ["product", "text"], min_length=1, max_length=5)
+
+
+def _covers(item_words: list[str], wanted: list[str]) -> bool:
+    return all(any(word == w or word.startswith(w) for word in item_words) for w in wanted)
+
+
+@order_toolset.tool("match_item", args=MatchArgs)
+def match_item(args: MatchArgs, ctx: ToolContext) -> int:
+    """Index of the first item one of whose fields contains every word of the text (accents, case, plurals
+    ignored; a word may be the start of a longer one), or -1."""
+    wanted = tokens(args.text or "")
+    if not wanted:
+        return -1
+    for field in args.fields:
+        for index, item in enumerate(args.items):
+            if _covers(tokens(str(item.get(field) or "")), wanted):
+                return index
+    return -1
+
+
+class QuantityArgs(_Strict):
+    """Text that should hold a quantity."""
+
+    text: Any = None
+
+
+@order_toolset.tool("read_quantity", args=QuantityArgs)
+def read_quantity(args: QuantityArgs, ctx: ToolContext) -> int | None:
+    """A whole quantity written in digits or words ("2", "dos", "una docena"), or None."""
+    if isinstance(args.text, int) and not isinstance(args.text, bool):
+        return args.text
+    return parse_quantity(str(args.text or ""))
