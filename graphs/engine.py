@@ -30,7 +30,7 @@ class Engine:
         self._sql = sql_engine(self.settings.checkpoint_url())
         self.runs = RunStore(self._sql, self.settings.RUN_LEASE_SECONDS)
         self.graphs = GraphCache(self.registry, resolve=self.config)
-        self._configs: dict[str, tuple[tuple[float, int], PipelineConfig]] = {}
+        self._configs: dict[str, tuple[tuple[int, int, int], PipelineConfig]] = {}
         self._lock = threading.Lock()
 
     def names(self) -> list[str]:
@@ -48,7 +48,8 @@ class Engine:
             stat = path.stat()
         except OSError:
             raise NotFoundError(f"no pipeline named '{name}'", details={"available": self.names()}) from None
-        stamp = (stat.st_mtime, stat.st_size)
+        # The inode changes on every atomic save (os.replace), even when two saves share an mtime tick and a size.
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         cached = self._configs.get(name)
         if cached and cached[0] == stamp:
             return cached[1]
