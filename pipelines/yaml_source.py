@@ -69,10 +69,17 @@ def read_yaml(text: str, *, file: str | None = None, max_bytes: int = 64 * 1024)
         raise PipelineError(f"the file is {size} bytes, over the limit of {max_bytes}", file=file, line=1,
                             column=1, hint="split it into smaller pipelines joined with 'pipeline' steps")
     positions: Positions = {}
-    loader = _NoAliasLoader(text)
+    try:
+        # The reader checks for unprintable characters (NUL, BEL…) already in the constructor.
+        loader = _NoAliasLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        raise PipelineError(f"invalid YAML: character #x{exc.character:04x} is not allowed ({exc.reason})",
+                            file=file, line=line, column=column,
+                            hint="remove control characters; use plain UTF-8 text") from None
     try:
         node = loader.get_single_node()
-        if node is None:
+        if node is None or (isinstance(node, yaml.ScalarNode) and loader.construct_object(node) is None):
             raise PipelineError("the file is empty", file=file, line=1, column=1,
                                 hint="start with 'name:', 'description:' and 'steps:'")
         data = _convert(loader, node, (), positions)
@@ -92,7 +99,14 @@ def read_yaml(text: str, *, file: str | None = None, max_bytes: int = 64 * 1024)
     return data, positions
 
 
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
 def _yaml_hint(problem: str) -> str:
+    if "'\\t'" in problem:
+        return "indent with spaces: YAML does not allow tabs there"
     if "tag" in problem:
         return "custom and python tags (!!python/…, !foo) are not allowed; use plain values"
     if "expected a single document" in problem or "but found another document" in problem:
