@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from errors import PipelineError, PipelineErrors
+from errors import NotFoundError, PipelineError, PipelineErrors
 from pipelines.checks import run_checks
 from pipelines.schema import NAME_PATTERN, STEP_KINDS, PipelineConfig
 from pipelines.yaml_source import read_yaml
@@ -124,7 +124,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
 def pipeline_path(name: str, pipelines_dir: Path) -> Path:
     """The file of pipeline `name` in `pipelines_dir`; the name is checked so it can never be a path."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise PipelineError(f"'{str(name)[:80]}' is not a valid pipeline name",
+        raise PipelineError(f"{str(name)[:80]!r} is not a valid pipeline name",
                             hint="use lower-case letters, digits and '_', starting with a letter")
     return pipelines_dir / f"{name}.yaml"
 
@@ -143,8 +143,8 @@ def load_config(source: str | Path | PipelineConfig, *, pipelines_dir: Path | No
             raise PipelineError(f"no pipelines folder to look up '{source}' in")
         path = pipeline_path(source, pipelines_dir)
         if not path.is_file():
-            raise PipelineError(f"no pipeline named '{source}' in {pipelines_dir}",
-                                hint="run 'flask pipeline list' to see the available ones")
+            raise NotFoundError(f"no pipeline named '{source}'; run 'flask pipeline list' to see the available ones",
+                                details={"pipeline": source})
         source = path
     if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
                                     and source.endswith((".yaml", ".yml"))):
