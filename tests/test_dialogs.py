@@ -2,17 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
+from app import create_app
+from config import Config
 from graphs.conversation import parse_run_command, reply_text
 from tests.dialog_support import check_orders, check_turn, load_dialogs
 
 DIALOGS = list(load_dialogs())
+PYTHON_DIALOGS = [d for d in DIALOGS if d[1]["turns"][0]["user"].startswith("!run") and not d[1].get("chat_only")]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "dialogs"
+
+
+class Apps:
+    """The app under test; `restart()` replaces it with a new one on the same DATA_DIR, as a server restart."""
+
+    def __init__(self, settings: Config) -> None:
+        self.settings = settings
+        self.app = self._new()
+
+    def _new(self) -> Flask:
+        app = create_app(self.settings)
+        app.config["TESTING"] = True
+        return app
+
+    def restart(self) -> None:
+        """Stop the app and start a fresh one on the same data."""
+        self.close()
+        self.app = self._new()
+
+    def close(self) -> None:
+        """Close the current app's connections."""
+        self.app.extensions["t7"].engine.close()
+
+    def before_turn(self, turn: dict[str, Any]) -> None:
+        """Catalog changes a turn makes before its message, and restarts."""
+        if turn.get("restart"):
+            self.restart()
+        sql = self.app.extensions["services"].sql
+        for name in turn.get("deactivate", []):
+            match = sql.resolve_product(name)["match"]
+            assert match, f"cannot deactivate unknown product {name!r}"
+            sql.set_product_active(match["sku"], False)
+
+
+@pytest.fixture
+def apps(settings: Config) -> Iterator[Apps]:
+    """An app that a dialog may restart."""
+    holder = Apps(settings)
+    yield holder
+    holder.close()
 
 
 def test_contract_dialogs_match_shared_copy() -> None:
@@ -23,66 +67,48 @@ def test_contract_dialogs_match_shared_copy() -> None:
         assert (ours / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name
 
 
+def test_there_are_enough_dialogs() -> None:
+    assert len([d for d in DIALOGS if d[0].startswith("pedido/")]) >= 20
+
+
 @pytest.mark.parametrize(("name", "dialog"), DIALOGS, ids=[d[0] for d in DIALOGS])
-def test_dialog_through_chat(app: Flask, name: str, dialog: dict[str, Any]) -> None:
-    client, sql = app.test_client(), app.extensions["services"].sql
-    _prepare(app, dialog)
+def test_dialog_through_chat(apps: Apps, name: str, dialog: dict[str, Any]) -> None:
     session_id, run_ids, run_id = None, [], None
     for number, turn in enumerate(dialog["turns"], 1):
-        _before_turn(app, turn)
+        apps.before_turn(turn)
         body = {"message": turn["user"], **({"session_id": session_id} if session_id else {})}
-        response = client.post("/chat", json=body)
+        response = apps.app.test_client().post("/chat", json=body)
         assert response.status_code == 200, response.get_data(as_text=True)
         reply = response.get_json()
         session_id = reply["session_id"]
-        if reply["run_id"]:
-            run_id = reply["run_id"]
-            run_ids.append(run_id)
+        if reply["run_id"] and reply["run_id"] not in run_ids:
+            run_ids.append(reply["run_id"])
+        run_id = reply["run_id"] or run_id
         where = f"{name} turn {number} ({turn['user']!r})"
         expect = turn.get("expect", {})
         check_turn(where, expect, status=reply["status"], reply=reply["reply"], options=reply["options"],
                    data=reply["data"])
-        check_orders(where, expect, sql, run_ids, run_id)
-
-
-PYTHON_DIALOGS = [d for d in DIALOGS if d[1]["turns"][0]["user"].startswith("!run") and not d[1].get("chat_only")]
+        check_orders(where, expect, apps.app.extensions["services"].sql, run_ids, run_id)
 
 
 @pytest.mark.parametrize(("name", "dialog"), PYTHON_DIALOGS, ids=[d[0] for d in PYTHON_DIALOGS])
-def test_dialog_through_python_api(app: Flask, name: str, dialog: dict[str, Any]) -> None:
-    engine, sql = app.extensions["t7"].engine, app.extensions["services"].sql
-    _prepare(app, dialog)
+def test_dialog_through_python_api(apps: Apps, name: str, dialog: dict[str, Any]) -> None:
     result = None
     for number, turn in enumerate(dialog["turns"], 1):
-        _before_turn(app, turn)
+        apps.before_turn(turn)
+        engine = apps.app.extensions["t7"].engine
         text = turn["user"]
         if text.startswith("!run"):
             pipeline, args = parse_run_command(text)
             result = engine.runner(pipeline).start(args)
         elif text.strip() == "!cancel":
             result = engine.cancel(result.run_id)
+        elif text.strip() == "!status":
+            result = engine.status(result.run_id)
         else:
             result = engine.resume(result.run_id, text)
         where = f"{name} turn {number} ({text!r}) via Python"
         expect = turn.get("expect", {})
         data = result.data if result.data is not None else result.output
         check_turn(where, expect, status=result.status, reply=reply_text(result), options=result.options, data=data)
-        check_orders(where, expect, sql, [result.run_id], result.run_id)
-
-
-def _prepare(app: Flask, dialog: dict[str, Any]) -> None:
-    """Optional catalog set-up a dialog declares (e.g. a product's stock)."""
-    sql = app.extensions["services"].sql
-    for sku, active in (dialog.get("setup", {}).get("active") or {}).items():
-        sql.set_product_active(sku, active)
-
-
-def _before_turn(app: Flask, turn: dict[str, Any]) -> None:
-    """Catalog changes a turn makes before its message (e.g. a product deactivated mid-dialog)."""
-    sql = app.extensions["services"].sql
-    for name in turn.get("deactivate", []):
-        match = sql.resolve_product(name)["match"]
-        assert match, f"cannot deactivate unknown product {name!r}"
-        sql.set_product_active(match["sku"], False)
-    if turn.get("restart"):
-        app.extensions["t7"].engine.graphs.clear()
+        check_orders(where, expect, apps.app.extensions["services"].sql, [result.run_id], result.run_id)
