@@ -12,6 +12,7 @@ from errors import PipelineError
 from pipelines import expressions
 from pipelines.schema import (
     END,
+    RESERVED_KEYS,
     AskStep,
     LlmStep,
     PipelineConfig,
@@ -94,19 +95,60 @@ def check_unreachable(config: PipelineConfig) -> Problems:
                          hint="add a goto to it from another step, or remove it")
 
 
+def _reaches(edges: Mapping[str, list[str]], start: str, goal: str, avoid: Collection[str]) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        current = todo.pop()
+        if current == goal:
+            return True
+        if current in seen or current in avoid:
+            continue
+        seen.add(current)
+        todo.extend(edges.get(current, ()))
+    return False
+
+
 def check_loops(config: PipelineConfig) -> Problems:
-    """A goto back to an earlier step when no step of that loop declares `max_visits`."""
+    """A goto back to an earlier step closing a cycle in which no step declares `max_visits`.
+
+    Every cycle has such a back edge (fall-through only goes forward), and a back edge u -> v closes an
+    unbounded cycle exactly when v reaches u through steps without `max_visits`.
+    """
     index = {s.id: i for i, s in enumerate(config.steps)}
+    bounded = {s.id for s in config.steps if s.max_visits}
+    edges = _edges(config)
     for i, step in enumerate(config.steps):
         for j, branch in enumerate(step.next or []):
             target = index.get(branch.goto)
-            if target is None or target > i:
+            if target is None or target > i or step.id in bounded or branch.goto in bounded:
                 continue
-            if not any(s.max_visits for s in config.steps[target : i + 1]):
+            if _reaches(edges, branch.goto, step.id, bounded):
                 yield _error(config, ("steps", i, "next", j, "goto"),
                              f"step '{step.id}' loops back to '{branch.goto}' but no step of the loop declares "
                              "max_visits", step=step.id,
                              hint=f"add e.g. 'max_visits: 10' to step '{branch.goto}'")
+
+
+def check_reserved_keys(config: PipelineConfig) -> Problems:
+    """Steps or inputs writing a state key the engine reserves (run_id, session_id, end)."""
+    for name in config.inputs:
+        if name in RESERVED_KEYS:
+            yield _error(config, ("inputs", name), f"'{name}' is reserved and cannot be an input",
+                         hint="choose another name")
+    for i, step in enumerate(config.steps):
+        for key in provided_keys(step):
+            if key in RESERVED_KEYS:
+                yield _error(config, ("steps", i, *_writer_field(step, key)),
+                             f"step '{step.id}' writes the reserved key '{key}'", step=step.id,
+                             hint=f"the engine provides '{key}' itself; save into another name")
+
+
+def _writer_field(step: StepConfig, key: str) -> tuple[str, ...]:
+    """The field of `step` that names the state key `key`."""
+    for name in ("values", "outputs"):
+        if key in (getattr(step, name, None) or {}):
+            return (name, key)
+    return ("slot",) if getattr(step, "slot", None) == key else ("save_as",)
 
 
 def check_tools(config: PipelineConfig, tool_kinds: Mapping[str, type[BaseModel]] | None) -> Problems:
@@ -150,6 +192,18 @@ def check_sub_pipelines(config: PipelineConfig, known: Collection[str] | None) -
                          step=step.id, hint=hint)
 
 
+def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every string inside a (possibly nested) template value, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*path, i))
+
+
 def _templates(step: StepConfig) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
     """(path inside the step, text, is_condition) for every template of a step."""
     fields: dict[str, Any] = {}
@@ -166,8 +220,8 @@ def _templates(step: StepConfig) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
     elif isinstance(step, ReplyStep):
         fields = {"message": step.message, "data": step.data}
     for name, value in fields.items():
-        for text in expressions.template_strings(value):
-            yield (name,), text, False
+        for path, text in _strings(value, (name,)):
+            yield path, text, False
     for j, branch in enumerate(step.next or []):
         if branch.when:
             yield ("next", j, "when"), branch.when, True
@@ -204,10 +258,13 @@ def check_templates(config: PipelineConfig) -> Problems:
         for sub_path, text, is_condition in _templates(step):
             path = ("steps", i, *sub_path)
             step_known = known | set(provided_keys(step)) if is_condition else known
+            if isinstance(step, SetStep) and sub_path[0] == "values":
+                # A set step assigns in order, so a value may read the keys assigned before it.
+                step_known = known | set(list(step.values)[: list(step.values).index(sub_path[1])])
             yield from _check_template(config, path, text, is_condition, step_known, everything, step.id)
     for name, template in config.outputs.items():
-        for text in expressions.template_strings(template):
-            yield from _check_template(config, ("outputs", name), text, False, everything, everything, None)
+        for path, text in _strings(template, ("outputs", name)):
+            yield from _check_template(config, path, text, False, everything, everything, None)
 
 
 def _check_template(config: PipelineConfig, path: tuple[Any, ...], text: str, is_condition: bool,
@@ -220,8 +277,12 @@ def _check_template(config: PipelineConfig, path: tuple[Any, ...], text: str, is
                      hint="check the {{ … }} braces, quotes and filter names")
         return
     for name in sorted(names - known - set(expressions.ENV.globals)):
-        where = "is set only by steps that cannot run before this one" if name in everything else "is never set"
-        hint = _suggest(name, everything) or "declare it under 'inputs:' or save it in an earlier step"
+        if name in everything:
+            where = "is set only by steps that cannot run before this one"
+            hint = "set it in a step that runs earlier, or declare it under 'inputs:'"
+        else:
+            where = "is never set"
+            hint = _suggest(name, everything) or "declare it under 'inputs:' or save it in an earlier step"
         yield _error(config, path, f"template variable '{name}' {where}", step=step, hint=hint)
 
 
@@ -230,7 +291,7 @@ def run_checks(config: PipelineConfig, *, tool_kinds: Mapping[str, type[BaseMode
     """Every semantic problem of `config`, in file order."""
     problems = [
         *check_duplicate_ids(config), *check_goto_targets(config), *check_unreachable(config),
-        *check_loops(config), *check_tools(config, tool_kinds),
+        *check_loops(config), *check_reserved_keys(config), *check_tools(config, tool_kinds),
         *check_sub_pipelines(config, known_pipelines), *check_templates(config),
     ]
     return sorted(problems, key=lambda e: (e.line or 0, e.column or 0))
