@@ -1,0 +1,283 @@
+"""SqlService: the business database (customers, products, orders) over SQLAlchemy Core, parameterised only."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, TypedDict
+
+import sqlalchemy as sa
+
+from errors import ConflictError, NotFoundError, ToolError
+from tools.catalog import normalize, tokens
+from tools.demo_data import demo_customers, demo_products
+from tools.sql_meta import SEEDED_KEY, VERSION_KEY, bump_version, is_seeded, read_meta, set_meta
+from tools.sql_orders import money, order_id_for_key, read_order, write_order
+from tools.sql_reads import matching_rows, product_dict, read_only_rows, resolution
+from tools.sql_schema import SQLITE_IMMEDIATE, app_meta, customers, make_engine, metadata, orders, products
+
+log = logging.getLogger(__name__)
+
+MAX_LOOKUP_TEXT = 500
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+class CatalogChange(TypedDict):
+    """What a catalog listener receives after a committed change."""
+
+    version: int
+    action: str  # "seeded" | "reset" | "added" | "activated" | "deactivated"
+    skus: list[str]
+
+
+CatalogListener = Callable[[CatalogChange], None]
+
+
+class SqlService:
+    """The business database: schema, demo seed, catalog look-ups, stock and idempotent orders."""
+
+    def __init__(self, url: str, *, engine_options: Mapping[str, Any] | None = None) -> None:
+        backend = sa.make_url(url).get_backend_name()
+        if backend not in SUPPORTED_BACKENDS:
+            raise ValueError(f"unsupported database '{backend}': use sqlite:/// or postgresql+psycopg://")
+        self.url = url
+        self.engine = make_engine(url, **dict(engine_options or {}))
+        self._listeners: list[CatalogListener] = []
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """A write transaction; on SQLite it takes the write lock up front (no mid-transaction upgrade)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{SQLITE_IMMEDIATE: True})
+            with conn.begin():
+                yield conn
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    def create_schema(self) -> None:
+        """Create the tables that do not exist yet (safe on every start)."""
+        metadata.create_all(self.engine)
+
+    def is_seeded(self) -> bool:
+        """True when the demo data was seeded, or the catalog already holds products of its own."""
+        with self.engine.connect() as conn:
+            return is_seeded(conn)
+
+    def seed_demo(self) -> bool:
+        """Insert the demo customers and products once; False (nothing written) when already seeded."""
+        with self._write() as conn:
+            if is_seeded(conn):
+                return False
+            conn.execute(
+                sa.insert(customers), [{**c, "normalized_name": normalize(c["name"])} for c in demo_customers()]
+            )
+            conn.execute(sa.insert(products), [{**p, "normalized_name": normalize(p["name"])} for p in demo_products()])
+            set_meta(conn, SEEDED_KEY, 1)
+            version = bump_version(conn)
+        self._notify(version, "seeded", [])
+        return True
+
+    def ensure_ready(self, seed: bool = True) -> bool:
+        """Create the schema and, when `seed`, the demo data on first start; True when it seeded now."""
+        self.create_schema()
+        return self.seed_demo() if seed else False
+
+    def reset(self, seed: bool = True) -> None:
+        """Drop and recreate every business table (all data is lost), then seed the demo data."""
+        previous = self.catalog_version() if sa.inspect(self.engine).has_table(app_meta.name) else 0
+        metadata.drop_all(self.engine)
+        metadata.create_all(self.engine)
+        with self._write() as conn:
+            set_meta(conn, VERSION_KEY, previous)  # keep versions increasing across resets
+            version = bump_version(conn)
+        self._notify(version, "reset", [])
+        if seed:
+            self.seed_demo()
+
+    # --- catalog version and listeners -------------------------------------------------------------
+
+    def catalog_version(self) -> int:
+        """A number that grows whenever product names or active flags change (shared by all processes)."""
+        with self.engine.connect() as conn:
+            return read_meta(conn, VERSION_KEY)
+
+    def on_change(self, listener: CatalogListener) -> Callable[[], None]:
+        """Call `listener` after every committed catalog change in this process; returns an unsubscribe."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def _notify(self, version: int, action: str, skus: list[str]) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        change: CatalogChange = {"version": version, "action": action, "skus": skus}
+        for listener in listeners:
+            try:
+                listener(change)
+            except Exception:  # the change is committed already; one bad listener must not hide it from others
+                log.exception("catalog listener %r failed", listener)
+
+    # --- products and customers --------------------------------------------------------------------
+
+    def list_products(self, active_only: bool = True) -> list[dict[str, Any]]:
+        """Every product (sku, name, price, stock, active), ordered by SKU."""
+        query = sa.select(products).order_by(products.c.sku)
+        if active_only:
+            query = query.where(products.c.active.is_(True))
+        with self.engine.connect() as conn:
+            return [{**product_dict(row), "active": bool(row["active"])} for row in conn.execute(query).mappings()]
+
+    def list_customers(self) -> list[dict[str, Any]]:
+        """Every customer as {id, name}, ordered by name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(customers.c.id, customers.c.name).order_by(customers.c.name))
+            return [{"id": int(row.id), "name": row.name} for row in rows]
+
+    def get_product(self, sku: str) -> dict[str, Any] | None:
+        """One product by SKU (active or not) with its `active` flag, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(products).where(products.c.sku == sku)).mappings().first()
+        return None if row is None else {**product_dict(row), "active": bool(row["active"])}
+
+    def add_product(
+        self, sku: str, name: str, price: Decimal | float | str, stock: int = 0, active: bool = True
+    ) -> dict[str, Any]:
+        """Add a product; a SKU that exists already raises ConflictError."""
+        if not sku.strip() or not name.strip() or not tokens(name):
+            raise ToolError("a product needs a SKU and a name with at least one word")
+        row = {
+            "sku": sku.strip(),
+            "name": name.strip(),
+            "normalized_name": normalize(name),
+            "price": Decimal(str(price)),
+            "stock": int(stock),
+            "active": bool(active),
+        }
+        try:
+            with self._write() as conn:
+                conn.execute(sa.insert(products).values(**row))
+                version = bump_version(conn)
+        except sa.exc.IntegrityError as exc:
+            raise ConflictError(f"a product with SKU '{sku}' already exists", details={"sku": sku}) from exc
+        self._notify(version, "added", [row["sku"]])
+        return self.get_product(row["sku"]) or {}
+
+    def set_product_active(self, sku: str, active: bool) -> dict[str, Any]:
+        """Activate or discontinue a product; an unknown SKU raises NotFoundError."""
+        with self._write() as conn:
+            changed = conn.execute(
+                sa.update(products).where(products.c.sku == sku).values(active=bool(active))
+            ).rowcount
+            if not changed:
+                raise NotFoundError(f"no product with SKU '{sku}'", details={"sku": sku})
+            version = bump_version(conn)
+        self._notify(version, "activated" if active else "deactivated", [sku])
+        return self.get_product(sku) or {}
+
+    # --- look-ups used by the order dialog ---------------------------------------------------------
+
+    @staticmethod
+    def _words(text: Any) -> list[str]:
+        if not isinstance(text, str):
+            raise ToolError("the text to look up must be a string")
+        if len(text) > MAX_LOOKUP_TEXT:
+            raise ToolError(f"the text to look up is longer than {MAX_LOOKUP_TEXT} characters")
+        return tokens(text)
+
+    def resolve_product(self, text: str, limit: int = 10) -> dict[str, Any]:
+        """Text → {status: exact|several|none, match, candidates[{sku,name,price,stock}]} over active products."""
+        words = self._words(text)
+        if not words:
+            return resolution([], limit)
+        with self.engine.connect() as conn:
+            rows = matching_rows(conn, products, words, True, sku=text.strip())
+            if not rows and len(words) > 1 and words[0].isdigit():
+                # "2 teclados" typed where only a product is expected: the leading number is a quantity.
+                rows = matching_rows(conn, products, words[1:], True)
+        found = sorted(rows, key=lambda row: (row["normalized_name"], row["name"], row["sku"]))
+        return resolution([product_dict(row) for row in found], limit)
+
+    def resolve_customer(self, text: str, limit: int = 10) -> dict[str, Any]:
+        """Text → {status: exact|several|none, match, candidates[{id,name}]} over customers."""
+        words = self._words(text)
+        if not words:
+            return resolution([], limit)
+        with self.engine.connect() as conn:
+            rows = matching_rows(conn, customers, words, False)
+        found = sorted(rows, key=lambda row: (row["normalized_name"], row["name"]))
+        return resolution([{"id": int(row["id"]), "name": row["name"]} for row in found], limit)
+
+    def check_stock(self, sku: str, quantity: int) -> dict[str, Any]:
+        """{ok, sku, name, available, requested}; an unknown or inactive SKU raises ToolError."""
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            raise ToolError("the quantity to check must be a whole number of at least 1")
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(sa.select(products).where(products.c.sku == sku, products.c.active.is_(True)))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise ToolError(f"unknown or discontinued product '{sku}'", details={"sku": sku})
+        available = int(row["stock"])
+        return {
+            "ok": available >= quantity,
+            "sku": row["sku"],
+            "name": row["name"],
+            "available": available,
+            "requested": quantity,
+            "price": money(row["price"]),
+        }
+
+    # --- orders ------------------------------------------------------------------------------------
+
+    def create_order(self, customer: str | int, lines: list[Mapping[str, Any]], idempotency_key: str) -> dict[str, Any]:
+        """Write an order in one transaction; a replay with the same key returns the first order unchanged."""
+        order_id = write_order(self.engine, customer, lines, idempotency_key)
+        return self.get_order(order_id)
+
+    def get_order(self, order_id: int) -> dict[str, Any]:
+        """{order_id, customer, lines[{sku, product, quantity, unit_price, subtotal}], total}; NotFoundError."""
+        with self.engine.connect() as conn:
+            order = read_order(conn, int(order_id))
+        if order is None:
+            raise NotFoundError(f"no order with id {order_id}", details={"order_id": order_id})
+        return order
+
+    def orders_for_key(self, key: str) -> list[int]:
+        """Ids of the orders written under an idempotency key (zero or one)."""
+        with self.engine.connect() as conn:
+            found = order_id_for_key(conn, key)
+        return [] if found is None else [found]
+
+    def count_orders(self) -> int:
+        """How many orders exist."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(orders)).scalar_one())
+
+    # --- declared read queries ---------------------------------------------------------------------
+
+    def run_read_query(
+        self, query: str, params: Mapping[str, Any], max_rows: int = 100, timeout: float = 5.0
+    ) -> list[dict[str, Any]]:
+        """Run an already-validated SELECT in a read-only transaction; at most `max_rows` rows as dicts."""
+        return read_only_rows(self.engine, query, params, max_rows, timeout)

@@ -1,0 +1,203 @@
+"""Writing and reading orders: one transaction per order, idempotent on the run's key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from errors import ToolError
+from tools.catalog import normalize
+from tools.sql_schema import SQLITE_IMMEDIATE, customers, order_lines, orders, products, utcnow
+
+MAX_LINES = 100
+MAX_QUANTITY = 100_000
+MAX_KEY_LENGTH = 200
+CENT = Decimal("0.01")
+
+
+def money(value: Any) -> float:
+    """A money amount as a float rounded to cents (state must stay JSON-like)."""
+    return float(Decimal(value).quantize(CENT))
+
+
+def _check_key(key: Any) -> str:
+    if not isinstance(key, str) or not key.strip():
+        raise ToolError("create_order needs an idempotency key (the run id); none was given")
+    if len(key) > MAX_KEY_LENGTH:
+        raise ToolError(f"the idempotency key is longer than {MAX_KEY_LENGTH} characters")
+    return key
+
+
+def _merge_lines(lines: Any) -> dict[str, int]:
+    """SKU → total quantity; a SKU listed twice becomes one line. Bad shapes raise ToolError."""
+    if not isinstance(lines, Sequence) or isinstance(lines, str | bytes) or not lines:
+        raise ToolError("an order needs at least one line of {sku, quantity}")
+    if len(lines) > MAX_LINES:
+        raise ToolError(f"an order may have at most {MAX_LINES} lines")
+    merged: dict[str, int] = {}
+    for index, line in enumerate(lines, start=1):
+        if not isinstance(line, Mapping):
+            raise ToolError(f"order line {index} must be an object with sku and quantity", details={"line": index})
+        sku, quantity = line.get("sku"), line.get("quantity")
+        if not isinstance(sku, str) or not sku.strip():
+            raise ToolError(f"order line {index} has no sku", details={"line": index})
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 < quantity <= MAX_QUANTITY:
+            raise ToolError(
+                f"order line {index} ({sku}) needs a whole quantity between 1 and {MAX_QUANTITY}",
+                details={"line": index, "sku": sku, "quantity": quantity},
+            )
+        merged[sku] = merged.get(sku, 0) + quantity
+    if any(total > MAX_QUANTITY for total in merged.values()):
+        raise ToolError(f"a product's total quantity may not exceed {MAX_QUANTITY}")
+    return merged
+
+
+def find_customer_id(conn: sa.Connection, customer: Any) -> int:
+    """The id of a customer given by id, exact name, or a name equal after normalisation."""
+    if isinstance(customer, int) and not isinstance(customer, bool):
+        found = conn.execute(sa.select(customers.c.id).where(customers.c.id == customer)).scalar()
+    elif isinstance(customer, str) and customer.strip():
+        found = conn.execute(sa.select(customers.c.id).where(customers.c.name == customer.strip())).scalar()
+        if found is None:
+            ids = (
+                conn.execute(
+                    sa.select(customers.c.id).where(customers.c.normalized_name == normalize(customer)).limit(2)
+                )
+                .scalars()
+                .all()
+            )
+            found = ids[0] if len(ids) == 1 else None
+    else:
+        raise ToolError("create_order needs a customer name or id")
+    if found is None:
+        raise ToolError(f"unknown customer '{customer}'", details={"customer": customer})
+    return int(found)
+
+
+def order_id_for_key(conn: sa.Connection, key: str) -> int | None:
+    """The order written under `key`, if any."""
+    found = conn.execute(sa.select(orders.c.id).where(orders.c.idempotency_key == key)).scalar()
+    return None if found is None else int(found)
+
+
+def _claim_key(conn: sa.Connection, customer_id: int, key: str) -> int | None:
+    """Insert the order header unless the key is taken; the new order id, or None on a replay."""
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        dialect_insert(orders)
+        .values(customer_id=customer_id, idempotency_key=key, created_at=utcnow(), total=0)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(orders.c.id)
+    )
+    found = conn.execute(statement).scalar()
+    return None if found is None else int(found)
+
+
+def _write_lines(conn: sa.Connection, order_id: int, wanted: dict[str, int]) -> Decimal:
+    """Re-read prices and stock inside the transaction, take the stock, insert the lines; the order total."""
+    rows = (
+        conn.execute(
+            sa.select(
+                products.c.id, products.c.sku, products.c.name, products.c.price, products.c.stock, products.c.active
+            )
+            .where(products.c.sku.in_(sorted(wanted)))
+            .order_by(products.c.sku)
+            .with_for_update()
+        )
+        .mappings()
+        .all()
+    )
+    by_sku = {row["sku"]: row for row in rows}
+    unknown = [sku for sku in wanted if sku not in by_sku or not by_sku[sku]["active"]]
+    if unknown:
+        raise ToolError(f"unknown or discontinued product: {', '.join(unknown)}", details={"skus": unknown})
+    # Stock is taken in SKU order so concurrent orders lock product rows alike and cannot deadlock.
+    for sku in sorted(wanted):
+        row, quantity = by_sku[sku], wanted[sku]
+        taken = conn.execute(
+            sa.update(products)
+            .where(products.c.id == row["id"], products.c.stock >= quantity)
+            .values(stock=products.c.stock - quantity, updated_at=utcnow())
+        ).rowcount
+        if taken != 1:
+            available = conn.execute(sa.select(products.c.stock).where(products.c.id == row["id"])).scalar()
+            raise ToolError(
+                f"not enough stock of {row['name']} ({sku}): {available} available, {quantity} requested",
+                details={"sku": sku, "available": available, "requested": quantity},
+            )
+    total = Decimal(0)
+    for line_no, (sku, quantity) in enumerate(wanted.items(), start=1):  # lines keep the order given
+        row = by_sku[sku]
+        unit_price = Decimal(row["price"]).quantize(CENT)
+        subtotal = (unit_price * quantity).quantize(CENT)
+        total += subtotal
+        conn.execute(
+            sa.insert(order_lines).values(
+                order_id=order_id,
+                line_no=line_no,
+                product_id=row["id"],
+                sku=sku,
+                product_name=row["name"],
+                quantity=quantity,
+                unit_price=unit_price,
+                subtotal=subtotal,
+            )
+        )
+    conn.execute(sa.update(orders).where(orders.c.id == order_id).values(total=total))
+    return total
+
+
+def write_order(engine: sa.Engine, customer: Any, lines: Any, key: Any) -> int:
+    """Write an order and its lines in one transaction, or find the one already written under `key`."""
+    key = _check_key(key)
+    wanted = _merge_lines(lines)
+    with engine.connect() as conn:
+        existing = order_id_for_key(conn, key)
+        conn.rollback()
+        if existing is not None:
+            return existing
+        conn.execution_options(**{SQLITE_IMMEDIATE: True})
+        with conn.begin():
+            customer_id = find_customer_id(conn, customer)
+            order_id = _claim_key(conn, customer_id, key)
+            if order_id is not None:
+                _write_lines(conn, order_id, wanted)
+        if order_id is None:  # another transaction wrote this key first: return its order, write nothing
+            order_id = order_id_for_key(conn, key)
+            conn.rollback()
+        if order_id is None:
+            raise ToolError("the order under this key disappeared while being written; try again")
+        return order_id
+
+
+def read_order(conn: sa.Connection, order_id: int) -> dict[str, Any] | None:
+    """The order in the shape of CONTRACT.md (`order_id`, `customer`, `lines`, `total`), or None."""
+    head = conn.execute(
+        sa.select(orders.c.id, orders.c.total, customers.c.name)
+        .join(customers, customers.c.id == orders.c.customer_id)
+        .where(orders.c.id == order_id)
+    ).first()
+    if head is None:
+        return None
+    lines = conn.execute(
+        sa.select(order_lines).where(order_lines.c.order_id == order_id).order_by(order_lines.c.line_no)
+    ).mappings()
+    return {
+        "order_id": int(head.id),
+        "customer": head.name,
+        "lines": [
+            {
+                "sku": line["sku"],
+                "product": line["product_name"],
+                "quantity": int(line["quantity"]),
+                "unit_price": money(line["unit_price"]),
+                "subtotal": money(line["subtotal"]),
+            }
+            for line in lines
+        ],
+        "total": money(head.total),
+    }
