@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from errors import ToolError
-from tools.memory_tools import MAX_FACTS_PER_SESSION, memory_toolset
+from tools.memory_tools import memory_toolset
 from tools.registry import Services, ToolRegistry
 from vector_memory import VectorMemory
 from vector_memory.samples import CONTRACT_CUSTOMERS, demo_products
@@ -66,13 +66,6 @@ def test_remembering_the_same_fact_twice_keeps_one(registry: ToolRegistry, memor
     for _ in range(3):
         registry.call("remember", {}, {"text": "Pago a 30 días"}, session_id="s1")
     assert memory.count("memory:s1") == 1
-
-
-def test_session_memory_is_bounded(registry: ToolRegistry, memory: VectorMemory) -> None:
-    for n in range(MAX_FACTS_PER_SESSION + 5):
-        registry.call("remember", {}, {"text": f"dato número {n}", "key": f"k{n}"}, session_id="big")
-    assert memory.count("memory:big") == MAX_FACTS_PER_SESSION
-    assert memory.keys("memory:big")[0] == "k5"
 
 
 def test_errors_are_tool_errors(registry: ToolRegistry) -> None:

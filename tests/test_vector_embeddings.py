@@ -113,12 +113,12 @@ def test_generated_typos_find_the_right_name_first(embeddings: NgramEmbeddings, 
     assert hits / len(pairs) >= 0.95
 
 
-def test_hundred_thousand_names_embed_fast(embeddings: NgramEmbeddings) -> None:
-    names = catalog_names(100_000)
+def test_many_names_embed_fast(embeddings: NgramEmbeddings) -> None:
+    names = catalog_names(20_000)  # the benchmark does 100k
     started = time.perf_counter()
     matrix = embeddings.embed_array(names)
-    assert matrix.shape == (100_000, 256)
-    assert time.perf_counter() - started < 20  # ~2.5 s on the 2-core CI machine; generous for slow runners
+    assert matrix.shape == (20_000, 256)
+    assert time.perf_counter() - started < 10  # ~0.5 s on an idle 2-core machine; generous for busy runners
 
 
 def test_bad_dimensions_are_refused() -> None:

@@ -71,6 +71,16 @@ def test_upsert_updates_meta_renames_and_remove_forgets(memory: VectorMemory) ->
     assert memory.count("products") == len(ITEMS) - 1
 
 
+def test_max_items_drops_the_least_recently_written(tmp_path: Path) -> None:
+    store = VectorMemory(tmp_path)
+    for n in range(4):
+        store.upsert("memory:s", [{"key": f"k{n}", "text": f"dato {n}"}], max_items=3)
+    assert store.keys("memory:s") == ["k1", "k2", "k3"]
+    store.upsert("memory:s", [{"key": "k1", "text": "dato 1"}], max_items=3)  # rewritten: now the newest
+    store.upsert("memory:s", [{"key": "k4", "text": "dato 4"}], max_items=3)
+    assert VectorMemory(tmp_path).keys("memory:s") == ["k3", "k1", "k4"]
+
+
 def test_replace_rebuilds_from_scratch(memory: VectorMemory) -> None:
     assert memory.replace("products", [{"key": "A", "text": "Mesa plegable"}], version="2") == 1
     assert keys(memory.search("products", "teclado", k=5)) == ["A"]

@@ -117,10 +117,8 @@ def remember(args: RememberArgs, ctx: ToolContext) -> dict[str, Any]:
     memory = _memory(ctx)
     collection = _session(ctx)
     key = args.key or hashlib.sha256(normalise(args.text).encode("utf-8")).hexdigest()[:16]
-    memory.upsert(collection, [{"key": key, "text": args.text, "meta": {"step": ctx.step or ""}}])
-    keys = memory.keys(collection)
-    if len(keys) > MAX_FACTS_PER_SESSION:
-        memory.remove(collection, keys[: len(keys) - MAX_FACTS_PER_SESSION])
+    fact = {"key": key, "text": args.text, "meta": {"step": ctx.step or ""}}
+    memory.upsert(collection, [fact], max_items=MAX_FACTS_PER_SESSION)
     return {"key": key, "text": args.text}
 
 

@@ -99,7 +99,7 @@ class Collection:
         """The saved index, or None when it is missing or unreadable (it is rebuilt from the sidecar)."""
         try:
             return VectorIndex.from_bytes(self.index_path.read_bytes(), self.hnsw_threshold, dead)
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, ValueError):
             return None
 
     def save(self) -> None:
@@ -153,6 +153,7 @@ class Collection:
         for item in {item.key: item for item in items}.values():  # a key given twice: the last wins
             old = self.by_key.get(item.key)
             if old is not None and self.entries[old].text == item.text:
+                self.entries[old] = self.entries.pop(old)  # most recently written last (see `keys`)
                 self.entries[old].meta = item.meta  # same text, same vector: no re-embedding
                 continue
             if old is not None:

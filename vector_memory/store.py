@@ -126,11 +126,16 @@ class VectorMemory:
         if not name_file.exists():
             atomic_write(name_file, collection.name.encode("utf-8"))
 
-    def upsert(self, collection: str, items: Iterable[Mapping[str, Any]]) -> int:
-        """Add or update items `{key, text, meta?}` by key; returns how many vectors were (re)embedded."""
+    def upsert(self, collection: str, items: Iterable[Mapping[str, Any]], *, max_items: int | None = None) -> int:
+        """Add or update items `{key, text, meta?}` by key; returns how many vectors were (re)embedded.
+
+        With `max_items`, the oldest items beyond that many are dropped in the same step.
+        """
         entries = to_entries(items)
         with self._open(collection) as coll:
             added = coll.upsert(entries, self._embed)
+            if max_items is not None and len(coll.entries) > max_items:
+                coll.remove([entry.key for entry in coll.entries.values()][: len(coll.entries) - max_items])
             self._save(coll)
             return added
 
@@ -206,7 +211,7 @@ class VectorMemory:
             return len(coll.entries)
 
     def keys(self, collection: str) -> list[str]:
-        """The keys of a collection, oldest first."""
+        """The keys of a collection, least recently written first."""
         with self._open(collection) as coll:
             return [entry.key for entry in coll.entries.values()]
 
