@@ -13,11 +13,10 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined, meta
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+
+from pipelines.sandbox import SafeEnvironment, joined, plain, range_budget
 
 _SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}|\{\{).)*)\}\}\s*$", re.DOTALL)
-_MAX_SEQUENCE = 100_000  # bound on `*`/`**` results so a template cannot exhaust memory
 
 
 def _normalize(value: Any) -> str:
@@ -25,23 +24,6 @@ def _normalize(value: Any) -> str:
     text = unicodedata.normalize("NFKD", str(value or ""))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.lower().split())
-
-
-class _Environment(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and (abs(_number(right)) > 64 or abs(_number(left)) > 10**6):
-            raise SecurityError("exponent too large in expression")
-        if operator == "*" and isinstance(left, str | list | tuple) and _number(right) * len(left) > _MAX_SEQUENCE:
-            raise SecurityError("repetition too large in expression")
-        if operator == "*" and isinstance(right, str | list | tuple) and _number(left) * len(right) > _MAX_SEQUENCE:
-            raise SecurityError("repetition too large in expression")
-        return super().call_binop(context, operator, left, right)
-
-
-def _number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 def _replace_at(items: Any, index: int, value: Any) -> list[Any]:
@@ -75,7 +57,7 @@ def _index_of(items: Any, key: str, value: Any = None) -> int:
     return -1
 
 
-ENV = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+ENV = SafeEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 ENV.filters.update(norm=_normalize, replace_at=_replace_at, remove_at=_remove_at, merge=_merge, index_of=_index_of)
 
 
@@ -156,10 +138,11 @@ def render(value: Any, context: Mapping[str, Any]) -> Any:
         inner = expression_of(value)
         if inner is not None:
             _check_defined(value, _variables(inner, True), context)
-            result = _compiled_expression(inner)(**context)
-            return None if isinstance(result, Undefined) else result
+            with range_budget():
+                return plain(_compiled_expression(inner)(**context))
         _check_defined(value, _variables(value, False), context)
-        return _compiled_template(value).render(**context)
+        with range_budget():
+            return joined(_compiled_template(value).generate(**context))
     if isinstance(value, Mapping):
         return {k: render(v, context) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -171,5 +154,6 @@ def evaluate(condition: str, context: Mapping[str, Any]) -> bool:
     """Evaluate a condition such as `invalid | length > 0` to a bool."""
     source = _condition_source(condition)
     _check_defined(condition, _variables(source, True), context)
-    result = _compiled_expression(source)(**context)
+    with range_budget():
+        result = _compiled_expression(source)(**context)
     return False if isinstance(result, Undefined) else bool(result)
