@@ -12,9 +12,9 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from pydantic import BaseModel, ValidationError
 
-from errors import PipelineError
+from errors import PipelineError, PipelineErrors
 from graphs.nodes import NodeContext, condition, make_node, variables_of
-from pipelines.checks import successors
+from pipelines.checks import check_duplicate_ids, check_goto_targets, check_tools, successors
 from pipelines.schema import END as END_STEP
 from pipelines.schema import PipelineConfig, PipelineStep
 from tools.registry import ToolRegistry
@@ -56,6 +56,14 @@ def _target(step_id: str) -> str:
     return END if step_id == END_STEP else step_id
 
 
+def _label(text: str, target: str, taken: Mapping[str, str]) -> str:
+    """A unique route key showing `text`; LangGraph drops an edge's label when it equals the target's name."""
+    label = text
+    while label == target or label in taken:
+        label += " "
+    return label
+
+
 def _router(config: PipelineConfig, index: int) -> tuple[Callable[..., str], dict[str, str]]:
     step = config.steps[index]
     keys = tuple(config.state_keys())
@@ -67,17 +75,18 @@ def _router(config: PipelineConfig, index: int) -> tuple[Callable[..., str], dic
     for when, goto in branches:
         if when is None:
             break
-        label = when if when not in path_map else f"{when} ({len(path_map)})"
+        label = _label(when, _target(goto), path_map)
         path_map[label] = _target(goto)
         labelled.append((label, when, goto))
-    path_map[DEFAULT_LABEL] = _target(default)
+    otherwise = _label(DEFAULT_LABEL, _target(default), path_map)
+    path_map[otherwise] = _target(default)
 
     def route(state: dict[str, Any], config_: Any = None) -> str:
         context = variables_of(state, keys, config_)
         for label, when, _goto in labelled:
             if condition(step, when, context):
                 return label
-        return DEFAULT_LABEL
+        return otherwise
 
     return route, path_map
 
@@ -85,14 +94,22 @@ def _router(config: PipelineConfig, index: int) -> tuple[Callable[..., str], dic
 def compile_pipeline(config: PipelineConfig, registry: ToolRegistry, checkpointer: BaseCheckpointSaver | None = None,
                      *, resolve: Resolver | None = None, _stack: tuple[str, ...] = ()) -> CompiledStateGraph:
     """Build and compile the StateGraph of `config`; sub-pipelines are looked up with `resolve`."""
+    # A config built in Python may never have been checked: an unknown target or tool would otherwise
+    # surface as a bare ValueError/KeyError from LangGraph instead of a PipelineError with its position.
+    problems = [*check_duplicate_ids(config), *check_goto_targets(config),
+                *check_tools(config, registry.param_models())]
+    if problems:
+        raise PipelineErrors(problems)
     stack = (*_stack, config.name)
     subgraphs, subconfigs = {}, {}
-    for step in config.steps:
+    for index, step in enumerate(config.steps):
         if isinstance(step, PipelineStep) and step.pipeline not in subgraphs:
             if step.pipeline in stack or resolve is None:
                 problem = "sub-pipelines include each other" if resolve else "no resolver for sub-pipelines"
+                line, column = config.position(("steps", index, "pipeline"))
                 raise PipelineError(f"cannot compile '{step.pipeline}': {problem} ({' -> '.join(stack)})",
-                                    step=step.id, pipeline=config.name)
+                                    file=config.source_file, line=line, column=column,
+                                    path=f"steps.{index}.pipeline", step=step.id, pipeline=config.name)
             subconfigs[step.pipeline] = child = resolve(step.pipeline)
             subgraphs[step.pipeline] = compile_pipeline(child, registry, None, resolve=resolve, _stack=stack)
     ctx = NodeContext(config, registry, _bind_params(config, registry), subgraphs, subconfigs)
