@@ -21,7 +21,7 @@ class VectorIndex:
     """Vectors under stable int64 ids; inner-product search over unit vectors (cosine similarity).
 
     Below `hnsw_threshold` vectors the index is an exact `IndexFlatIP`; at or above it an
-    `IndexHNSWFlat`: exact search over 100k × 256 floats measured ~9 ms per query on the 2-core
+    `IndexHNSWFlat`: exact search over 100k × 256 floats measured ~10 ms per query on the 2-core
     benchmark machine (idle), far over the 2 ms target, while HNSW answers in ~0.1–0.25 ms with
     recall@3 ≈ 0.99. HNSW cannot delete, so removed ids become tombstones that an `IDSelector`
     hides from searches, and the graph is rebuilt once they pass `COMPACT_RATIO`.
