@@ -1,0 +1,128 @@
+// The chat page: sends messages to POST /chat, renders replies (text, data tables, option buttons).
+import { api, el, errorText } from "./common.js";
+import { isOrder, renderData } from "./tables.js";
+
+const SESSION_KEY = "t7.session_id";
+const list = document.getElementById("messages");
+const form = document.getElementById("chat-form");
+const input = document.getElementById("chat-input");
+const upload = document.getElementById("chat-upload");
+const reset = document.getElementById("chat-reset");
+let busy = false;
+
+function sessionId() {
+  return localStorage.getItem(SESSION_KEY);
+}
+
+function remember(reply) {
+  if (reply && typeof reply.session_id === "string") localStorage.setItem(SESSION_KEY, reply.session_id);
+}
+
+function scrollDown() {
+  list.scrollTop = list.scrollHeight;
+}
+
+/** Earlier replies' buttons and inline edits no longer apply once a new message is on its way. */
+function retireOldReplies() {
+  for (const item of list.querySelectorAll(".msg.bot:not(.stale)")) {
+    item.classList.add("stale");
+    for (const control of item.querySelectorAll("button, input")) control.disabled = true;
+  }
+}
+
+function addMessage(who, text, extra = []) {
+  const item = el("li", { className: `msg ${who}` }, el("div", { className: "text" }, text), extra);
+  list.append(item);
+  scrollDown();
+  return item;
+}
+
+/** An order waiting for its confirmation can be edited inline. */
+function isConfirmation(reply) {
+  return reply.status === "waiting" && isOrder(reply.data)
+    && (reply.options || []).some((o) => String(o).toLowerCase() === "sí");
+}
+
+function replyNodes(reply) {
+  const nodes = [];
+  const edit = isConfirmation(reply) ? {
+    onQuantity: (line, n) => send(`cambia ${line.product} a ${n}`),
+    onRemove: (line) => send(`quita ${line.product}`),
+  } : null;
+  const data = renderData(reply.data, edit);
+  if (data) nodes.push(el("div", { className: "data-view" }, data));
+  const options = reply.options || [];
+  if (options.length) {
+    nodes.push(el("div", { className: "options", role: "group", "aria-label": "Opciones" },
+      options.map((option) => el("button", { type: "button", onclick: () => send(String(option)) }, String(option)))));
+  }
+  return nodes;
+}
+
+function showReply(reply, pending) {
+  remember(reply);
+  pending.remove();
+  const item = addMessage("bot", reply.reply || "", replyNodes(reply));
+  item.dataset.status = reply.status || "";
+  if (reply.pipeline) item.dataset.pipeline = reply.pipeline;
+}
+
+function showError(error, pending) {
+  pending.remove();
+  addMessage("bot error", errorText(error));
+}
+
+async function exchange(userText, call) {
+  if (busy) return;
+  busy = true;
+  retireOldReplies();
+  addMessage("user", userText);
+  const pending = addMessage("bot pending", "…");
+  try {
+    showReply(await call(), pending);
+  } catch (error) {
+    showError(error, pending);
+  } finally {
+    busy = false;
+    input.focus();
+  }
+}
+
+/** Send one chat message (typed, or from an option button / an inline edit). */
+export function send(text) {
+  const message = String(text).trim();
+  if (!message) return Promise.resolve();
+  const body = { message };
+  const session = sessionId();
+  if (session) body.session_id = session;
+  return exchange(message, () => api("POST", "/chat", body));
+}
+
+function sendFile(file) {
+  const data = new FormData();
+  data.append("file", file);
+  const session = sessionId();
+  if (session) data.append("session_id", session);
+  return exchange(`📎 ${file.name}`, () => api("POST", "/chat/upload", data));
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value;
+  input.value = "";
+  send(text);
+});
+
+upload.addEventListener("change", () => {
+  const file = upload.files && upload.files[0];
+  upload.value = "";
+  if (file) sendFile(file);
+});
+
+reset.addEventListener("click", () => {
+  localStorage.removeItem(SESSION_KEY);
+  retireOldReplies();
+  addMessage("bot", "Conversación nueva. ¿En qué te ayudo?");
+});
+
+input.focus();
