@@ -50,21 +50,23 @@ def quote_order(args: QuoteArgs, ctx: ToolContext) -> dict[str, Any]:
     return {"customer": args.customer, "lines": lines, "total": round(sum(x["subtotal"] for x in lines), 2)}
 
 
-class LineArgs(_Strict):
-    """A product SKU and the quantity wanted."""
+class LinesArgs(_Strict):
+    """Resolved order lines (sku and quantity)."""
 
-    sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(ge=1, le=1_000_000)
+    lines: list[QuoteLine] = Field(max_length=MAX_LINES)
 
 
-@order_toolset.tool("check_line", args=LineArgs)
-def check_line(args: LineArgs, ctx: ToolContext) -> dict[str, Any]:
-    """{active, ok, available, name}: whether the product is still sold and in stock for that quantity."""
-    product = ctx.services.require("sql").get_product(args.sku)
-    if product is None or not product.get("active", True):
-        return {"active": False, "ok": False, "available": 0, "name": product["name"] if product else args.sku}
-    available = int(product["stock"])
-    return {"active": True, "ok": available >= args.quantity, "available": available, "name": product["name"]}
+@order_toolset.tool("check_lines", args=LinesArgs)
+def check_lines(args: LinesArgs, ctx: ToolContext) -> dict[str, Any]:
+    """The first line that cannot be served as asked: {index (-1 when all can), active, available, name}."""
+    sql = ctx.services.require("sql")
+    for index, line in enumerate(args.lines):
+        product = sql.get_product(line.sku)
+        if product is None or not product.get("active", True):
+            return {"index": index, "active": False, "available": 0, "name": product["name"] if product else line.sku}
+        if int(product["stock"]) < line.quantity:
+            return {"index": index, "active": True, "available": int(product["stock"]), "name": product["name"]}
+    return {"index": -1, "active": True, "available": None, "name": None}
 
 
 class MatchArgs(_Strict):
