@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from langgraph.errors import GraphRecursionError
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 # about 2 ms instead of 5 ms with "sync" (measured, see README). A crash mid-turn loses only that turn's partial
 # steps, and the one side effect that matters (writing an order) is idempotent on the run id anyway.
 DURABILITY = "exit"
+logger = logging.getLogger(__name__)
 MAX_INPUT_CHARS = 10_000
 _TRUE, _FALSE = {"true", "1", "yes", "sí", "si", "y", "s"}, {"false", "0", "no", "n"}
 
@@ -110,6 +112,12 @@ class Runner:
             raise ConflictError(f"run {run_id} is busy answering another message; try again",
                                 details={"status": "busy"})
         try:
+            # Another turn may have run between reading the row and taking the lease: this answer was meant for
+            # the question seen then, so it must not answer the next one.
+            current = self.engine.runs.get(run_id) or {}
+            if current.get("status") != "waiting" or current.get("updated_at") != row["updated_at"]:
+                raise ConflictError(f"run {run_id} was answered meanwhile (status: {current.get('status')})",
+                                    details={"status": current.get("status")})
             snapshot = self.graph.get_state(self._run_config(run_id, owner))
             if not (snapshot.next and snapshot.interrupts):
                 raise ConflictError(f"run {run_id} is not waiting for an answer", details={"status": "stale"})
@@ -126,10 +134,18 @@ class Runner:
     def cancel(self, run_id: str, *, owner: str | None = None) -> RunResult:
         """Cancel a waiting run: nothing more runs and nothing is written."""
         row = self._row(run_id, owner)
-        if row["status"] not in ("waiting", "running"):
+        if row["status"] != "waiting":
             raise ConflictError(f"run {run_id} cannot be cancelled (status: {row['status']})",
                                 details={"status": row["status"]})
-        self.engine.runs.set_status(run_id, "cancelled")
+        # Under the lease, so a turn in progress cannot overwrite the cancellation when it finishes.
+        token = self.engine.runs.acquire(run_id)
+        if token is None:
+            raise ConflictError(f"run {run_id} is busy answering another message; try again",
+                                details={"status": "busy"})
+        try:
+            self.engine.runs.set_status(run_id, "cancelled")
+        finally:
+            self.engine.runs.release(run_id, token)
         return self._result(run_id, {**row, "status": "cancelled"}, seen=None)
 
     def draw(self, fmt: str = "mermaid", **options: Any) -> str | bytes:
@@ -151,19 +167,29 @@ class Runner:
     def _turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int) -> RunResult:
         try:
             self.graph.invoke(payload, self._run_config(run_id, owner), durability=DURABILITY)
+            result = self._result(run_id, {"status": "running", "owner": owner}, seen=seen)
         except GraphRecursionError:
-            return self._fail(run_id, "loop_limit", f"the run took more than {self.engine.settings.RECURSION_LIMIT} "
-                              "steps; add or lower max_visits on the loop")
+            return self._fail(run_id, owner, "loop_limit", f"the run took more than "
+                              f"{self.engine.settings.RECURSION_LIMIT} steps; add or lower max_visits on the loop")
         except AppError as exc:
-            return self._fail(run_id, exc.code, exc.message)
-        result = self._result(run_id, {"status": "running", "owner": owner}, seen=seen)
+            return self._fail(run_id, owner, exc.code, exc.message)
+        except Exception:
+            # A bug in a tool or an unserialisable value must not leave the run 'running' for ever (every later
+            # answer would be refused) nor leak internals to the user: the run fails, the traceback is logged.
+            logger.exception("run %s of pipeline %s failed unexpectedly", run_id, self.name)
+            return self._fail(run_id, owner, "internal_error", "a step failed unexpectedly; the error was logged")
         self.engine.runs.set_status(run_id, result.status)
         return result
 
-    def _fail(self, run_id: str, code: str, message: str) -> RunResult:
+    def _fail(self, run_id: str, owner: str | None, code: str, message: str) -> RunResult:
         error = {"code": code, "message": message}
         self.engine.runs.set_status(run_id, "failed", error)
-        return RunResult(run_id, self.name, "failed", error=error, pipeline_version=self.version)
+        try:
+            values = self.graph.get_state(self._run_config(run_id, owner)).values or {}
+        except Exception:  # the checkpoint itself may be what failed
+            values = {}
+        return RunResult(run_id, self.name, "failed", error=error, steps_done=list(values.get("__path__") or []),
+                         pipeline_version=self.version)
 
     def _result(self, run_id: str, row: dict[str, Any], *, seen: int | None) -> RunResult:
         snapshot = self.graph.get_state(self._run_config(run_id, row.get("owner")))
