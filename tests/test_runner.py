@@ -1,0 +1,281 @@
+"""The runner: every step kind through todo_junto, answers, input checks, conflicts, loop limits and run ids."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from config import Config
+from errors import ConflictError, InputError, NotFoundError
+from graphs.engine import Engine
+from graphs.runner import Runner
+from tools.generic import generic_toolset
+from tools.registry import Services, ToolContext, ToolRegistry, ToolSet
+
+COLORS = """\
+name: colores
+inputs:
+  colores: {type: list, default: [rojo, verde, azul]}
+steps:
+  - id: elegir
+    kind: ask
+    save_as: color
+    question: "¿Qué color?"
+    options: "{{ colores }}"
+  - {id: fin, kind: reply, message: "Elegiste {{ color }}", end: true}
+outputs: [color]
+"""
+
+_failing = ToolSet()
+
+
+class _NoArgs(BaseModel):
+    """No arguments."""
+
+
+@_failing.tool("boom", args=_NoArgs)
+def boom(args: _NoArgs, ctx: ToolContext) -> None:
+    """Fail like a buggy tool would."""
+    raise RuntimeError("internal detail that must not reach the user")
+
+
+def make_engine(settings: Config, **overrides: Any) -> Engine:
+    """An engine on the test folders with the generic tools (and one that fails)."""
+    return Engine(settings.model_copy(update=overrides), registry=ToolRegistry(Services(), [generic_toolset, _failing]))
+
+
+@pytest.fixture
+def eng(settings: Config) -> Iterator[Engine]:
+    """An engine of its own (no Flask app needed)."""
+    engine = make_engine(settings)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def todo(eng: Engine) -> Runner:
+    """The runner of the test pipeline that uses every step kind."""
+    return eng.runner("todo_junto")
+
+
+def test_big_branch_completes_in_one_turn(todo: Runner) -> None:
+    result = todo(cantidad=20, nombre="Ana")
+    assert result.status == "completed" and result.error is None
+    assert result.output == {"total": 40, "texto_saludo": "¡Hola, Ana!"}
+    assert result.steps_done == ["pedir_cantidad", "leer_cantidad", "saludo", "calcular", "grande"]
+    assert result.message == "¡Hola, Ana! Encantado de ayudarte.\nPedido grande: 40. ¡Hola, Ana!"
+    assert result.pipeline_version == todo.version == todo.config.content_hash
+
+
+def test_small_branch_loop_with_validation_and_a_sub_pipeline_question(todo: Runner) -> None:
+    result = todo(cantidad=0)  # not valid: the ask step asks although the slot is filled
+    assert (result.status, result.step, result.current_step) == ("waiting", "pedir_cantidad", "pedir_cantidad")
+    assert result.question == "¿Cuántas unidades? (un número mayor que 0)" and result.options == []
+    result = todo.resume(result.run_id, "ninguna")  # no number in it: the loop goes back to the question
+    assert result.status == "waiting" and result.step == "pedir_cantidad"
+    assert result.steps_done == ["pedir_cantidad", "leer_cantidad"]
+    result = todo.resume(result.run_id, "3")
+    # The sub-pipeline's question reaches the user like the parent's own.
+    assert (result.status, result.question, result.step) == ("waiting", "¿Cómo te llamas?", "pedir_nombre")
+    assert result.current_step == "saludo"
+    result = todo.resume(result.run_id, "Eva")
+    assert result.status == "completed"
+    assert result.output == {"total": 6, "texto_saludo": "¡Hola, Eva!"}  # the answer reached the parent
+    assert result.message == "¡Hola, Eva! Encantado de ayudarte.\nPedido pequeño: 6. ¡Hola, Eva!"
+    assert result.steps_done == ["pedir_cantidad", "leer_cantidad", "pedir_cantidad", "leer_cantidad", "saludo",
+                                 "calcular", "pequeno"]
+
+
+def test_a_filled_valid_slot_is_not_asked(eng: Engine) -> None:
+    result = eng.runner("ejemplo_simple")(nombre="Luis")
+    assert result.status == "completed" and result.output == {"saludo": "¡Hola, Luis!"}
+    assert result.steps_done == ["pedir_nombre", "saludar"]
+
+
+def test_max_visits_exceeded_fails_the_run_with_loop_limit(todo: Runner) -> None:
+    result = todo(cantidad=0, nombre="Ana")
+    for answer in ("a", "b"):
+        result = todo.resume(result.run_id, answer)
+        assert result.status == "waiting"
+    result = todo.resume(result.run_id, "c")
+    assert result.status == "failed"
+    assert result.error is not None and result.error["code"] == "loop_limit"
+    assert "max_visits of 3" in result.error["message"] and "pedir_cantidad" in result.error["message"]
+    status = todo.status(result.run_id)
+    assert status.status == "failed" and status.error == result.error
+    with pytest.raises(ConflictError) as info:
+        todo.resume(result.run_id, "5")
+    assert info.value.details == {"status": "failed"}
+
+
+def test_the_recursion_limit_stops_a_loop_that_never_asks(settings: Config) -> None:
+    engine = make_engine(settings, RECURSION_LIMIT=25)
+    try:
+        runner = engine.runner("name: gira\nsteps:\n  - {id: a, kind: set, values: {n: 1}, max_visits: 10000}\n"
+                               "  - {id: b, kind: set, values: {m: 1}, next: a}\n")
+        result = runner()
+    finally:
+        engine.close()
+    assert result.status == "failed" and result.error is not None
+    assert result.error["code"] == "loop_limit" and "more than 25 steps" in result.error["message"]
+
+
+def test_answers_by_option_number_text_or_free_text(eng: Engine) -> None:
+    runner = eng.runner(COLORS)
+    for answer, chosen in [("2", "verde"), ("  AZUL ", "azul"), ("Rojo", "rojo"), ("morado", "morado"),
+                           ("7", "7"), ("0", "0")]:
+        waiting = runner()
+        assert waiting.status == "waiting" and waiting.options == ["rojo", "verde", "azul"]
+        done = runner.resume(waiting.run_id, answer)
+        assert done.status == "completed" and done.output == {"color": chosen}, answer
+    listed = runner(colores=["Té", "Café"])
+    assert runner.resume(listed.run_id, "te").output == {"color": "Té"}  # accents and case do not matter
+
+
+def test_unknown_inputs_are_refused_with_the_valid_ones(todo: Runner) -> None:
+    with pytest.raises(InputError) as info:
+        todo(cantidad=1, color="rojo")
+    assert info.value.details == {"unknown": ["color"], "valid": ["cantidad", "nombre"]}
+    assert "unknown input 'color'" in info.value.message
+
+
+def test_missing_required_inputs_are_refused(eng: Engine) -> None:
+    runner = eng.runner("name: req\ninputs:\n  id: {type: integer, required: true}\n"
+                        "steps:\n  - {id: a, kind: reply, message: '{{ id }}'}\n")
+    with pytest.raises(InputError) as info:
+        runner()
+    assert info.value.details == {"missing": "id"}
+    with pytest.raises(InputError):
+        runner(id=None)
+    assert runner(id="7").message == "7"
+
+
+@pytest.mark.parametrize(("kind", "value"), [
+    ("integer", "tres"), ("integer", "1.5"), ("integer", True), ("number", "x"), ("boolean", "quizá"),
+    ("list", "a,b"), ("object", [1]), ("string", "x" * 10_001),
+])
+def test_ill_typed_inputs_are_refused(eng: Engine, kind: str, value: Any) -> None:
+    runner = eng.runner(f"name: tipos\ninputs:\n  v: {{type: {kind}}}\n"
+                        "steps:\n  - {id: a, kind: reply, message: ok}\n")
+    with pytest.raises(InputError) as info:
+        runner(v=value)
+    assert info.value.details["input"] == "v"
+
+
+@pytest.mark.parametrize(("kind", "value", "expected"), [
+    ("integer", " 12 ", 12), ("number", "3,5", 3.5), ("boolean", "sí", True), ("boolean", "no", False),
+    ("string", 42, "42"), ("list", [1, 2], [1, 2]), ("object", {"a": 1}, {"a": 1}),
+])
+def test_inputs_are_coerced_to_their_declared_type(eng: Engine, kind: str, value: Any, expected: Any) -> None:
+    runner = eng.runner(f"name: tipos\ninputs:\n  v: {{type: {kind}}}\n"
+                        "steps:\n  - {id: a, kind: reply, message: ok}\noutputs: [v]\n")
+    assert runner(v=value).output == {"v": expected}
+
+
+def test_resume_of_runs_that_are_not_waiting(todo: Runner, eng: Engine) -> None:
+    completed = todo(cantidad=20, nombre="Ana")
+    with pytest.raises(ConflictError) as info:
+        todo.resume(completed.run_id, "x")
+    assert info.value.details == {"status": "completed"} and info.value.http_status == 409
+    cancelled = todo(cantidad=0)
+    assert todo.cancel(cancelled.run_id).status == "cancelled"
+    assert todo.status(cancelled.run_id).status == "cancelled"
+    with pytest.raises(ConflictError):
+        todo.resume(cancelled.run_id, "3")
+    with pytest.raises(ConflictError):
+        todo.cancel(cancelled.run_id)
+    for unknown in ("no-such-run", "", "x" * 500, None, 12):
+        with pytest.raises(NotFoundError):
+            todo.resume(unknown, "3")  # type: ignore[arg-type]
+    with pytest.raises(NotFoundError):
+        eng.status("no-such-run")
+    with pytest.raises(NotFoundError):
+        eng.runner("ejemplo_simple").resume(cancelled.run_id, "3")  # a run of another pipeline
+
+
+def test_runs_belong_to_their_owner(todo: Runner) -> None:
+    waiting = todo.start({"cantidad": 0}, owner="chat:alice")
+    for call in (lambda: todo.resume(waiting.run_id, "3", owner="chat:bob"),
+                 lambda: todo.status(waiting.run_id, owner="chat:bob"),
+                 lambda: todo.cancel(waiting.run_id, owner="chat:bob")):
+        with pytest.raises(NotFoundError):
+            call()
+    assert todo.resume(waiting.run_id, "3", owner="chat:alice").status == "waiting"
+
+
+def test_a_run_busy_with_another_turn_refuses_a_second_answer(todo: Runner, eng: Engine) -> None:
+    waiting = todo(cantidad=0)
+    token = eng.runs.acquire(waiting.run_id)  # another process is in the middle of a turn
+    assert token is not None
+    with pytest.raises(ConflictError) as info:
+        todo.resume(waiting.run_id, "3")
+    assert info.value.details == {"status": "busy"}
+    with pytest.raises(ConflictError):
+        todo.cancel(waiting.run_id)
+    eng.runs.release(waiting.run_id, token)
+    assert todo.resume(waiting.run_id, "3").status == "waiting"
+
+
+def test_status_reports_the_current_step_steps_done_and_version(todo: Runner) -> None:
+    result = todo(cantidad=3)
+    status = todo.status(result.run_id).status_dict()
+    assert status["status"] == "waiting" and status["current_step"] == "saludo"
+    assert status["steps_done"] == ["pedir_cantidad", "leer_cantidad"]
+    assert status["pipeline_version"] == todo.config.content_hash
+    assert set(status) == {"run_id", "pipeline", "status", "output", "question", "options", "data", "error",
+                           "message", "current_step", "steps_done", "pipeline_version"}
+    assert set(result.to_dict()) == set(status) - {"current_step", "steps_done", "pipeline_version"}
+
+
+def test_runs_keep_the_version_they_started_with(eng: Engine, pipelines_dir: Path) -> None:
+    waiting = eng.runner("ejemplo_simple")()
+    path = pipelines_dir / "ejemplo_simple.yaml"
+    path.write_text(path.read_text().replace("¡Hola, {{ nombre }}! Encantado", "Buenas, {{ nombre }}. Encantado"))
+    new = eng.runner("ejemplo_simple")
+    assert new.version != waiting.pipeline_version
+    done = eng.resume(waiting.run_id, "Ana")
+    assert done.message == "¡Hola, Ana! Encantado de ayudarte." and done.pipeline_version == waiting.pipeline_version
+    assert new(nombre="Ana").message == "Buenas, Ana. Encantado de ayudarte."
+
+
+def test_an_expression_failing_at_run_time_fails_the_run_naming_the_step(eng: Engine) -> None:
+    runner = eng.runner("name: mal\ninputs:\n  n: {type: integer}\n"
+                        "steps:\n  - {id: sumar, kind: set, values: {m: \"{{ n + 'x' }}\"}}\n")
+    result = runner(n=1)
+    assert result.status == "failed" and result.error is not None
+    assert result.error["code"] == "expression_error" and "step 'sumar'" in result.error["message"]
+
+
+def test_a_tool_that_crashes_fails_the_run_without_leaking_internals(eng: Engine) -> None:
+    runner = eng.runner("name: roto\ntools:\n  b: {kind: boom}\nsteps:\n  - {id: a, kind: reply, message: antes}\n"
+                        "  - {id: romper, kind: tool, tool: b}\n")
+    result = runner()
+    assert result.status == "failed" and result.error is not None
+    assert result.error["code"] == "internal_error" and "internal detail" not in result.error["message"]
+    assert eng.runs.get(result.run_id)["status"] == "failed"  # type: ignore[index]
+    assert eng.runs.get(result.run_id)["lease"] is None  # type: ignore[index]
+
+
+def test_run_ids_are_unguessable_and_unique(eng: Engine) -> None:
+    runner = eng.runner("ejemplo_simple")
+    ids = [runner(nombre="x").run_id for _ in range(50)]
+    assert len(set(ids)) == len(ids)
+    for run_id in ids:
+        raw = base64.urlsafe_b64decode(run_id + "=" * (-len(run_id) % 4))
+        assert len(raw) * 8 >= 128
+
+
+def test_the_python_api_loads_by_name_path_text_or_config(eng: Engine, pipelines_dir: Path) -> None:
+    by_name = eng.runner("ejemplo_simple")
+    by_path = eng.runner(pipelines_dir / "ejemplo_simple.yaml")
+    by_config = eng.runner(by_name.config)
+    assert by_name.version == by_path.version == by_config.version
+    assert by_name.graph is by_path.graph  # compiled once per content hash
+    assert by_name.name == "ejemplo_simple"
+    with pytest.raises(NotFoundError):
+        eng.runner("no_existe")
