@@ -109,6 +109,11 @@ export function statusBadge(status, attrs = {}) {
   return el("span", { ...attrs, className: `badge ${status}`, dataset: { status } }, STATUS_LABELS[status] || status);
 }
 
+/** A checkbox that switches a picture between fitting its box and its natural size (scrolling). */
+export function fitToggle(checkbox, figure) {
+  checkbox.addEventListener("change", () => figure.classList.toggle("fit", checkbox.checked));
+}
+
 /** The user-facing text of any error thrown by `api`. */
 export function errorText(error) {
   if (error instanceof ApiError) return error.message;

@@ -1,8 +1,8 @@
 // The pipeline editor: pick or create, edit YAML with live validation, a schema form per step, preview, save, try.
 /* global jsyaml */
-import { api, debounce, el, errorText, showSvg } from "./common.js";
+import { api, debounce, el, errorText, fitToggle, showSvg } from "./common.js";
 import { StepForm, stepKinds } from "./step_form.js";
-import { changeSteps } from "./step_text.js";
+import { changeSteps, stepRanges } from "./step_text.js";
 import { TryRun } from "./try_run.js";
 import { YamlArea } from "./yaml_area.js";
 
@@ -92,8 +92,17 @@ function renderStepList() {
   const current = form && form.current ? form.current.index : null;
   $("step-list").replaceChildren(...steps.map((step, index) => el("li", {}, el("button", {
     type: "button", className: index === current ? "current" : "", dataset: { step: String(step && step.id) },
-    onclick: () => { form.open(step, index, stepContext()); renderStepList(); },
+    onclick: () => openStep(step, index),
   }, `${(step && step.id) || "?"} · ${(step && step.kind) || "?"}`))));
+}
+
+/** Open the form on a step, and show the same step in the text. */
+function openStep(step, index) {
+  form.open(step, index, stepContext());
+  renderStepList();
+  const found = stepRanges(area.value);
+  if (found && found.ranges[index]) area.reveal(found.ranges[index][0] + 1);
+  $("step-form").scrollIntoView({ block: "nearest" });
 }
 
 /** After the text changes: parse it for the form, keep an untouched open step form in sync, validate. */
@@ -205,6 +214,7 @@ function selectTab(name) {
 async function start() {
   for (const tab of ["form", "graph", "run"]) $(`tab-${tab}`).addEventListener("click", () => selectTab(tab));
   $("yaml").addEventListener("input", debounce(textChanged, 300));
+  fitToggle($("preview-fit"), $("preview"));
   $("pick").addEventListener("change", (event) => {
     if (state.saved !== area.value && area.value && !window.confirm("Hay cambios sin guardar. ¿Descartarlos?")) {
       event.target.value = state.name;

@@ -1,5 +1,5 @@
 // The graph viewer: the pipeline's picture, optionally following a run (highlight, status, steps, data).
-import { api, el, errorText, showSvg, statusBadge } from "./common.js";
+import { api, el, errorText, fitToggle, showSvg, statusBadge } from "./common.js";
 import { renderData } from "./tables.js";
 
 const POLL_MS = 2000;
@@ -73,6 +73,7 @@ async function poll() {
 }
 
 expand.addEventListener("change", loadGraph);
+fitToggle(document.getElementById("graph-fit"), figure);
 pick.addEventListener("change", () => {
   window.location.assign(`/graph/${encodeURIComponent(pick.value)}`);
 });

@@ -85,7 +85,7 @@ function field(schema, name, rawProp, value, required) {
     return { control, read: () => (control.value.trim() === "" ? undefined : control.value) };
   }
   const area = el("textarea", { id, name, rows: 3, placeholder: "YAML", className: "yaml-field" },
-    value === undefined || value === null ? "" : jsyaml.dump(value, { lineWidth: -1 }).replace(/\n$/, ""));
+    value === undefined || value === null ? "" : jsyaml.dump(value, { lineWidth: -1, quotingType: '"' }).replace(/\n$/, ""));
   const read = () => {
     if (area.value.trim() === "") return undefined;
     try {
@@ -121,7 +121,11 @@ export class StepForm {
     const def = this.kinds[kind];
     if (!def) return this.close();
     const required = new Set(def.required || []);
-    const names = Object.keys(def.properties || {}).filter((n) => n !== "kind");
+    // The id first and the fields every kind shares last, so each form (and the YAML it writes) leads with what
+    // is particular to its kind.
+    const shared = ["description", "next", "max_visits"];
+    const names = Object.keys(def.properties || {}).filter((n) => n !== "kind")
+      .sort((a, b) => (a === "id" ? -1 : b === "id" ? 1 : shared.indexOf(a) - shared.indexOf(b)));
     this.fields = names.map((name) => ({ name, ...field(this.schema, name, def.properties[name], step[name], required.has(name)) }));
     const rows = this.fields.flatMap(({ name, control }) => {
       const prop = def.properties[name];

@@ -63,6 +63,7 @@ export function orderView(order, edit = null) {
           onchange: () => {
             const n = Number.parseInt(input.value, 10);
             if (Number.isInteger(n) && n >= 1 && n !== line.quantity) edit.onQuantity(line, n);
+            else input.value = String(line.quantity ?? "");
           },
         });
         return el("td", { className: "num" }, input);

@@ -55,6 +55,13 @@ export class YamlArea {
     this.gutter.scrollTop = this.textarea.scrollTop;
   }
 
+  /** Scroll so that `line` (1-based) is near the top, without moving the focus. */
+  reveal(line) {
+    const lineHeight = Number.parseFloat(getComputedStyle(this.textarea).lineHeight) || 20;
+    this.textarea.scrollTop = Math.max(0, (line - 3) * lineHeight);
+    this.gutter.scrollTop = this.textarea.scrollTop;
+  }
+
   /** Put the cursor at the start of `line` (1-based) and scroll it into view. */
   goTo(line) {
     const lines = this.textarea.value.split("\n");
@@ -62,8 +69,7 @@ export class YamlArea {
     for (let i = 0; i < Math.min(line - 1, lines.length); i += 1) offset += lines[i].length + 1;
     this.textarea.focus();
     this.textarea.setSelectionRange(offset, offset);
-    const lineHeight = Number.parseFloat(getComputedStyle(this.textarea).lineHeight) || 20;
-    this.textarea.scrollTop = Math.max(0, (line - 3) * lineHeight);
+    this.reveal(line);
   }
 
   /** Tab inserts two spaces, as YAML wants spaces; after Escape, Tab moves the focus on as usual. */

@@ -90,6 +90,10 @@ def test_viewer_expands_sub_pipelines(page: Page, pipelines_dir: Path) -> None:
     expect(page.locator("#graph svg g.node", has_text="pedir_apellido")).to_have_count(1)
     assert page.locator("#graph svg g.node").count() > collapsed
 
+    expect(page.locator("#graph")).to_have_class(re.compile(r"\bfit\b"))
+    page.uncheck("#graph-fit")
+    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bfit\b"))
+
     page.select_option("#graph-pick", "hijo_visor")
     expect(page).to_have_url(re.compile(r"/graph/hijo_visor$"))
     expect(page.locator("#graph svg g.node", has_text="despedir")).to_have_count(1)
