@@ -171,3 +171,15 @@ def _pages_registered(app: Flask) -> None:
 
     if "pages" not in app.blueprints:
         app.register_blueprint(pages_bp)
+
+
+def test_browser_tests_skip_without_chromium_but_fail_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tests import browser_fixtures
+
+    monkeypatch.setattr(browser_fixtures, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="no-chromium"):
+        browser_fixtures.require_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="must run in CI"):
+        browser_fixtures.require_browser()
