@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from config import Config
 from errors import ToolError
+from graphs import Engine
+from tools.generic import generic_toolset
 from tools.memory_tools import memory_toolset
 from tools.registry import Services, ToolRegistry
 from vector_memory import VectorMemory
@@ -83,3 +86,74 @@ def test_missing_service_is_reported() -> None:
     registry = ToolRegistry(Services(), [memory_toolset])
     with pytest.raises(ToolError, match="'memory' service is not configured"):
         registry.call("recall", {}, {"text": "x"}, session_id="s")
+
+
+PIPELINE = """
+name: memoria
+description: Remembers a fact, recalls it and suggests a product, all from YAML
+inputs:
+  dato: {type: string}
+  producto: {type: string}
+tools:
+  anotar: {kind: remember}
+  recordar: {kind: recall}
+  parecidos: {kind: suggest, collection: products}
+  buscar: {kind: search, collection: customers}
+steps:
+  - id: guardar
+    kind: tool
+    tool: anotar
+    with: {text: "{{ dato }}"}
+    save_as: guardado
+  - id: leer
+    kind: tool
+    tool: recordar
+    with: {text: "{{ dato }}", k: 1}
+    save_as: recuerdos
+  - id: sugerir
+    kind: tool
+    tool: parecidos
+    with: {text: "{{ producto }}", k: 2}
+    save_as: candidatos
+  - id: clientes
+    kind: tool
+    tool: buscar
+    with: {text: "globex", k: 1}
+    save_as: cliente
+  - id: responder
+    kind: reply
+    message: "¿Quisiste decir {{ candidatos[0].text }}?"
+    end: true
+outputs:
+  guardado: "{{ guardado }}"
+  recuerdos: "{{ recuerdos }}"
+  candidatos: "{{ candidatos }}"
+  cliente: "{{ cliente[0].text }}"
+"""
+
+
+def test_memory_tools_in_a_pipeline_run(tmp_path: Path, memory: VectorMemory) -> None:
+    folder = tmp_path / "pipelines"
+    folder.mkdir()
+    (folder / "memoria.yaml").write_text(PIPELINE, encoding="utf-8")
+    settings = Config(
+        DATA_DIR=tmp_path / "data",
+        PIPELINES_DIR=folder,
+        OPENAI_API_KEY=None,
+        OPENAI_BASE_URL=None,
+        DATABASE_URL=None,
+        CHECKPOINT_URL=None,
+    )
+    engine = Engine(settings, registry=ToolRegistry(Services(memory=memory), [generic_toolset, memory_toolset]))
+    try:
+        args = {"dato": "Entrega siempre por la tarde", "producto": "tecaldo mecanico"}
+        result = engine.runner("memoria").start(args, owner="sesion-1")
+    finally:
+        engine.close()
+    assert result.status == "completed", result.error
+    output = result.output
+    assert output["recuerdos"][0]["key"] == output["guardado"]["key"]
+    assert output["recuerdos"][0]["text"] == "Entrega siempre por la tarde"
+    assert output["candidatos"][0]["text"] == "Teclado mecánico"
+    assert output["cliente"] == "Globex"
+    assert memory.count("memory:sesion-1") == 1  # the run's owner is the conversation
