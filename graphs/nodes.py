@@ -124,7 +124,8 @@ def match_option(answer: Any, options: list[str]) -> Any:
     if not isinstance(answer, str | int) or isinstance(answer, bool):
         return answer
     text = str(answer).strip()
-    if options and text.isdigit() and 1 <= int(text) <= len(options):
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; the length cap keeps int() cheap and in range.
+    if options and len(text) <= 6 and text.isdecimal() and 1 <= int(text) <= len(options):
         return options[int(text) - 1]
     wanted = expressions.ENV.filters["norm"](text)
     for option in options:
