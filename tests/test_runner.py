@@ -128,7 +128,7 @@ def test_the_recursion_limit_stops_a_loop_that_never_asks(settings: Config) -> N
 def test_answers_by_option_number_text_or_free_text(eng: Engine) -> None:
     runner = eng.runner(COLORS)
     for answer, chosen in [("2", "verde"), ("  AZUL ", "azul"), ("Rojo", "rojo"), ("morado", "morado"),
-                           ("7", "7"), ("0", "0")]:
+                           ("7", "7"), ("0", "0"), ("²", "²"), ("9" * 5000, "9" * 5000)]:
         waiting = runner()
         assert waiting.status == "waiting" and waiting.options == ["rojo", "verde", "azul"]
         done = runner.resume(waiting.run_id, answer)
