@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from errors import InputError
@@ -120,6 +121,39 @@ def test_broken_files_are_rebuilt_or_ignored(memory: VectorMemory, tmp_path: Pat
     for sidecar in folder.glob("*.json"):
         sidecar.write_text("{broken", encoding="utf-8")
     assert VectorMemory(tmp_path / "vectors").count("products") == 0
+
+
+class FlakyEmbeddings(NgramEmbeddings):
+    """N-gram embeddings that fail while `down` is set, like an embeddings server that went away."""
+
+    down = False
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        """Fail while down, else embed as usual."""
+        if self.down:
+            raise ConnectionError("embeddings server unreachable")
+        return super().embed_array(texts)
+
+
+def test_a_failed_embedding_changes_nothing(tmp_path: Path) -> None:
+    embeddings = FlakyEmbeddings()
+    store = VectorMemory(tmp_path, embeddings)
+    store.upsert("c", [{"key": "a", "text": "Grapadora"}])
+    embeddings.down = True
+    with pytest.raises(ConnectionError):
+        store.upsert("c", [{"key": "a", "text": "Webcam HD"}, {"key": "b", "text": "Teclado mecánico"}])
+    with pytest.raises(ConnectionError):
+        store.replace("c", [{"key": "z", "text": "Silla ergonómica"}])
+    other = FlakyEmbeddings(dim=128)
+    other.down = True
+    reopened = VectorMemory(tmp_path, other)
+    with pytest.raises(ConnectionError):
+        reopened.count("c")  # a foreign index must be re-embedded on load
+    other.down = embeddings.down = False
+    assert reopened.suggest("c", "grapadora")[0]["text"] == "Grapadora"  # the load is retried
+    assert store.keys("c") == ["a"] and store.suggest("c", "grapadora")[0]["text"] == "Grapadora"
+    assert store.upsert("c", [{"key": "b", "text": "Teclado mecánico"}]) == 1
+    assert store.suggest("c", "tecaldo mecanico")[0]["key"] == "b"
 
 
 def test_drop_deletes_files(memory: VectorMemory, tmp_path: Path) -> None:

@@ -23,20 +23,25 @@ class TinyCatalog:
         self.listings = 0
 
     def catalog_version(self) -> int:
+        """Bumped by every add/deactivate."""
         return self.version
 
     def list_products(self, active_only: bool = True) -> list[dict[str, Any]]:
+        """Product rows (copies), counting how often the catalog is listed."""
         self.listings += 1
         return [dict(p) for p in self.products.values() if p["active"] or not active_only]
 
     def list_customers(self) -> list[dict[str, Any]]:
+        """Customer rows (copies)."""
         return [dict(c) for c in self.customers]
 
     def add(self, sku: str, name: str) -> None:
+        """Add an active product."""
         self.products[sku] = {"sku": sku, "name": name, "price": 99.0, "stock": 5, "active": True}
         self.version += 1
 
     def deactivate(self, sku: str) -> None:
+        """Mark a product inactive."""
         self.products[sku]["active"] = False
         self.version += 1
 

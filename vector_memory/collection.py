@@ -67,10 +67,20 @@ class Collection:
         return self.sidecar_path.exists()
 
     def load(self, embed: Embed) -> None:
-        """Read the files once; re-embed the stored texts when the index is missing, stale or foreign."""
+        """Read the files once; a failure (e.g. embeddings server down) leaves it unloaded, to retry later."""
         if self.loaded:
             return
+        try:
+            self._load(embed)
+        except BaseException:
+            self.entries.clear()
+            self.by_key.clear()
+            self.version, self.next_id, self.index = None, 1, None
+            raise
         self.loaded = True
+
+    def _load(self, embed: Embed) -> None:
+        """Read sidecar and index; re-embed the stored texts when the index is missing, stale or foreign."""
         if not self.sidecar_path.exists():
             return
         try:
@@ -123,20 +133,24 @@ class Collection:
     def rebuild(self, embed: Embed) -> None:
         """Re-embed every entry into a fresh index (also used after the embeddings changed)."""
         ids = np.fromiter(self.entries, dtype=np.int64, count=len(self.entries))
-        if not len(ids):
+        vectors = embed([e.text for e in self.entries.values()]) if len(ids) else None
+        self._fresh_index(ids, vectors)
+
+    def _fresh_index(self, ids: np.ndarray, vectors: np.ndarray | None) -> None:
+        """A new index holding exactly `vectors` under `ids` (None when there are none)."""
+        if vectors is None or not len(ids):
             self.index = None
             return
-        vectors = embed([e.text for e in self.entries.values()])
         self.index = VectorIndex(vectors.shape[1], self.hnsw_threshold)
         self.index.rebuild(ids, vectors)
 
     def replace(self, items: list[Entry], embed: Embed) -> None:
         """Drop everything and index `items` under fresh ids (ids are never reused)."""
+        unique = list({item.key: item for item in items}.values())  # a key given twice: the last wins
+        vectors = embed([item.text for item in unique]) if unique else None  # may fail: nothing changed yet
         self.entries.clear()
         self.by_key.clear()
-        for item in items:
-            self._assign(item)
-        self.rebuild(embed)
+        self._fresh_index(np.array([self._assign(item) for item in unique], dtype=np.int64), vectors)
 
     def _assign(self, item: Entry) -> int:
         """Give `item` the next id."""
@@ -148,9 +162,15 @@ class Collection:
 
     def upsert(self, items: list[Entry], embed: Embed) -> int:
         """Add new keys, re-embed changed texts, update metadata in place; returns vectors added."""
-        fresh: list[tuple[int, str]] = []
-        stale: list[int] = []
-        for item in {item.key: item for item in items}.values():  # a key given twice: the last wins
+        unique = list({item.key: item for item in items}.values())  # a key given twice: the last wins
+        changed = [
+            item
+            for item in unique
+            if item.key not in self.by_key or self.entries[self.by_key[item.key]].text != item.text
+        ]
+        vectors = embed([item.text for item in changed]) if changed else None  # may fail: nothing changed yet
+        stale, fresh = [], []
+        for item in unique:
             old = self.by_key.get(item.key)
             if old is not None and self.entries[old].text == item.text:
                 self.entries[old] = self.entries.pop(old)  # most recently written last (see `keys`)
@@ -159,15 +179,17 @@ class Collection:
             if old is not None:
                 stale.append(old)
                 del self.entries[old]
-            fresh.append((self._assign(item), item.text))
+            fresh.append(self._assign(item))
         if stale and self.index is not None:
             self.index.remove(stale)
-        if fresh:
-            vectors = embed([text for _, text in fresh])
-            if self.index is None or self.index.dim != vectors.shape[1]:
-                self.rebuild(embed)
-            else:
-                self.index.add(np.array([i for i, _ in fresh], dtype=np.int64), vectors)
+        if vectors is None:
+            return 0
+        if self.index is None and len(self.entries) == len(fresh):
+            self._fresh_index(np.array(fresh, dtype=np.int64), vectors)
+        elif self.index is None or self.index.dim != vectors.shape[1]:
+            self.rebuild(embed)
+        else:
+            self.index.add(np.array(fresh, dtype=np.int64), vectors)
         return len(fresh)
 
     def remove(self, keys: list[str]) -> int:
