@@ -63,6 +63,14 @@ def todo(eng: Engine) -> Runner:
     return eng.runner("todo_junto")
 
 
+def test_the_runner_exposes_the_compiled_graph(todo: Runner) -> None:
+    drawn = todo.graph.get_graph()
+    assert set(drawn.nodes) == {"__start__", "pedir_cantidad", "leer_cantidad", "saludo", "calcular", "grande",
+                                "pequeno", "__end__"}
+    assert ("leer_cantidad", "pedir_cantidad") in {(e.source, e.target) for e in drawn.edges if e.conditional}
+    assert "pedir_cantidad --> leer_cantidad;" in drawn.draw_mermaid()
+
+
 def test_big_branch_completes_in_one_turn(todo: Runner) -> None:
     result = todo(cantidad=20, nombre="Ana")
     assert result.status == "completed" and result.error is None
