@@ -24,6 +24,7 @@ class Config(BaseSettings):
     LLM_MODEL: str = "gpt-4o-mini"
     LLM_TIMEOUT: float = 30.0
     EMBEDDINGS: str = Field(default="offline", description="offline | openai | local")
+    EMBEDDINGS_MODEL: str | None = Field(default=None, description="model of the openai/local embeddings")
     SECRET_KEY: str | None = None
     API_TOKENS: list[str] = Field(default_factory=list)
     MAX_CONTENT_LENGTH: int = 1024 * 1024

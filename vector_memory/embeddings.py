@@ -78,6 +78,7 @@ def build_openai_embeddings(config: Config, model: str = DEFAULT_OPENAI_MODEL) -
 def build_embeddings(config: Config, *, model: str | None = None) -> Embeddings:
     """The Embeddings chosen by `config.EMBEDDINGS`: "offline" (default), "openai" or "local"."""
     kind = config.EMBEDDINGS.strip().lower()
+    model = model or config.EMBEDDINGS_MODEL
     if kind == "offline":
         return NgramEmbeddings()
     if kind == "openai":
