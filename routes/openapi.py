@@ -65,12 +65,14 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     return params
 
 
-def _path(name: str, pattern: str, description: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": "string", "pattern": pattern}}
+def _path(name: str, pattern: str, description: str, example: str | None = None) -> dict[str, Any]:
+    param = {"name": name, "in": "path", "required": True, "description": description,
+             "schema": {"type": "string", "pattern": pattern}}
+    return {**param, "example": example} if example else param
 
 
-_NAME = _path("name", NAME_PATTERN, "a pipeline name")
+_NAME = _path("name", NAME_PATTERN, "a pipeline name", "ejemplo_simple")
+_NEW_NAME = _path("name", NAME_PATTERN, "a pipeline name, new or existing; the YAML's `name` must match", "hola")
 _RUN = _path("run_id", RUN_ID_PATTERN, "a run id returned by run_chain")
 
 
@@ -121,7 +123,7 @@ def _document(bearer: bool) -> dict[str, Any]:
                               _json(refs["PipelineDetail"]), "400 404" + auth,
                               params=[_NAME, *_query_parameters(PipelineQuery)], op_id="get_pipeline"),
             "put": _operation(refs, "Save a new version of a pipeline", _json(refs["SavedPipeline"]),
-                              "400 413 415" + auth, body="YamlRequest", params=[_NAME], op_id="save_pipeline"),
+                              "400 413 415" + auth, body="YamlRequest", params=[_NEW_NAME], op_id="save_pipeline"),
         },
         "/orchestrator/pipelines/{name}/versions": {"get": _operation(
             refs, "The kept versions of a pipeline", _json(refs["VersionList"]), "404" + auth,
@@ -158,6 +160,8 @@ def _add_links(paths: dict[str, Any]) -> None:
     """OpenAPI links from a started run to the operations on it (stateful clients and fuzzers follow them)."""
     run_id = {"run_id": "$response.body#/run_id"}
     links = {f"{op}_run": {"operationId": op, "parameters": run_id} for op in ("run_status", "resume", "cancel")}
+    links["graph_of_run"] = {"operationId": "pipeline_graph", "parameters": {
+        "path.name": "$response.body#/pipeline", "query.run_id": "$response.body#/run_id"}}
     for path, method in (("/orchestrator/run_chain", "post"), ("/orchestrator/resume/{run_id}", "post")):
         paths[path][method]["responses"]["200"]["links"] = links
 

@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any, Literal, TypeVar
 
 from flask import request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from errors import AppError, InputError
 from pipelines.schema import NAME_PATTERN, InputConfig
@@ -15,7 +15,7 @@ RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
 VERSION_PATTERN = r"^[0-9a-f]{16}$"
 MAX_JSON_DEPTH = 32
 MAX_ANSWER_CHARS = 2000
-MAX_SAFE_INT = 2**53  # beyond it a number cannot be checkpointed (msgpack) nor read back exactly by JavaScript
+MAX_SAFE_INT = 2**53
 
 Model = TypeVar("Model", bound=BaseModel)
 PICTURE_MEDIA_TYPES = {
@@ -24,6 +24,13 @@ PICTURE_MEDIA_TYPES = {
     "mermaid": "text/plain; charset=utf-8",
     "ascii": "text/plain; charset=utf-8",
 }
+
+
+NO_NUL = r"^[^\x00]*$"
+# A top-level string becomes a state value stored inline in the checkpoint, where PostgreSQL refuses NUL.
+Text = Annotated[StrictStr, Field(pattern=NO_NUL)]
+# Strict types: a numeric string stays a string (lax mode would turn "0000" into 0 and dodge max_length).
+ArgValue = Text | StrictInt | StrictFloat | StrictBool | list[Any] | dict[str, Any] | None
 
 
 class _Request(BaseModel):
@@ -35,11 +42,12 @@ class RunChainRequest(_Request):
 
     pipeline: str = Field(pattern=NAME_PATTERN, description="a pipeline name from GET /orchestrator/pipelines",
                           examples=["ejemplo_simple"])
-    args: dict[str, Any] = Field(default_factory=dict, max_length=64,
-                                 description="the pipeline's declared inputs", examples=[{"nombre": "Ana"}])
+    args: dict[str, ArgValue] = Field(default_factory=dict, max_length=64,
+                                      description="the pipeline's declared inputs", examples=[{"nombre": "Ana"}])
 
 
-Answer = Annotated[str, Field(max_length=MAX_ANSWER_CHARS)] | int | float | bool | list[Any] | dict[str, Any]
+Answer = Annotated[StrictStr, Field(max_length=MAX_ANSWER_CHARS, pattern=NO_NUL)] | StrictInt | StrictFloat | \
+    StrictBool | list[Any] | dict[str, Any]
 
 
 class ResumeRequest(_Request):
@@ -177,8 +185,16 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _read_int(digits: str) -> int | float:
+    """JSON integers beyond ±2^53 are read as floats: msgpack cannot checkpoint integers past 64 bits."""
+    value = int(digits)
+    if abs(value) <= MAX_SAFE_INT:
+        return value
+    return float(value)  # OverflowError past 1e308: reported as invalid JSON
+
+
 def check_json(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
-    """Refuse JSON a run could not store: too deep, huge integers, NUL or unpaired surrogates in strings."""
+    """Refuse JSON nested deeper than `limit` or holding text that is not valid Unicode (unpaired surrogates)."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -189,11 +205,7 @@ def check_json(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
             stack.extend((child, depth + 1) for child in item.values())
         elif isinstance(item, list):
             stack.extend((child, depth + 1) for child in item)
-        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > MAX_SAFE_INT:
-            raise InputError(f"numbers must lie between -2^53 and 2^53; got one of {len(str(item))} digits")
         elif isinstance(item, str):
-            if "\x00" in item:
-                raise InputError("text must not contain NUL characters")
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
@@ -206,8 +218,8 @@ def parse_body(model: type[Model]) -> Model:
         raise MediaTypeError("send the body as JSON with 'Content-Type: application/json'")
     raw = request.get_data(cache=True)  # MAX_CONTENT_LENGTH applies here: beyond it, a 413
     try:
-        body = json.loads(raw, parse_constant=_refuse_constant) if raw else None
-    except (ValueError, RecursionError):
+        body = json.loads(raw, parse_constant=_refuse_constant, parse_int=_read_int) if raw else None
+    except (ValueError, RecursionError, OverflowError):
         raise InputError("the request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise InputError("the request body must be a JSON object")

@@ -102,8 +102,8 @@ def test_malformed_run_chain_bodies_are_400(client: FlaskClient, body: dict) -> 
     ('{"pipeline": "ejemplo_simple", "args": {"nombre": NaN}}', "not valid JSON"),
     ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
     ('{"pipeline": "ejemplo_simple", "args": {"nombre": ' + "[" * 40 + "]" * 40 + "}}", "nested more than"),
-    ('{"pipeline": "ejemplo_simple", "args": {"nombre": 1' + "0" * 30 + "}}", "between -2^53 and 2^53"),
-    ('{"pipeline": "ejemplo_simple", "args": {"nombre": "a\\u0000b"}}', "NUL"),
+    ('{"pipeline": "ejemplo_simple", "args": {"nombre": "a\\u0000b"}}', "not valid"),
+    ('{"pipeline": "ejemplo_simple", "args": {"nombre": 1' + "0" * 5000 + "}}", "not valid JSON"),
     ('{"pipeline": "ejemplo_simple", "args": {"nombre": "\\ud800"}}', "surrogates"),
     (b'{"pipeline": "\xff"}', "not valid JSON"),
 ])
@@ -111,6 +111,14 @@ def test_hostile_json_is_400_never_500(client: FlaskClient, data: str | bytes, f
     response = client.post("/orchestrator/run_chain", data=data, content_type="application/json")
     error = error_of(response, 400)
     assert fragment in error["message"]
+
+
+def test_huge_integers_arrive_as_floats_and_never_break_a_run(client: FlaskClient) -> None:
+    run = start(client, "todo_junto", nombre="Eva")
+    response = client.post(f"/orchestrator/resume/{run['run_id']}", json={"answer": {"n": [10**30, -(10**25)]}})
+    assert response.status_code == 200
+    response = client.post("/orchestrator/run_chain", json={"pipeline": "ejemplo_simple", "args": {"nombre": 10**30}})
+    assert response.status_code == 200 and response.get_json()["output"] == {"saludo": "¡Hola, 1e+30!"}
 
 
 def test_a_body_that_is_not_json_is_415(client: FlaskClient) -> None:
@@ -127,7 +135,7 @@ def test_a_body_over_max_content_length_is_413(client: FlaskClient, app: Flask) 
     assert response.status_code == 413
 
 
-@pytest.mark.parametrize("answer", [None, "x" * 2001])
+@pytest.mark.parametrize("answer", [None, "x" * 2001, "a\x00b"])
 def test_bad_answers_are_400(client: FlaskClient, answer: object) -> None:
     run = start(client)
     error = error_of(client.post(f"/orchestrator/resume/{run['run_id']}", json={"answer": answer}), 400)
@@ -172,5 +180,8 @@ def test_a_run_is_invisible_to_another_session(app: Flask, client: FlaskClient) 
     assert client.get(f"/orchestrator/run_status/{run_id}").get_json()["status"] == "waiting"
 
 
-def test_wrong_method_is_405_in_the_error_shape(client: FlaskClient) -> None:
-    assert error_of(client.get("/orchestrator/run_chain"), 405)["code"] == "method_not_allowed"
+def test_wrong_method_is_405_in_the_error_shape_with_allow(client: FlaskClient) -> None:
+    response = client.get("/orchestrator/run_chain")
+    assert error_of(response, 405)["code"] == "method_not_allowed"
+    assert response.headers["Allow"] == "OPTIONS, POST"
+    assert "PUT" in client.delete("/orchestrator/pipelines/ejemplo_simple").headers["Allow"]
