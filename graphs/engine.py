@@ -60,8 +60,11 @@ class Engine:
 
     def config_version(self, name: str, version: str) -> PipelineConfig:
         """Pipeline `name` exactly as it was at `version` (for runs started on an older version)."""
-        current = self.config(name)
-        if current.content_hash == version:
+        try:
+            current = self.config(name)
+        except (NotFoundError, PipelineError):
+            current = None  # the file was removed or broken since: the run still has the text it started on
+        if current is not None and current.content_hash == version:
             return current
         text = self.runs.version_text(name, version)
         if text is None:
