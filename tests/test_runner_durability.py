@@ -1,4 +1,4 @@
-"""Durability of runs: a waiting run survives a process restart, and concurrent answers never fork a run."""
+"""Durability of runs: they survive restarts and file changes, and concurrent answers never fork them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,6 +70,19 @@ def test_a_waiting_run_survives_a_process_restart(settings: Config) -> None:
         assert engine.status(started["run_id"]).status == "completed"
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("change", ["delete", "break"])
+def test_runs_survive_their_pipeline_file_being_removed_or_broken(eng: Engine, pipelines_dir: Path,
+                                                                  change: str) -> None:
+    waiting = eng.runner("ejemplo_simple")()
+    path = pipelines_dir / "ejemplo_simple.yaml"
+    if change == "delete":
+        path.unlink()
+    else:
+        path.write_text("name: ejemplo_simple\nsteps: [\n")
+    assert eng.status(waiting.run_id).status == "waiting"
+    assert eng.resume(waiting.run_id, "Ana").output == {"saludo": "¡Hola, Ana!"}
 
 
 def resume_all_at_once(engine: Engine, run_id: str, prefix: str) -> tuple[list[RunResult], list[ConflictError]]:
