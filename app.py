@@ -13,7 +13,7 @@ from config import Config
 from graphs.cli import pipeline_cli
 from graphs.conversation import Conversation
 from graphs.engine import Engine
-from routes import chat_bp, orch_bp, register_error_handlers
+from routes import chat_bp, orch_bp, pages_bp, register_error_handlers
 from tools import build_registry, build_services
 from tools.db_cli import register_db_cli
 
@@ -51,6 +51,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(chat_bp)
     app.register_blueprint(orch_bp)
+    app.register_blueprint(pages_bp)
     app.cli.add_command(pipeline_cli)
     register_db_cli(app)
     return app

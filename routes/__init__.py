@@ -3,5 +3,6 @@
 from routes.chat_routes import chat_bp
 from routes.errors import register_error_handlers
 from routes.orchestrator_routes import orch_bp
+from routes.pages import pages_bp
 
-__all__ = ["chat_bp", "orch_bp", "register_error_handlers"]
+__all__ = ["chat_bp", "orch_bp", "pages_bp", "register_error_handlers"]

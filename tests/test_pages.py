@@ -164,15 +164,6 @@ def test_preview_errors_carry_their_line(client: FlaskClient) -> None:
     assert error["details"][0]["line"] == 2 and error["details"][0]["path"] == "steps"
 
 
-# TEMPORARY until app.py registers pages_bp.
-@pytest.fixture(autouse=True)
-def _pages_registered(app: Flask) -> None:
-    from routes.pages import pages_bp
-
-    if "pages" not in app.blueprints:
-        app.register_blueprint(pages_bp)
-
-
 def test_browser_tests_skip_without_chromium_but_fail_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from tests import browser_fixtures
 
