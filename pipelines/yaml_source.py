@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -11,10 +12,30 @@ from errors import PipelineError
 Positions = dict[tuple[Any, ...], tuple[int, int]]
 MAX_DEPTH = 40
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_YAML11_ONLY = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp",
+                "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value", "tag:yaml.org,2002:yaml"}
+
+
+def _core_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """SafeLoader's implicit types, YAML 1.2 style for booleans and integers, no dates.
+
+    YAML 1.1 reads `options: [sí, no]` as ['sí', False], `on`/`off`/`yes` as booleans, `012` as 10 and
+    `1:30` as 90: in a Spanish sales dialog those must stay text.
+    """
+    table = {first: [(tag, rx) for tag, rx in entries if tag not in _YAML11_ONLY]
+             for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    core = [("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+            ("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), "-+0123456789")]
+    for tag, regexp, firsts in core:
+        for first in firsts:
+            table.setdefault(first, []).append((tag, regexp))
+    return {first: entries for first, entries in table.items() if entries}
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (no billion-laughs expansion) while composing."""
+    """SafeLoader that refuses aliases (no billion-laughs expansion) while composing; YAML 1.2 scalars."""
+
+    yaml_implicit_resolvers = _core_resolvers()
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
