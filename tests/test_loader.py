@@ -250,3 +250,18 @@ def test_a_changed_comment_changes_the_version() -> None:
     second = parse_text(GOOD + "# a comment\n")
     assert first.content_hash != second.content_hash
     assert first.model_dump() == second.model_dump()
+
+
+def test_yaml_1_1_surprises_stay_text() -> None:
+    config = parse_text("name: p\nsteps:\n  - id: on\n    kind: ask\n    save_as: r\n    question: '¿Seguro?'\n"
+                        "    options: [sí, no, yes, off, 012, 1:30, 2024-01-31]\n"
+                        "    data: {activo: true, inactivo: False, n: 12, x: 1.5, nada: null}\n")
+    step = config.steps[0]
+    assert step.id == "on"
+    assert step.options == ["sí", "no", "yes", "off", "012", "1:30", "2024-01-31"]
+    assert step.data == {"activo": True, "inactivo": False, "n": 12, "x": 1.5, "nada": None}  # type: ignore[union-attr]
+
+
+def test_merge_keys_are_plain_unknown_fields() -> None:
+    error = only_error("name: x\n<<: {description: y}\nsteps:\n  - {id: a, kind: reply, message: hi}\n")
+    assert error.reason == "unknown field '<<'" and (error.line, error.column) == (2, 1)
