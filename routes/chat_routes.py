@@ -25,7 +25,10 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object; anything else is a 400."""
     from errors import InputError
 
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise InputError("the request body nests too deeply") from None
     if not isinstance(body, dict):
         raise InputError("the request body must be a JSON object")
     return body

@@ -36,5 +36,9 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Any:
         if request.path.startswith(("/orchestrator", "/chat")) or request.accept_mimetypes.best == "application/json":
             code = (exc.name or "error").lower().replace(" ", "_")
-            return error_response(code, exc.description or exc.name, exc.code or 400)
+            response, status = error_response(code, exc.description or exc.name, exc.code or 400)
+            for name, value in exc.get_headers():
+                if name.lower() != "content-type":  # keeps Allow on a 405, WWW-Authenticate on a 401
+                    response.headers[name] = value
+            return response, status
         return exc

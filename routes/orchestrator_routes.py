@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
-from werkzeug.exceptions import MethodNotAllowed
 
 from errors import InputError, NotFoundError, PipelineError
 from graphs.engine import Engine
@@ -50,16 +49,6 @@ def _authenticate() -> None:
 def _challenge(response: Response) -> Response:
     if response.status_code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="orchestrator"'
-    return response
-
-
-@orch_bp.after_app_request
-def _allow_header(response: Response) -> Response:
-    # The JSON error handler drops the Allow header werkzeug puts on a 405, and RFC 9110 requires it.
-    exc = request.routing_exception
-    if (response.status_code == 405 and isinstance(exc, MethodNotAllowed) and exc.valid_methods
-            and "Allow" not in response.headers and request.path.startswith("/orchestrator/")):
-        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     return response
 
 
