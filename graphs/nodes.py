@@ -58,23 +58,33 @@ def condition(step: StepConfig, text: str, context: Mapping[str, Any]) -> bool:
         raise ExpressionError(f"step '{step.id}', condition {text!r}: {exc}", step=step.id) from None
 
 
-def make_node(step: StepConfig, ctx: NodeContext) -> Node:
-    """The LangGraph node running `step`, with visit counting and the path taken."""
-    body = _BODIES[type(step)](step, ctx)
-    keys = tuple(ctx.config.state_keys())
+class StepNode:
+    """The LangGraph node running one step, with visit counting and the path taken.
 
-    def node(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+    A callable object, not a closure: when compiling, LangGraph disassembles every closure node to look for
+    sub-graphs (two thirds of compiling a 20-step pipeline); a sub-pipeline runs inside its node's body, where
+    that scan never finds it, so skipping it changes nothing but the time (measured in docs/engine.md).
+    """
+
+    def __init__(self, step: StepConfig, body: Callable[..., dict[str, Any]], keys: tuple[str, ...]) -> None:
+        self.step, self.body, self.keys = step, body, keys
+        self.__name__ = step.id
+
+    def __call__(self, state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        step = self.step
         visits = (state.get("__visits__") or {}).get(step.id, 0) + 1
         if step.max_visits is not None and visits > step.max_visits:
             raise LoopLimitError(f"step '{step.id}' ran more than its max_visits of {step.max_visits} times",
                                  step=step.id)
-        update = body(state, variables_of(state, keys, config), config)
+        update = self.body(state, variables_of(state, self.keys, config), config)
         update["__visits__"] = {step.id: visits}
         update["__path__"] = [step.id]
         return update
 
-    node.__name__ = step.id
-    return node
+
+def make_node(step: StepConfig, ctx: NodeContext) -> Node:
+    """The LangGraph node running `step`, with visit counting and the path taken."""
+    return StepNode(step, _BODIES[type(step)](step, ctx), tuple(ctx.config.state_keys()))
 
 
 def _saved(step: StepConfig, value: Any) -> dict[str, Any]:
