@@ -13,6 +13,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from sqlalchemy import (
     Column,
     Float,
+    Integer,
     MetaData,
     String,
     Table,
@@ -43,6 +44,7 @@ runs_table = Table(
     Column("lease_until", Float),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    Column("messages", Integer, nullable=False, default=0),  # messages said so far: a turn shows only new ones
 )
 versions_table = Table(
     "pipeline_versions", _meta,
@@ -133,9 +135,13 @@ class RunStore:
             row = conn.execute(select(runs_table).where(runs_table.c.run_id == run_id)).mappings().first()
         return dict(row) if row else None
 
-    def set_status(self, run_id: str, status: str, error: dict[str, str] | None = None) -> None:
-        """Store the run's status (and error when failed)."""
-        values = {"status": status, "updated_at": time.time(), "error_code": None, "error_message": None}
+    def set_status(self, run_id: str, status: str, error: dict[str, str] | None = None,
+                   messages: int | None = None) -> None:
+        """Store the run's status (and error when failed, and how many messages it has said)."""
+        values: dict[str, Any] = {"status": status, "updated_at": time.time(), "error_code": None,
+                                  "error_message": None}
+        if messages is not None:
+            values["messages"] = messages
         if error:
             values.update(error_code=error["code"], error_message=error["message"])
         with self.engine.begin() as conn:

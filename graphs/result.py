@@ -25,6 +25,7 @@ class RunResult:
     current_step: str | None = None
     steps_done: list[str] = field(default_factory=list)
     pipeline_version: str = ""
+    state: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON run result of the contract (plus `message`, what the run said to the user)."""
@@ -33,9 +34,9 @@ class RunResult:
         return {k: full[k] for k in keys}
 
     def status_dict(self) -> dict[str, Any]:
-        """The run result plus `current_step`, `steps_done` and `pipeline_version` (for run_status)."""
+        """The run result plus `current_step`, `steps_done`, `pipeline_version` and the slot values (`state`)."""
         return {**self.to_dict(), "current_step": self.current_step, "steps_done": list(self.steps_done),
-                "pipeline_version": self.pipeline_version}
+                "pipeline_version": self.pipeline_version, "state": dict(self.state)}
 
     @property
     def waiting(self) -> bool:

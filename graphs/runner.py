@@ -103,6 +103,8 @@ class Runner:
 
     def resume(self, run_id: str, answer: Any, *, owner: str | None = None) -> RunResult:
         """Answer a waiting run; a run that is not waiting, or busy with another turn, raises ConflictError."""
+        if answer is None:
+            raise InputError("an answer is needed to resume a run", details={"answer": None})
         row = self._row(run_id, owner)
         if row["status"] != "waiting":
             raise ConflictError(f"run {run_id} is not waiting for an answer (status: {row['status']})",
@@ -118,11 +120,7 @@ class Runner:
             if current.get("status") != "waiting" or current.get("updated_at") != row["updated_at"]:
                 raise ConflictError(f"run {run_id} was answered meanwhile (status: {current.get('status')})",
                                     details={"status": current.get("status")})
-            snapshot = self.graph.get_state(self._run_config(run_id, owner))
-            if not (snapshot.next and snapshot.interrupts):
-                raise ConflictError(f"run {run_id} is not waiting for an answer", details={"status": "stale"})
-            seen = len(snapshot.values.get("__messages__") or [])
-            return self._turn(Command(resume=answer), run_id, row["owner"], seen=seen)
+            return self._turn(Command(resume=answer), run_id, row["owner"], seen=int(row.get("messages") or 0))
         finally:
             self.engine.runs.release(run_id, token)
 
@@ -166,8 +164,9 @@ class Runner:
 
     def _turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int) -> RunResult:
         try:
-            self.graph.invoke(payload, self._run_config(run_id, owner), durability=DURABILITY)
-            result = self._result(run_id, {"status": "running", "owner": owner}, seen=seen)
+            # The returned state carries the pending interrupt too: no second read of the checkpoint is needed.
+            final = self.graph.invoke(payload, self._run_config(run_id, owner), durability=DURABILITY)
+            result = self._build(run_id, owner, final, seen=seen)
         except GraphRecursionError:
             return self._fail(run_id, owner, "loop_limit", f"the run took more than "
                               f"{self.engine.settings.RECURSION_LIMIT} steps; add or lower max_visits on the loop")
@@ -178,7 +177,7 @@ class Runner:
             # answer would be refused) nor leak internals to the user: the run fails, the traceback is logged.
             logger.exception("run %s of pipeline %s failed unexpectedly", run_id, self.name)
             return self._fail(run_id, owner, "internal_error", "a step failed unexpectedly; the error was logged")
-        self.engine.runs.set_status(run_id, result.status)
+        self.engine.runs.set_status(run_id, result.status, messages=len(final.get("__messages__") or []))
         return result
 
     def _fail(self, run_id: str, owner: str | None, code: str, message: str) -> RunResult:
@@ -193,25 +192,40 @@ class Runner:
 
     def _result(self, run_id: str, row: dict[str, Any], *, seen: int | None) -> RunResult:
         snapshot = self.graph.get_state(self._run_config(run_id, row.get("owner")))
-        values = snapshot.values or {}
+        values = dict(snapshot.values or {})
+        if snapshot.next and snapshot.interrupts:
+            values["__interrupt__"] = list(snapshot.interrupts)
+        result = self._build(run_id, row.get("owner"), values, seen=seen,
+                             current=snapshot.next[0] if snapshot.next else None)
+        result.state = {k: v for k, v in values.items() if not k.startswith("__")}
+        if row["status"] in ("failed", "cancelled"):
+            result.status, result.question, result.options = row["status"], None, []
+            if row.get("error_code"):
+                result.error = {"code": row["error_code"], "message": row["error_message"] or ""}
+        return result
+
+    def _build(self, run_id: str, owner: str | None, values: dict[str, Any], *, seen: int | None,
+               current: str | None = None) -> RunResult:
+        """The run result from the run's state values (as invoke returns them, or a snapshot's)."""
         messages = list(values.get("__messages__") or [])
         result = RunResult(run_id, self.name, "completed", data=values.get("__data__"),
                            steps_done=list(values.get("__path__") or []), pipeline_version=self.version)
         new = messages[seen:] if seen is not None else messages[-1:]
         result.message = "\n".join(str(m) for m in new) or None
-        if row["status"] in ("failed", "cancelled"):
-            result.status = row["status"]
-            if row.get("error_code"):
-                result.error = {"code": row["error_code"], "message": row["error_message"] or ""}
-            return result
-        if snapshot.next and snapshot.interrupts:
-            ask = snapshot.interrupts[0].value or {}
+        interrupts = values.get("__interrupt__") or []
+        if interrupts:
+            ask = interrupts[0].value or {}
             result.status, result.question = "waiting", ask.get("question")
             result.options, result.step = list(ask.get("options") or []), ask.get("step")
             result.data = ask.get("data")
-            result.current_step = snapshot.next[0]
+            if current is None and ask.get("pipeline") == self.name:
+                current = ask.get("step")
+            elif current is None:  # the question comes from a sub-pipeline: its parent step is in the snapshot
+                snapshot = self.graph.get_state(self._run_config(run_id, owner))
+                current = snapshot.next[0] if snapshot.next else None
+            result.current_step = current
             return result
         result.status = values.get("__status__") or "completed"
         if result.status == "completed":
-            result.output = outputs_of(self.config, values, self._run_config(run_id, row.get("owner")))
+            result.output = outputs_of(self.config, values, self._run_config(run_id, owner))
         return result

@@ -111,6 +111,7 @@ class RunStatusModel(RunResultModel):
     current_step: str | None
     steps_done: list[str]
     pipeline_version: str
+    state: dict[str, Any] = Field(default_factory=dict, description="the run's slot values")
 
 
 class PipelineSummary(BaseModel):

@@ -236,8 +236,9 @@ def test_status_reports_the_current_step_steps_done_and_version(todo: Runner) ->
     assert status["steps_done"] == ["pedir_cantidad", "leer_cantidad"]
     assert status["pipeline_version"] == todo.config.content_hash
     assert set(status) == {"run_id", "pipeline", "status", "output", "question", "options", "data", "error",
-                           "message", "current_step", "steps_done", "pipeline_version"}
-    assert set(result.to_dict()) == set(status) - {"current_step", "steps_done", "pipeline_version"}
+                           "message", "current_step", "steps_done", "pipeline_version", "state"}
+    assert status["state"]["cantidad"] == 3 and "__path__" not in status["state"]
+    assert set(result.to_dict()) == set(status) - {"current_step", "steps_done", "pipeline_version", "state"}
 
 
 def test_runs_keep_the_version_they_started_with(eng: Engine, pipelines_dir: Path) -> None:
