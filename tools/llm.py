@@ -6,9 +6,7 @@ import json
 import re
 from typing import Any, Protocol, runtime_checkable
 
-import openai
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langchain_openai import ChatOpenAI
 
 from config import Config
 from errors import ToolError
@@ -143,6 +141,9 @@ class ChatOpenAIClient:
         self.model = model
         self.base_url = base_url
         self.timeout = timeout
+        # Imported here: the openai client takes seconds to import, and offline processes never need it.
+        from langchain_openai import ChatOpenAI
+
         self._chat = ChatOpenAI(
             model=model,
             base_url=base_url,
@@ -154,6 +155,8 @@ class ChatOpenAIClient:
 
     def generate(self, prompt: str, *, system: str | None = None, schema: dict | None = None) -> str | dict:
         """Answer `prompt`; with `schema`, a dict checked against it. Every failure is a ToolError."""
+        import openai
+
         messages: list[BaseMessage] = [SystemMessage(system)] if system else []
         messages.append(HumanMessage(prompt))
         try:
