@@ -1,0 +1,66 @@
+"""`python -m bench [NAME…]`: run every benchmark module present and write bench/results.json."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from bench import machine
+
+MODULES = ("bench_engine", "bench_sql", "bench_vector", "bench_api", "bench_chat")
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def run_module(name: str) -> dict[str, Any]:
+    """Import bench.NAME and run its main(); a missing module or a failure is reported, not raised."""
+    try:
+        module = importlib.import_module(f"bench.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"bench.{name}":
+            return {"status": "missing"}
+        return {"status": "error", "error": f"cannot import: {exc}"}
+    started = time.perf_counter()
+    try:
+        figures = module.main()
+    except Exception as exc:  # one broken benchmark must not hide the others' figures
+        traceback.print_exc()
+        return {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
+    return {"status": "ok", "seconds": round(time.perf_counter() - started, 1), "figures": figures}
+
+
+def main(argv: list[str]) -> int:
+    """Run the named modules (default: all), print a summary, write the JSON; exit 1 when one failed."""
+    unknown = [name for name in argv if name not in MODULES]
+    if unknown:
+        print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(MODULES)}", file=sys.stderr)
+        return 2
+    host = machine()
+    print(f"machine: {host['nproc']} CPUs, {host['cpu_model']}, Python {host['python']}")
+    results: dict[str, Any] = {}
+    for name in argv or MODULES:
+        print(f"\n=== {name} ===")
+        results[name] = run_module(name)
+        if results[name]["status"] != "ok":
+            print(f"{name}: {results[name]['status']} {results[name].get('error', '')}".rstrip())
+    if RESULTS.exists() and argv:
+        # a partial run keeps the figures of the modules it did not run
+        try:
+            previous = json.loads(RESULTS.read_text(encoding="utf-8")).get("results", {})
+        except (OSError, ValueError, AttributeError):
+            previous = {}
+        results = {**previous, **results}
+    report = {"machine": host, "taken_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": results}
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nresults written to {RESULTS}")
+    statuses = {name: result["status"] for name, result in results.items()}
+    print("summary: " + ", ".join(f"{name} {status}" for name, status in statuses.items()))
+    return 1 if "error" in statuses.values() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
