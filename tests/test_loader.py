@@ -265,3 +265,19 @@ def test_yaml_1_1_surprises_stay_text() -> None:
 def test_merge_keys_are_plain_unknown_fields() -> None:
     error = only_error("name: x\n<<: {description: y}\nsteps:\n  - {id: a, kind: reply, message: hi}\n")
     assert error.reason == "unknown field '<<'" and (error.line, error.column) == (2, 1)
+
+
+def test_fast_and_exact_readers_agree_on_every_shipped_file() -> None:
+    """libyaml reads valid files; PyYAML's reader is the reference for data and positions."""
+    from pathlib import Path
+
+    from pipelines import yaml_source
+
+    root = Path(__file__).resolve().parents[1]
+    for path in [*root.glob("pipelines/*.yaml"), *root.glob("tests/pipelines/*.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        loader = yaml_source._NoAliasLoader(text)
+        positions: dict = {}
+        data = yaml_source._convert(loader, loader.get_single_node(), (), positions, set())
+        loader.dispose()
+        assert yaml_source._read_fast(text) == (data, positions), path.name
