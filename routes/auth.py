@@ -1,4 +1,5 @@
-"""Who is calling the orchestrator API: a bearer token when API tokens are configured, else the session cookie."""
+"""Who is calling the orchestrator API: a bearer token when API tokens are configured, else the session cookie;
+read-only run endpoints also accept the chat session named in `X-Chat-Session`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import hmac
 from flask import current_app, g, request, session
 
 from errors import AppError
-from graphs.conversation import new_session_id
+from graphs.conversation import SESSION_PATTERN, Conversation, new_session_id
+
+CHAT_SESSION_HEADER = "X-Chat-Session"
 
 
 class AuthError(AppError):
@@ -60,3 +63,18 @@ def caller() -> str:
     if "owner" not in session:
         session["owner"] = new_session_id()
     return f"cookie:{session['owner']}"
+
+
+def reader(run_id: str) -> str:
+    """The owner a read-only look at `run_id` is checked against: the caller, or the chat session in X-Chat-Session."""
+    owner = caller()  # with API tokens configured this still demands the token
+    # A chat run belongs to "chat:<session_id>", and knowing that session id already lets anyone read and answer the
+    # run through POST /chat; so accepting it here to *read* the run grants nothing new. Only run_status and the graph
+    # call reader(): resume and cancel keep using caller(), so the header never lets anyone act on a run.
+    session_id = request.headers.get(CHAT_SESSION_HEADER, "")
+    if SESSION_PATTERN.fullmatch(session_id):
+        chat_owner = Conversation.owner(session_id)
+        row = current_app.extensions["t7"].engine.runs.get(run_id)
+        if row is not None and row["owner"] == chat_owner:
+            return chat_owner
+    return owner

@@ -8,7 +8,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from graphs.conversation import SESSION_PATTERN
 from pipelines.schema import NAME_PATTERN
+from routes.auth import CHAT_SESSION_HEADER
 from routes.orchestrator_models import (
     PICTURE_MEDIA_TYPES,
     RUN_ID_PATTERN,
@@ -74,6 +76,9 @@ def _path(name: str, pattern: str, description: str, example: str | None = None)
 _NAME = _path("name", NAME_PATTERN, "a pipeline name", "ejemplo_simple")
 _NEW_NAME = _path("name", NAME_PATTERN, "a pipeline name, new or existing; the YAML's `name` must match", "hola")
 _RUN = _path("run_id", RUN_ID_PATTERN, "a run id returned by run_chain")
+# Any value is accepted (one not matching the pattern is ignored, not refused), so the schema declares no pattern.
+_CHAT = {"name": CHAT_SESSION_HEADER, "in": "header", "required": False, "schema": {"type": "string"},
+         "description": "a chat session id (" + SESSION_PATTERN.pattern + "): also lets you read its chat's runs"}
 
 
 def _json(ref: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +119,7 @@ def _document(bearer: bool) -> dict[str, Any]:
             refs, "Cancel a waiting run", run, "404 409" + auth, params=[_RUN], op_id="cancel")},
         "/orchestrator/run_status/{run_id}": {"get": _operation(
             refs, "A run's status, current step, steps done and pipeline version", status, "404" + auth,
-            params=[_RUN], op_id="run_status")},
+            params=[_RUN, _CHAT], op_id="run_status")},
         "/orchestrator/pipelines": {"get": _operation(
             refs, "Every pipeline", _json({"type": "array", "items": refs["PipelineSummary"]}), auth,
             op_id="list_pipelines")},
@@ -130,7 +135,7 @@ def _document(bearer: bool) -> dict[str, Any]:
             params=[_NAME], op_id="pipeline_versions")},
         "/orchestrator/pipelines/{name}/graph": {"get": _operation(
             refs, "The pipeline's picture, a run's current step and path highlighted", pictures, "400 404" + auth,
-            params=[_NAME, *_query_parameters(GraphQuery)], op_id="pipeline_graph")},
+            params=[_NAME, *_query_parameters(GraphQuery), _CHAT], op_id="pipeline_graph")},
         "/orchestrator/schema": {"get": _operation(
             refs, "JSON Schema of PipelineConfig", any_object, auth, op_id="pipeline_schema")},
         "/orchestrator/validate": {"post": _operation(

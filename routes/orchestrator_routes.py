@@ -14,7 +14,7 @@ from graphs.engine import Engine
 from graphs.versions import PipelineVersions, text_version
 from pipelines.loader import collect_errors
 from pipelines.schema import NAME_PATTERN, PipelineConfig
-from routes.auth import caller, require_token
+from routes.auth import caller, reader, require_token
 from routes.openapi import openapi_document
 from routes.orchestrator_models import (
     PICTURE_MEDIA_TYPES,
@@ -117,8 +117,9 @@ def cancel(run_id: str) -> Any:
 
 @orch_bp.get("/run_status/<run_id>")
 def run_status(run_id: str) -> Any:
-    """The status of a run the caller started."""
-    return jsonify(_engine().status(_run_id(run_id), owner=caller()).status_dict())
+    """The status of a run the caller started (or of the chat session named in X-Chat-Session)."""
+    run_id = _run_id(run_id)
+    return jsonify(_engine().status(run_id, owner=reader(run_id)).status_dict())
 
 
 @orch_bp.get("/pipelines")
@@ -180,7 +181,7 @@ def pipeline_graph(name: str) -> Any:
     query = parse_query(GraphQuery)
     engine, current, path = _engine(), None, None
     if query.run_id:
-        owner = caller()
+        owner = reader(query.run_id)
         runner = engine.runner_for_run(query.run_id, owner=owner)
         if runner.name != name:
             raise NotFoundError(f"no run {query.run_id!r} of pipeline '{name}'")

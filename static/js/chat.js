@@ -1,8 +1,7 @@
 // The chat page: sends messages to POST /chat, renders replies (text, data tables, option buttons).
-import { api, el, errorText } from "./common.js";
+import { api, CHAT_SESSION_KEY, el, errorText } from "./common.js";
 import { isOrder, renderData } from "./tables.js";
 
-const SESSION_KEY = "t7.session_id";
 const list = document.getElementById("messages");
 const form = document.getElementById("chat-form");
 const input = document.getElementById("chat-input");
@@ -11,11 +10,11 @@ const reset = document.getElementById("chat-reset");
 let busy = false;
 
 function sessionId() {
-  return localStorage.getItem(SESSION_KEY);
+  return localStorage.getItem(CHAT_SESSION_KEY);
 }
 
 function remember(reply) {
-  if (reply && typeof reply.session_id === "string") localStorage.setItem(SESSION_KEY, reply.session_id);
+  if (reply && typeof reply.session_id === "string") localStorage.setItem(CHAT_SESSION_KEY, reply.session_id);
 }
 
 function scrollDown() {
@@ -43,6 +42,16 @@ function isConfirmation(reply) {
     && (reply.options || []).some((o) => String(o).toLowerCase() === "sí");
 }
 
+/** «ver en el grafo»: the reply's run in the graph viewer, which reads this session id to be allowed to see it. */
+function graphLink(reply) {
+  if (!reply.run_id || !reply.pipeline) return null;
+  const params = new URLSearchParams({ run_id: reply.run_id, chat: "1" });
+  return el("a", {
+    className: "graph-link", href: `/graph/${encodeURIComponent(reply.pipeline)}?${params}`,
+    target: "_blank", rel: "noopener",
+  }, "ver en el grafo");
+}
+
 function replyNodes(reply) {
   const nodes = [];
   const edit = isConfirmation(reply) ? {
@@ -56,6 +65,8 @@ function replyNodes(reply) {
     nodes.push(el("div", { className: "options", role: "group", "aria-label": "Opciones" },
       options.map((option) => el("button", { type: "button", onclick: () => send(String(option)) }, String(option)))));
   }
+  const link = graphLink(reply);
+  if (link) nodes.push(link);
   return nodes;
 }
 
@@ -120,7 +131,7 @@ upload.addEventListener("change", () => {
 });
 
 reset.addEventListener("click", () => {
-  localStorage.removeItem(SESSION_KEY);
+  localStorage.removeItem(CHAT_SESSION_KEY);
   retireOldReplies();
   addMessage("bot", "Conversación nueva. ¿En qué te ayudo?");
 });

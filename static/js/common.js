@@ -43,9 +43,12 @@ function askForToken() {
   }, { once: true });
 }
 
+/** Where the chat page keeps its session id (the graph viewer reads it to follow a chat's run). */
+export const CHAT_SESSION_KEY = "t7.session_id";
+
 /** Call a JSON endpoint; resolves with the parsed body, rejects with ApiError on a non-2xx status. */
-export async function api(method, url, body, { raw = false } = {}) {
-  const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+export async function api(method, url, body, { raw = false, headers = {} } = {}) {
+  const init = { method, headers: { ...headers, Accept: "application/json" }, credentials: "same-origin" };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body instanceof FormData) init.body = body;

@@ -1,6 +1,6 @@
 // The graph viewer: the pipeline's picture, optionally following a run (highlight, status, steps, data).
-import { api, el, errorText, fitToggle, showSvg, statusBadge } from "./common.js";
-import { renderData } from "./tables.js";
+import { api, CHAT_SESSION_KEY, el, errorText, fitToggle, showSvg, statusBadge } from "./common.js";
+import { keyValueTable, renderData } from "./tables.js";
 
 const POLL_MS = 2000;
 const LIVE = new Set(["running", "waiting"]);
@@ -13,6 +13,14 @@ const name = page.dataset.name;
 const runId = page.dataset.runId || "";
 let lastKey = null;
 
+/** Opened from the chat (`&chat=1`): send the chat's session id, which the API accepts to read that chat's run. */
+function chatHeaders() {
+  const fromChat = new URLSearchParams(window.location.search).get("chat") === "1";
+  const session = runId && fromChat ? localStorage.getItem(CHAT_SESSION_KEY) : null;
+  return session ? { "X-Chat-Session": session } : {};
+}
+const headers = chatHeaders();
+
 function graphUrl() {
   const params = new URLSearchParams({ format: "svg" });
   if (runId) params.set("run_id", runId);
@@ -23,7 +31,7 @@ function graphUrl() {
 async function loadGraph() {
   message.textContent = "Cargando…";
   try {
-    await showSvg(figure, await api("GET", graphUrl(), undefined, { raw: true }));
+    await showSvg(figure, await api("GET", graphUrl(), undefined, { raw: true, headers }));
     message.textContent = "";
     page.dataset.graphLoaded = String(Number(page.dataset.graphLoaded || 0) + 1);
   } catch (error) {
@@ -50,16 +58,18 @@ function showRun(run) {
   const steps = [...(run.steps_done || [])];
   document.getElementById("run-steps").replaceChildren(...steps.map((step) => el("li", {}, step)),
     ...(run.current_step ? [el("li", { className: "current" }, `${run.current_step} (ahora)`)] : []));
-  const state = run.state ?? run.values ?? null;
-  const shown = [state, run.data, run.output].filter((v) => v !== null && v !== undefined);
-  document.getElementById("run-state").replaceChildren(...(shown.length
+  const state = run.state && typeof run.state === "object" && Object.keys(run.state).length ? run.state : null;
+  document.getElementById("run-state").replaceChildren(state
+    ? keyValueTable(state, "data state") : el("p", { className: "muted" }, "Sin valores todavía."));
+  const shown = [run.data, run.output].filter((v) => v !== null && v !== undefined);
+  document.getElementById("run-data").replaceChildren(...(shown.length
     ? shown.map((value) => renderData(value)) : [el("p", { className: "muted" }, "Sin datos todavía.")]));
   page.dataset.runStatus = run.status;
 }
 
 async function poll() {
   try {
-    const run = await api("GET", `/orchestrator/run_status/${encodeURIComponent(runId)}`);
+    const run = await api("GET", `/orchestrator/run_status/${encodeURIComponent(runId)}`, undefined, { headers });
     showRun(run);
     const key = `${run.status}|${run.current_step}|${(run.steps_done || []).length}`;
     if (key !== lastKey) {

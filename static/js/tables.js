@@ -39,8 +39,9 @@ function objectsTable(rows) {
       keys.map((k) => el("td", { className: numeric.has(k) ? "num" : "" }, cellText(k, row[k])))))));
 }
 
-function keyValueTable(object) {
-  return el("table", { className: "data" }, el("tbody", {}, Object.entries(object).map(([key, value]) =>
+/** An object as a two-column table: one row per key. */
+export function keyValueTable(object, className = "data") {
+  return el("table", { className }, el("tbody", {}, Object.entries(object).map(([key, value]) =>
     el("tr", {}, el("th", {}, heading(key)), el("td", {}, cellText(key, value))))));
 }
 

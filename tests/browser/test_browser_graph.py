@@ -1,4 +1,5 @@
-"""The graph viewer in Chromium: a waiting run's current step highlighted, followed as it moves; sub-pipelines."""
+"""The graph viewer in Chromium: a waiting run's current step highlighted, followed as it moves; sub-pipelines;
+a chat run opened from the chat's «ver en el grafo» link."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.browser.chat_steps import say
+from tests.browser_fixtures import PageProblems
 
 pytestmark = pytest.mark.browser
 
@@ -115,3 +119,30 @@ def test_another_callers_run_is_not_shown(page: Page, pipelines_dir: Path, live_
     page.goto(f"/graph/padre_visor?run_id={run_id}")
     expect(page.locator("#run-status")).to_contain_text("no run")
     expect(page.locator("#graph-message")).to_contain_text("no run")
+
+
+def test_a_chat_run_opens_in_the_viewer(page: Page, page_problems: PageProblems, tmp_path: Path) -> None:
+    page.goto("/")
+    reply = say(page, '!run alta_pedido cliente=Globex productos="4 monitr 27 pulgadas"')
+    expect(reply).to_contain_text("monitr 27 pulgadas")
+    link = reply.get_by_role("link", name="ver en el grafo")
+    expect(link).to_have_attribute("href", re.compile(r"^/graph/alta_pedido\?run_id=[A-Za-z0-9_-]+&chat=1$"))
+
+    with page.context.expect_page() as opened:
+        link.click()
+    viewer = opened.value
+    viewer.on("pageerror", lambda exc: page_problems.errors.append(f"viewer pageerror: {exc}"))
+    viewer.on("console", page_problems.on_console)
+    expect(viewer.locator("#run-status [data-status]")).to_have_attribute("data-status", "waiting")
+    step = viewer.locator("#run-step").inner_text()
+    assert step not in ("", "…", "—")
+    expect(viewer.locator("#graph svg g.node.current")).to_contain_text(step)
+    state = viewer.locator("#run-state table.state")
+    for slot, value in (("cliente", "Globex"), ("productos", "4 monitr 27 pulgadas")):
+        row = state.locator("tr", has=viewer.locator("th", has_text=re.compile(f"^{slot}$")))
+        expect(row.locator("td")).to_have_text(value)
+    viewer.screenshot(path=tmp_path / "graph-chat-run.png")
+
+    # Without `chat=1` the viewer sends no session id: the run is someone else's and stays hidden.
+    viewer.goto(viewer.url.replace("&chat=1", ""))
+    expect(viewer.locator("#run-status")).to_contain_text("no run")
