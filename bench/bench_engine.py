@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
@@ -27,7 +26,6 @@ from config import Config
 from graphs.compiler import compile_pipeline
 from graphs.engine import Engine
 from graphs.persistence import open_checkpointer
-from pipelines import yaml_source
 from pipelines.loader import parse_text
 from pipelines.yaml_source import read_yaml
 from tools.registry import ToolRegistry
@@ -43,24 +41,13 @@ def bench_compile(tools: ToolRegistry, runs: int = 200) -> dict[str, Any]:
             "compile": lambda: compile_pipeline(config, tools, None),
             "load+validate+compile": lambda: compile_pipeline(parse_text(text, tool_kinds=kinds), tools, None),
             # where the time goes: YAML reading alone, and LangGraph compiling the same graph wired by hand
-            "of which: YAML read (PyYAML, pure Python)": lambda: read_yaml(text),
-            "for reference: same YAML walk on libyaml": lambda: libyaml_read(text),
+            "of which: YAML read (read_yaml)": lambda: read_yaml(text),
             "for reference: hand-wired graph compile": lambda: hand_graph(config, tools, None),
         },
         runs=runs,
         warmup=20,
     )
     return {name: summary(values) for name, values in samples.items()}
-
-
-def libyaml_read(text: str) -> tuple[Any, dict[Any, Any]]:
-    """What pipelines/yaml_source.read_yaml would cost composing with libyaml (CSafeLoader): the same walk."""
-    loader = yaml.CSafeLoader(text)
-    try:
-        positions: dict[Any, Any] = {}
-        return yaml_source._convert(loader, loader.get_single_node(), (), positions), positions
-    finally:
-        loader.dispose()
 
 
 def _invoke(graph: CompiledStateGraph, checkpointed: bool) -> Callable[[], Any]:
