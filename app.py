@@ -42,8 +42,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     settings = config if isinstance(config, Config) else Config(**(config or {}))
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=settings.MAX_CONTENT_LENGTH, SECRET_KEY=_secret_key(settings),
-                      JSON_SORT_KEYS=False)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.MAX_CONTENT_LENGTH, SECRET_KEY=_secret_key(settings), JSON_SORT_KEYS=False
+    )
     services = build_services(settings)
     engine = Engine(settings, registry=build_registry(settings, services))
     app.extensions["services"] = services

@@ -65,8 +65,14 @@ class PipelineErrors(PipelineError):
     def __init__(self, errors: list[PipelineError]) -> None:
         first = errors[0]
         super().__init__(
-            first.reason, file=first.file, line=first.line, column=first.column,
-            path=first.path, step=first.step, hint=first.hint, pipeline=first.pipeline,
+            first.reason,
+            file=first.file,
+            line=first.line,
+            column=first.column,
+            path=first.path,
+            step=first.step,
+            hint=first.hint,
+            pipeline=first.pipeline,
         )
         self.errors = errors
         self.details = [e.as_item() for e in errors]

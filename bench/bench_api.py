@@ -45,8 +45,10 @@ def main() -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
     app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench"))
     client = app.test_client()
-    started = client.post("/orchestrator/run_chain", json={
-        "pipeline": "alta_pedido", "args": {"cliente": "ACME S.A.", "productos": "3 teclado mecánico"}}).get_json()
+    started = client.post(
+        "/orchestrator/run_chain",
+        json={"pipeline": "alta_pedido", "args": {"cliente": "ACME S.A.", "productos": "3 teclado mecánico"}},
+    ).get_json()
     assert started["status"] == "waiting", started
     run_id = started["run_id"]
 
@@ -65,15 +67,19 @@ def main() -> dict[str, Any]:
         "GET run_status/<run_id>": get(f"/orchestrator/run_status/{run_id}", "application/json"),
         "GET graph?format=svg (cached)": get("/orchestrator/pipelines/alta_pedido/graph?format=svg", "image/svg+xml"),
         "GET graph?format=svg&run_id (cached)": get(
-            f"/orchestrator/pipelines/alta_pedido/graph?format=svg&run_id={run_id}", "image/svg+xml"),
+            f"/orchestrator/pipelines/alta_pedido/graph?format=svg&run_id={run_id}", "image/svg+xml"
+        ),
         "GET pipelines": get("/orchestrator/pipelines", "application/json"),
     }
     results = {name: _figures(_time(call)) for name, call in cases.items()}
     # Drawing with Graphviz takes milliseconds; a few dozen samples say enough.
     results["GET graph?format=svg (drawn every time)"] = _figures(_time(uncached_svg, runs=40, warmup=3))
     app.extensions["t7"].engine.close()
-    print_table("Orchestrator API through the Flask test client (ms)",
-                [(name, f["p50_ms"], f["p99_ms"]) for name, f in results.items()], ("request", "p50", "p99"))
+    print_table(
+        "Orchestrator API through the Flask test client (ms)",
+        [(name, f["p50_ms"], f["p99_ms"]) for name, f in results.items()],
+        ("request", "p50", "p99"),
+    )
     return results
 
 

@@ -30,13 +30,15 @@ def _merge(left: dict[str, int] | None, right: dict[str, int] | None) -> dict[st
 def state_schema(config: PipelineConfig) -> type:
     """The run's state: every declared key plus internal bookkeeping keys with their reducers."""
     fields: dict[str, Any] = dict.fromkeys(config.state_keys(), Any)
-    fields.update({
-        "__visits__": Annotated[dict, _merge],
-        "__path__": Annotated[list, operator.add],
-        "__messages__": Annotated[list, operator.add],
-        "__data__": Any,
-        "__status__": Any,
-    })
+    fields.update(
+        {
+            "__visits__": Annotated[dict, _merge],
+            "__path__": Annotated[list, operator.add],
+            "__messages__": Annotated[list, operator.add],
+            "__data__": Any,
+            "__status__": Any,
+        }
+    )
     return TypedDict(f"{config.name.title()}State", fields, total=False)  # type: ignore[operator]
 
 
@@ -47,8 +49,14 @@ def _bind_params(config: PipelineConfig, registry: ToolRegistry) -> dict[str, Ba
             bound[name] = registry.get(tool.kind).params_model.model_validate(tool.params)
         except ValidationError as exc:
             line, column = config.position(("tools", name))
-            raise PipelineError(f"tool '{name}': {exc.errors()[0]['msg']}", file=config.source_file,
-                                line=line, column=column, path=f"tools.{name}", pipeline=config.name) from None
+            raise PipelineError(
+                f"tool '{name}': {exc.errors()[0]['msg']}",
+                file=config.source_file,
+                line=line,
+                column=column,
+                path=f"tools.{name}",
+                pipeline=config.name,
+            ) from None
     return bound
 
 
@@ -91,13 +99,22 @@ def _router(config: PipelineConfig, index: int) -> tuple[Callable[..., str], dic
     return route, path_map
 
 
-def compile_pipeline(config: PipelineConfig, registry: ToolRegistry, checkpointer: BaseCheckpointSaver | None = None,
-                     *, resolve: Resolver | None = None, _stack: tuple[str, ...] = ()) -> CompiledStateGraph:
+def compile_pipeline(
+    config: PipelineConfig,
+    registry: ToolRegistry,
+    checkpointer: BaseCheckpointSaver | None = None,
+    *,
+    resolve: Resolver | None = None,
+    _stack: tuple[str, ...] = (),
+) -> CompiledStateGraph:
     """Build and compile the StateGraph of `config`; sub-pipelines are looked up with `resolve`."""
     # A config built in Python may never have been checked: an unknown target or tool would otherwise
     # surface as a bare ValueError/KeyError from LangGraph instead of a PipelineError with its position.
-    problems = [*check_duplicate_ids(config), *check_goto_targets(config),
-                *check_tools(config, registry.param_models())]
+    problems = [
+        *check_duplicate_ids(config),
+        *check_goto_targets(config),
+        *check_tools(config, registry.param_models()),
+    ]
     if problems:
         raise PipelineErrors(problems)
     stack = (*_stack, config.name)
@@ -107,9 +124,15 @@ def compile_pipeline(config: PipelineConfig, registry: ToolRegistry, checkpointe
             if step.pipeline in stack or resolve is None:
                 problem = "sub-pipelines include each other" if resolve else "no resolver for sub-pipelines"
                 line, column = config.position(("steps", index, "pipeline"))
-                raise PipelineError(f"cannot compile '{step.pipeline}': {problem} ({' -> '.join(stack)})",
-                                    file=config.source_file, line=line, column=column,
-                                    path=f"steps.{index}.pipeline", step=step.id, pipeline=config.name)
+                raise PipelineError(
+                    f"cannot compile '{step.pipeline}': {problem} ({' -> '.join(stack)})",
+                    file=config.source_file,
+                    line=line,
+                    column=column,
+                    path=f"steps.{index}.pipeline",
+                    step=step.id,
+                    pipeline=config.name,
+                )
             subconfigs[step.pipeline] = child = resolve(step.pipeline)
             subgraphs[step.pipeline] = compile_pipeline(child, registry, None, resolve=resolve, _stack=stack)
     ctx = NodeContext(config, registry, _bind_params(config, registry), subgraphs, subconfigs)

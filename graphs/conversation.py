@@ -110,9 +110,14 @@ class Conversation:
             self._known(name)
             if waiting:
                 self.engine.runs.set_pending(owner, text)
-                return ChatReply(session_id, f"Tienes «{waiting['pipeline']}» esperando tu respuesta. ¿Lo abandono "
-                                 f"y empiezo «{name}»?", status="waiting", options=["sí", "no"],
-                                 run_id=waiting["run_id"], pipeline=waiting["pipeline"])
+                return ChatReply(
+                    session_id,
+                    f"Tienes «{waiting['pipeline']}» esperando tu respuesta. ¿Lo abandono y empiezo «{name}»?",
+                    status="waiting",
+                    options=["sí", "no"],
+                    run_id=waiting["run_id"],
+                    pipeline=waiting["pipeline"],
+                )
             return self._from_result(session_id, self.engine.runner(name).start(args, owner=owner))
         if command == "!cancel":
             if not waiting:
@@ -181,5 +186,12 @@ class Conversation:
 
     def _from_result(self, session_id: str, result: RunResult) -> ChatReply:
         data = result.output if result.status == "completed" and result.data is None else result.data
-        return ChatReply(session_id, reply_text(result), status=result.status, options=list(result.options),
-                         data=data, run_id=result.run_id, pipeline=result.pipeline)
+        return ChatReply(
+            session_id,
+            reply_text(result),
+            status=result.status,
+            options=list(result.options),
+            data=data,
+            run_id=result.run_id,
+            pipeline=result.pipeline,
+        )

@@ -38,8 +38,13 @@ class Engine:
         return sorted(p.stem for p in self.pipelines_dir.glob("*.yaml") if p.is_file())
 
     def _load(self, source: Any) -> PipelineConfig:
-        return load_config(source, pipelines_dir=self.pipelines_dir, tool_kinds=self.registry.param_models(),
-                           known_pipelines=self.names(), max_bytes=self.settings.MAX_PIPELINE_BYTES)
+        return load_config(
+            source,
+            pipelines_dir=self.pipelines_dir,
+            tool_kinds=self.registry.param_models(),
+            known_pipelines=self.names(),
+            max_bytes=self.settings.MAX_PIPELINE_BYTES,
+        )
 
     def config(self, name: str) -> PipelineConfig:
         """The current, checked config of pipeline `name` (re-read when its file changes)."""

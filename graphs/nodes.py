@@ -74,8 +74,9 @@ class StepNode:
         step = self.step
         visits = (state.get("__visits__") or {}).get(step.id, 0) + 1
         if step.max_visits is not None and visits > step.max_visits:
-            raise LoopLimitError(f"step '{step.id}' ran more than its max_visits of {step.max_visits} times",
-                                 step=step.id)
+            raise LoopLimitError(
+                f"step '{step.id}' ran more than its max_visits of {step.max_visits} times", step=step.id
+            )
         update = self.body(state, variables_of(state, self.keys, config), config)
         update["__visits__"] = {step.id: visits}
         update["__path__"] = [step.id]
@@ -102,8 +103,9 @@ def _tool_body(step: ToolStep, ctx: NodeContext) -> Callable[..., dict[str, Any]
 
     def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         args = render(step, step.with_, context)
-        result = ctx.registry.call(kind, params, args, run_id=context["run_id"],
-                                   session_id=context["session_id"], step=step.id)
+        result = ctx.registry.call(
+            kind, params, args, run_id=context["run_id"], session_id=context["session_id"], step=step.id
+        )
         return _saved(step, result)
 
     return body
@@ -123,8 +125,9 @@ def _llm_body(step: LlmStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
                 return _saved(step, llm.generate(prompt, system=system, schema=step.output))
             except ToolError:
                 pass  # the model failed: the deterministic fallback answers instead
-        result = ctx.registry.call(kind, params, args, run_id=context["run_id"],
-                                   session_id=context["session_id"], step=step.id)
+        result = ctx.registry.call(
+            kind, params, args, run_id=context["run_id"], session_id=context["session_id"], step=step.id
+        )
         return _saved(step, result)
 
     return body
@@ -168,8 +171,13 @@ def _ask_body(step: AskStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
         # Rendering is pure, so replaying it when the answer arrives is harmless; the node does no other work.
         options = render(step, step.options, context) if step.options is not None else []
         options = [str(o) for o in options] if isinstance(options, list | tuple) else []
-        payload = {"question": render(step, step.question, context), "options": options,
-                   "data": render(step, step.data, context), "step": step.id, "pipeline": ctx.config.name}
+        payload = {
+            "question": render(step, step.question, context),
+            "options": options,
+            "data": render(step, step.data, context),
+            "step": step.id,
+            "pipeline": ctx.config.name,
+        }
         answer = interrupt(payload)
         return {step.target: _coerce(match_option(answer, options), declared_type)}
 
@@ -226,6 +234,10 @@ def _reply_body(step: ReplyStep, ctx: NodeContext) -> Callable[..., dict[str, An
 
 
 _BODIES: dict[type, Callable[[Any, NodeContext], Callable[..., dict[str, Any]]]] = {
-    ToolStep: _tool_body, LlmStep: _llm_body, AskStep: _ask_body, SetStep: _set_body,
-    PipelineStep: _pipeline_body, ReplyStep: _reply_body,
+    ToolStep: _tool_body,
+    LlmStep: _llm_body,
+    AskStep: _ask_body,
+    SetStep: _set_body,
+    PipelineStep: _pipeline_body,
+    ReplyStep: _reply_body,
 }

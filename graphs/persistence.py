@@ -32,7 +32,8 @@ from sqlalchemy.exc import IntegrityError
 
 _meta = MetaData()
 runs_table = Table(
-    "runs", _meta,
+    "runs",
+    _meta,
     Column("run_id", String(64), primary_key=True),
     Column("pipeline", String(64), nullable=False),
     Column("version", String(32), nullable=False),
@@ -47,7 +48,8 @@ runs_table = Table(
     Column("messages", Integer, nullable=False, default=0),  # messages said so far: a turn shows only new ones
 )
 versions_table = Table(
-    "pipeline_versions", _meta,
+    "pipeline_versions",
+    _meta,
     Column("name", String(64), primary_key=True),
     Column("version", String(32), primary_key=True),
     Column("text", Text, nullable=False),
@@ -55,7 +57,8 @@ versions_table = Table(
 )
 
 pending_table = Table(
-    "chat_pending", _meta,
+    "chat_pending",
+    _meta,
     Column("owner", String(200), primary_key=True),
     Column("command", Text, nullable=False),
     Column("created_at", Float, nullable=False),
@@ -102,8 +105,9 @@ def open_checkpointer(url: str) -> tuple[BaseCheckpointSaver, Callable[[], None]
     from psycopg_pool import ConnectionPool
 
     conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    pool = ConnectionPool(conninfo, open=True, max_size=8,
-                          kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
+    pool = ConnectionPool(
+        conninfo, open=True, max_size=8, kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+    )
     saver = PostgresSaver(pool)  # type: ignore[arg-type]
     saver.setup()
     return saver, pool.close
@@ -126,8 +130,17 @@ class RunStore:
         """Record a new run (status `running`)."""
         now = time.time()
         with self.engine.begin() as conn:
-            conn.execute(insert(runs_table).values(run_id=run_id, pipeline=pipeline, version=version, owner=owner,
-                                                   status="running", created_at=now, updated_at=now))
+            conn.execute(
+                insert(runs_table).values(
+                    run_id=run_id,
+                    pipeline=pipeline,
+                    version=version,
+                    owner=owner,
+                    status="running",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
 
     def get(self, run_id: str) -> dict[str, Any] | None:
         """The run's row as a dict, or None."""
@@ -135,11 +148,16 @@ class RunStore:
             row = conn.execute(select(runs_table).where(runs_table.c.run_id == run_id)).mappings().first()
         return dict(row) if row else None
 
-    def set_status(self, run_id: str, status: str, error: dict[str, str] | None = None,
-                   messages: int | None = None) -> None:
+    def set_status(
+        self, run_id: str, status: str, error: dict[str, str] | None = None, messages: int | None = None
+    ) -> None:
         """Store the run's status (and error when failed, and how many messages it has said)."""
-        values: dict[str, Any] = {"status": status, "updated_at": time.time(), "error_code": None,
-                                  "error_message": None}
+        values: dict[str, Any] = {
+            "status": status,
+            "updated_at": time.time(),
+            "error_code": None,
+            "error_message": None,
+        }
         if messages is not None:
             values["messages"] = messages
         if error:
@@ -152,20 +170,30 @@ class RunStore:
         token, now = secrets.token_hex(8), time.time()
         free = or_(runs_table.c.lease.is_(None), runs_table.c.lease_until < now)
         with self.engine.begin() as conn:
-            taken = conn.execute(update(runs_table).where(and_(runs_table.c.run_id == run_id, free))
-                                 .values(lease=token, lease_until=now + self.lease_seconds))
+            taken = conn.execute(
+                update(runs_table)
+                .where(and_(runs_table.c.run_id == run_id, free))
+                .values(lease=token, lease_until=now + self.lease_seconds)
+            )
         return token if taken.rowcount == 1 else None
 
     def release(self, run_id: str, token: str) -> None:
         """Give the lease back."""
         with self.engine.begin() as conn:
-            conn.execute(update(runs_table).where(and_(runs_table.c.run_id == run_id, runs_table.c.lease == token))
-                         .values(lease=None, lease_until=None))
+            conn.execute(
+                update(runs_table)
+                .where(and_(runs_table.c.run_id == run_id, runs_table.c.lease == token))
+                .values(lease=None, lease_until=None)
+            )
 
     def waiting_for(self, owner: str) -> dict[str, Any] | None:
         """The most recent waiting run of an owner (a chat session), or None."""
-        query = (select(runs_table).where(and_(runs_table.c.owner == owner, runs_table.c.status == "waiting"))
-                 .order_by(runs_table.c.updated_at.desc()).limit(1))
+        query = (
+            select(runs_table)
+            .where(and_(runs_table.c.owner == owner, runs_table.c.status == "waiting"))
+            .order_by(runs_table.c.updated_at.desc())
+            .limit(1)
+        )
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return dict(row) if row else None
@@ -189,14 +217,16 @@ class RunStore:
         self._kept.add((name, version))
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(versions_table).values(name=name, version=version, text=text,
-                                                           created_at=time.time()))
+                conn.execute(
+                    insert(versions_table).values(name=name, version=version, text=text, created_at=time.time())
+                )
         except IntegrityError:
             pass  # that version is already kept
 
     def version_text(self, name: str, version: str) -> str | None:
         """The saved text of a pipeline version, or None."""
-        query = select(versions_table.c.text).where(and_(versions_table.c.name == name,
-                                                         versions_table.c.version == version))
+        query = select(versions_table.c.text).where(
+            and_(versions_table.c.name == name, versions_table.c.version == version)
+        )
         with self.engine.connect() as conn:
             return conn.execute(query).scalar()

@@ -35,8 +35,13 @@ class RunResult:
 
     def status_dict(self) -> dict[str, Any]:
         """The run result plus `current_step`, `steps_done`, `pipeline_version` and the slot values (`state`)."""
-        return {**self.to_dict(), "current_step": self.current_step, "steps_done": list(self.steps_done),
-                "pipeline_version": self.pipeline_version, "state": dict(self.state)}
+        return {
+            **self.to_dict(),
+            "current_step": self.current_step,
+            "steps_done": list(self.steps_done),
+            "pipeline_version": self.pipeline_version,
+            "state": dict(self.state),
+        }
 
     @property
     def waiting(self) -> bool:

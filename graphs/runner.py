@@ -47,8 +47,10 @@ def _coerce_input(name: str, spec: InputConfig, value: Any) -> Any:
             return value
     except ValueError:
         pass
-    raise InputError(f"input '{name}' must be of type {spec.type}; got {str(value)[:60]!r}",
-                     details={"input": name, "type": spec.type})
+    raise InputError(
+        f"input '{name}' must be of type {spec.type}; got {str(value)[:60]!r}",
+        details={"input": name, "type": spec.type},
+    )
 
 
 def validate_inputs(config: PipelineConfig, args: dict[str, Any]) -> dict[str, Any]:
@@ -56,8 +58,10 @@ def validate_inputs(config: PipelineConfig, args: dict[str, Any]) -> dict[str, A
     unknown = sorted(set(args) - set(config.inputs))
     if unknown:
         valid = ", ".join(config.inputs) or "none"
-        raise InputError(f"unknown input '{unknown[0]}' for pipeline '{config.name}' (valid inputs: {valid})",
-                         details={"unknown": unknown, "valid": list(config.inputs)})
+        raise InputError(
+            f"unknown input '{unknown[0]}' for pipeline '{config.name}' (valid inputs: {valid})",
+            details={"unknown": unknown, "valid": list(config.inputs)},
+        )
     values: dict[str, Any] = {}
     for name, spec in config.inputs.items():
         if name in args and args[name] is not None:
@@ -65,8 +69,7 @@ def validate_inputs(config: PipelineConfig, args: dict[str, Any]) -> dict[str, A
         elif spec.default is not None:
             values[name] = spec.default
         elif spec.required:
-            raise InputError(f"missing required input '{name}' for pipeline '{config.name}'",
-                             details={"missing": name})
+            raise InputError(f"missing required input '{name}' for pipeline '{config.name}'", details={"missing": name})
     return values
 
 
@@ -107,19 +110,24 @@ class Runner:
             raise InputError("an answer is needed to resume a run", details={"answer": None})
         row = self._row(run_id, owner)
         if row["status"] != "waiting":
-            raise ConflictError(f"run {run_id} is not waiting for an answer (status: {row['status']})",
-                                details={"status": row["status"]})
+            raise ConflictError(
+                f"run {run_id} is not waiting for an answer (status: {row['status']})",
+                details={"status": row["status"]},
+            )
         token = self.engine.runs.acquire(run_id)
         if token is None:
-            raise ConflictError(f"run {run_id} is busy answering another message; try again",
-                                details={"status": "busy"})
+            raise ConflictError(
+                f"run {run_id} is busy answering another message; try again", details={"status": "busy"}
+            )
         try:
             # Another turn may have run between reading the row and taking the lease: this answer was meant for
             # the question seen then, so it must not answer the next one.
             current = self.engine.runs.get(run_id) or {}
             if current.get("status") != "waiting" or current.get("updated_at") != row["updated_at"]:
-                raise ConflictError(f"run {run_id} was answered meanwhile (status: {current.get('status')})",
-                                    details={"status": current.get("status")})
+                raise ConflictError(
+                    f"run {run_id} was answered meanwhile (status: {current.get('status')})",
+                    details={"status": current.get("status")},
+                )
             return self._turn(Command(resume=answer), run_id, row["owner"], seen=int(row.get("messages") or 0))
         finally:
             self.engine.runs.release(run_id, token)
@@ -133,13 +141,15 @@ class Runner:
         """Cancel a waiting run: nothing more runs and nothing is written."""
         row = self._row(run_id, owner)
         if row["status"] != "waiting":
-            raise ConflictError(f"run {run_id} cannot be cancelled (status: {row['status']})",
-                                details={"status": row["status"]})
+            raise ConflictError(
+                f"run {run_id} cannot be cancelled (status: {row['status']})", details={"status": row["status"]}
+            )
         # Under the lease, so a turn in progress cannot overwrite the cancellation when it finishes.
         token = self.engine.runs.acquire(run_id)
         if token is None:
-            raise ConflictError(f"run {run_id} is busy answering another message; try again",
-                                details={"status": "busy"})
+            raise ConflictError(
+                f"run {run_id} is busy answering another message; try again", details={"status": "busy"}
+            )
         try:
             self.engine.runs.set_status(run_id, "cancelled")
         finally:
@@ -159,8 +169,10 @@ class Runner:
         return row
 
     def _run_config(self, run_id: str, owner: str | None) -> dict[str, Any]:
-        return {"configurable": {"thread_id": run_id, "run_id": run_id, "session_id": owner},
-                "recursion_limit": self.engine.settings.RECURSION_LIMIT}
+        return {
+            "configurable": {"thread_id": run_id, "run_id": run_id, "session_id": owner},
+            "recursion_limit": self.engine.settings.RECURSION_LIMIT,
+        }
 
     def _turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int) -> RunResult:
         try:
@@ -168,8 +180,13 @@ class Runner:
             final = self.graph.invoke(payload, self._run_config(run_id, owner), durability=DURABILITY)
             result = self._build(run_id, owner, final, seen=seen)
         except GraphRecursionError:
-            return self._fail(run_id, owner, "loop_limit", f"the run took more than "
-                              f"{self.engine.settings.RECURSION_LIMIT} steps; add or lower max_visits on the loop")
+            return self._fail(
+                run_id,
+                owner,
+                "loop_limit",
+                f"the run took more than "
+                f"{self.engine.settings.RECURSION_LIMIT} steps; add or lower max_visits on the loop",
+            )
         except AppError as exc:
             return self._fail(run_id, owner, exc.code, exc.message)
         except Exception:
@@ -187,16 +204,23 @@ class Runner:
             values = self.graph.get_state(self._run_config(run_id, owner)).values or {}
         except Exception:  # the checkpoint itself may be what failed
             values = {}
-        return RunResult(run_id, self.name, "failed", error=error, steps_done=list(values.get("__path__") or []),
-                         pipeline_version=self.version)
+        return RunResult(
+            run_id,
+            self.name,
+            "failed",
+            error=error,
+            steps_done=list(values.get("__path__") or []),
+            pipeline_version=self.version,
+        )
 
     def _result(self, run_id: str, row: dict[str, Any], *, seen: int | None) -> RunResult:
         snapshot = self.graph.get_state(self._run_config(run_id, row.get("owner")))
         values = dict(snapshot.values or {})
         if snapshot.next and snapshot.interrupts:
             values["__interrupt__"] = list(snapshot.interrupts)
-        result = self._build(run_id, row.get("owner"), values, seen=seen,
-                             current=snapshot.next[0] if snapshot.next else None)
+        result = self._build(
+            run_id, row.get("owner"), values, seen=seen, current=snapshot.next[0] if snapshot.next else None
+        )
         result.state = {k: v for k, v in values.items() if not k.startswith("__")}
         if row["status"] in ("failed", "cancelled"):
             result.status, result.question, result.options = row["status"], None, []
@@ -204,12 +228,19 @@ class Runner:
                 result.error = {"code": row["error_code"], "message": row["error_message"] or ""}
         return result
 
-    def _build(self, run_id: str, owner: str | None, values: dict[str, Any], *, seen: int | None,
-               current: str | None = None) -> RunResult:
+    def _build(
+        self, run_id: str, owner: str | None, values: dict[str, Any], *, seen: int | None, current: str | None = None
+    ) -> RunResult:
         """The run result from the run's state values (as invoke returns them, or a snapshot's)."""
         messages = list(values.get("__messages__") or [])
-        result = RunResult(run_id, self.name, "completed", data=values.get("__data__"),
-                           steps_done=list(values.get("__path__") or []), pipeline_version=self.version)
+        result = RunResult(
+            run_id,
+            self.name,
+            "completed",
+            data=values.get("__data__"),
+            steps_done=list(values.get("__path__") or []),
+            pipeline_version=self.version,
+        )
         new = messages[seen:] if seen is not None else messages[-1:]
         result.message = "\n".join(str(m) for m in new) or None
         interrupts = values.get("__interrupt__") or []

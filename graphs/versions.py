@@ -61,8 +61,10 @@ class PipelineVersions:
 
     def _checked_name(self, name: str) -> str:
         if not isinstance(name, str) or not _NAME.fullmatch(name):
-            raise PipelineError(f"'{str(name)[:80]}' is not a valid pipeline name",
-                                hint="use lower-case letters, digits and '_', starting with a letter")
+            raise PipelineError(
+                f"'{str(name)[:80]}' is not a valid pipeline name",
+                hint="use lower-case letters, digits and '_', starting with a letter",
+            )
         return name
 
     def _archive(self, name: str, version: str, text: str) -> None:
@@ -78,14 +80,25 @@ class PipelineVersions:
         """The config of `text` as pipeline `name`; every problem found raises PipelineErrors."""
         name = self._checked_name(name)
         engine = self.engine
-        config, problems = collect_errors(text, file=f"{name}.yaml", tool_kinds=engine.registry.param_models(),
-                                          known_pipelines=sorted({*engine.names(), name}),
-                                          max_bytes=engine.settings.MAX_PIPELINE_BYTES)
+        config, problems = collect_errors(
+            text,
+            file=f"{name}.yaml",
+            tool_kinds=engine.registry.param_models(),
+            known_pipelines=sorted({*engine.names(), name}),
+            max_bytes=engine.settings.MAX_PIPELINE_BYTES,
+        )
         if config is not None and config.name != name:
             line, column = config.position(("name",))
-            problems.append(PipelineError(f"the file says 'name: {config.name}' but is saved as '{name}'",
-                                          file=f"{name}.yaml", line=line, column=column, path="name",
-                                          hint=f"write 'name: {name}' or save it under '{config.name}'"))
+            problems.append(
+                PipelineError(
+                    f"the file says 'name: {config.name}' but is saved as '{name}'",
+                    file=f"{name}.yaml",
+                    line=line,
+                    column=column,
+                    path="name",
+                    hint=f"write 'name: {name}' or save it under '{config.name}'",
+                )
+            )
         if problems:
             raise PipelineErrors(problems)
         assert config is not None

@@ -16,6 +16,19 @@ from pipelines.schema import (
 )
 
 __all__ = [
-    "AskStep", "Branch", "InputConfig", "LlmStep", "PipelineConfig", "PipelineStep", "ReplyStep", "SetStep",
-    "StepConfig", "ToolConfig", "ToolStep", "collect_errors", "load_config", "parse_text", "pipeline_path",
+    "AskStep",
+    "Branch",
+    "InputConfig",
+    "LlmStep",
+    "PipelineConfig",
+    "PipelineStep",
+    "ReplyStep",
+    "SetStep",
+    "StepConfig",
+    "ToolConfig",
+    "ToolStep",
+    "collect_errors",
+    "load_config",
+    "parse_text",
+    "pipeline_path",
 ]

@@ -28,11 +28,20 @@ BUILTIN_VARIABLES = frozenset({"run_id", "session_id"})
 Problems = Iterator[PipelineError]
 
 
-def _error(config: PipelineConfig, path: tuple[Any, ...], message: str, *, step: str | None = None,
-           hint: str | None = None) -> PipelineError:
+def _error(
+    config: PipelineConfig, path: tuple[Any, ...], message: str, *, step: str | None = None, hint: str | None = None
+) -> PipelineError:
     line, column = config.position(path)
-    return PipelineError(message, file=config.source_file, line=line, column=column,
-                         path=".".join(map(str, path)), step=step, hint=hint, pipeline=config.name)
+    return PipelineError(
+        message,
+        file=config.source_file,
+        line=line,
+        column=column,
+        path=".".join(map(str, path)),
+        step=step,
+        hint=hint,
+        pipeline=config.name,
+    )
 
 
 def _suggest(word: str, choices: Collection[str]) -> str | None:
@@ -60,8 +69,13 @@ def check_duplicate_ids(config: PipelineConfig) -> Problems:
     for i, step in enumerate(config.steps):
         if step.id in seen or step.id == END:
             what = "is reserved" if step.id == END else "is used by an earlier step"
-            yield _error(config, ("steps", i, "id"), f"step id '{step.id}' {what}", step=step.id,
-                         hint="give every step a unique id")
+            yield _error(
+                config,
+                ("steps", i, "id"),
+                f"step id '{step.id}' {what}",
+                step=step.id,
+                hint="give every step a unique id",
+            )
         seen.add(step.id)
 
 
@@ -72,8 +86,13 @@ def check_goto_targets(config: PipelineConfig) -> Problems:
         for j, branch in enumerate(step.next or []):
             if branch.goto != END and branch.goto not in ids:
                 hint = _suggest(branch.goto, ids) or f"valid targets: {', '.join(sorted(ids))}, end"
-                yield _error(config, ("steps", i, "next", j, "goto"),
-                             f"unknown goto target '{branch.goto}'", step=step.id, hint=hint)
+                yield _error(
+                    config,
+                    ("steps", i, "next", j, "goto"),
+                    f"unknown goto target '{branch.goto}'",
+                    step=step.id,
+                    hint=hint,
+                )
 
 
 def _edges(config: PipelineConfig) -> dict[str, list[str]]:
@@ -91,8 +110,13 @@ def check_unreachable(config: PipelineConfig) -> Problems:
         todo.extend(edges[current])
     for i, step in enumerate(config.steps):
         if step.id not in seen:
-            yield _error(config, ("steps", i, "id"), f"step '{step.id}' is unreachable", step=step.id,
-                         hint="add a goto to it from another step, or remove it")
+            yield _error(
+                config,
+                ("steps", i, "id"),
+                f"step '{step.id}' is unreachable",
+                step=step.id,
+                hint="add a goto to it from another step, or remove it",
+            )
 
 
 def _reaches(edges: Mapping[str, list[str]], start: str, goal: str, avoid: Collection[str]) -> bool:
@@ -123,24 +147,32 @@ def check_loops(config: PipelineConfig) -> Problems:
             if target is None or target > i or step.id in bounded or branch.goto in bounded:
                 continue
             if _reaches(edges, branch.goto, step.id, bounded):
-                yield _error(config, ("steps", i, "next", j, "goto"),
-                             f"step '{step.id}' loops back to '{branch.goto}' but no step of the loop declares "
-                             "max_visits", step=step.id,
-                             hint=f"add e.g. 'max_visits: 10' to step '{branch.goto}'")
+                yield _error(
+                    config,
+                    ("steps", i, "next", j, "goto"),
+                    f"step '{step.id}' loops back to '{branch.goto}' but no step of the loop declares max_visits",
+                    step=step.id,
+                    hint=f"add e.g. 'max_visits: 10' to step '{branch.goto}'",
+                )
 
 
 def check_reserved_keys(config: PipelineConfig) -> Problems:
     """Steps or inputs writing a state key the engine reserves (run_id, session_id, end)."""
     for name in config.inputs:
         if name in RESERVED_KEYS:
-            yield _error(config, ("inputs", name), f"'{name}' is reserved and cannot be an input",
-                         hint="choose another name")
+            yield _error(
+                config, ("inputs", name), f"'{name}' is reserved and cannot be an input", hint="choose another name"
+            )
     for i, step in enumerate(config.steps):
         for key in provided_keys(step):
             if key in RESERVED_KEYS:
-                yield _error(config, ("steps", i, *_writer_field(step, key)),
-                             f"step '{step.id}' writes the reserved key '{key}'", step=step.id,
-                             hint=f"the engine provides '{key}' itself; save into another name")
+                yield _error(
+                    config,
+                    ("steps", i, *_writer_field(step, key)),
+                    f"step '{step.id}' writes the reserved key '{key}'",
+                    step=step.id,
+                    hint=f"the engine provides '{key}' itself; save into another name",
+                )
 
 
 def _writer_field(step: StepConfig, key: str) -> tuple[str, ...]:
@@ -166,16 +198,23 @@ def check_tools(config: PipelineConfig, tool_kinds: Mapping[str, type[BaseModel]
         model = tool_kinds.get(tool.kind)
         if model is None:
             hint = _suggest(tool.kind, tool_kinds) or ""
-            yield _error(config, ("tools", name, "kind"), f"unknown tool kind '{tool.kind}'",
-                         hint=f"{hint + ' ' if hint else ''}valid kinds: {', '.join(sorted(tool_kinds))}")
+            yield _error(
+                config,
+                ("tools", name, "kind"),
+                f"unknown tool kind '{tool.kind}'",
+                hint=f"{hint + ' ' if hint else ''}valid kinds: {', '.join(sorted(tool_kinds))}",
+            )
             continue
         try:
             model.model_validate(tool.params)
         except ValidationError as exc:
             for err in exc.errors():
                 loc = tuple(err["loc"])
-                yield _error(config, ("tools", name, *loc),
-                             f"tool '{name}' ({tool.kind}): {'.'.join(map(str, loc)) or 'parameters'}: {err['msg']}")
+                yield _error(
+                    config,
+                    ("tools", name, *loc),
+                    f"tool '{name}' ({tool.kind}): {'.'.join(map(str, loc)) or 'parameters'}: {err['msg']}",
+                )
 
 
 def check_sub_pipelines(config: PipelineConfig, known: Collection[str] | None) -> Problems:
@@ -184,12 +223,18 @@ def check_sub_pipelines(config: PipelineConfig, known: Collection[str] | None) -
         if not isinstance(step, PipelineStep):
             continue
         if step.pipeline == config.name:
-            yield _error(config, ("steps", i, "pipeline"), "a pipeline cannot run itself as a sub-pipeline",
-                         step=step.id, hint="use a goto to loop inside the pipeline instead")
+            yield _error(
+                config,
+                ("steps", i, "pipeline"),
+                "a pipeline cannot run itself as a sub-pipeline",
+                step=step.id,
+                hint="use a goto to loop inside the pipeline instead",
+            )
         elif known is not None and step.pipeline not in known:
             hint = _suggest(step.pipeline, known) or f"known pipelines: {', '.join(sorted(known))}"
-            yield _error(config, ("steps", i, "pipeline"), f"unknown pipeline '{step.pipeline}'",
-                         step=step.id, hint=hint)
+            yield _error(
+                config, ("steps", i, "pipeline"), f"unknown pipeline '{step.pipeline}'", step=step.id, hint=hint
+            )
 
 
 def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -267,14 +312,22 @@ def check_templates(config: PipelineConfig) -> Problems:
             yield from _check_template(config, path, text, False, everything, everything, None)
 
 
-def _check_template(config: PipelineConfig, path: tuple[Any, ...], text: str, is_condition: bool,
-                    known: set[str], everything: set[str], step: str | None) -> Problems:
+def _check_template(
+    config: PipelineConfig,
+    path: tuple[Any, ...],
+    text: str,
+    is_condition: bool,
+    known: set[str],
+    everything: set[str],
+    step: str | None,
+) -> Problems:
     try:
         expressions.check_syntax(text, condition=is_condition)
         names = expressions.variables(text, condition=is_condition)
     except expressions.ExpressionSyntaxError as exc:
-        yield _error(config, path, f"template error: {exc}", step=step,
-                     hint="check the {{ … }} braces, quotes and filter names")
+        yield _error(
+            config, path, f"template error: {exc}", step=step, hint="check the {{ … }} braces, quotes and filter names"
+        )
         return
     for name in sorted(names - known - set(expressions.ENV.globals)):
         if name in everything:
@@ -286,12 +339,21 @@ def _check_template(config: PipelineConfig, path: tuple[Any, ...], text: str, is
         yield _error(config, path, f"template variable '{name}' {where}", step=step, hint=hint)
 
 
-def run_checks(config: PipelineConfig, *, tool_kinds: Mapping[str, type[BaseModel]] | None = None,
-               known_pipelines: Collection[str] | None = None) -> list[PipelineError]:
+def run_checks(
+    config: PipelineConfig,
+    *,
+    tool_kinds: Mapping[str, type[BaseModel]] | None = None,
+    known_pipelines: Collection[str] | None = None,
+) -> list[PipelineError]:
     """Every semantic problem of `config`, in file order."""
     problems = [
-        *check_duplicate_ids(config), *check_goto_targets(config), *check_unreachable(config),
-        *check_loops(config), *check_reserved_keys(config), *check_tools(config, tool_kinds),
-        *check_sub_pipelines(config, known_pipelines), *check_templates(config),
+        *check_duplicate_ids(config),
+        *check_goto_targets(config),
+        *check_unreachable(config),
+        *check_loops(config),
+        *check_reserved_keys(config),
+        *check_tools(config, tool_kinds),
+        *check_sub_pipelines(config, known_pipelines),
+        *check_templates(config),
     ]
     return sorted(problems, key=lambda e: (e.line or 0, e.column or 0))

@@ -17,12 +17,45 @@ from pipelines.yaml_source import read_yaml
 
 MAX_BYTES = 64 * 1024
 _NAME = re.compile(NAME_PATTERN)
-_FIELD_NAMES = sorted({
-    "name", "description", "version", "inputs", "examples", "tools", "steps", "outputs", "id", "kind", "next",
-    "max_visits", "tool", "with", "save_as", "prompt", "system", "output", "fallback", "question", "slot",
-    "options", "data", "valid", "values", "pipeline", "message", "end", "status", "when", "goto", "type",
-    "required", "default", "params",
-})
+_FIELD_NAMES = sorted(
+    {
+        "name",
+        "description",
+        "version",
+        "inputs",
+        "examples",
+        "tools",
+        "steps",
+        "outputs",
+        "id",
+        "kind",
+        "next",
+        "max_visits",
+        "tool",
+        "with",
+        "save_as",
+        "prompt",
+        "system",
+        "output",
+        "fallback",
+        "question",
+        "slot",
+        "options",
+        "data",
+        "valid",
+        "values",
+        "pipeline",
+        "message",
+        "end",
+        "status",
+        "when",
+        "goto",
+        "type",
+        "required",
+        "default",
+        "params",
+    }
+)
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -50,13 +83,16 @@ def _explain(err: Mapping[str, Any], loc: tuple[Any, ...]) -> tuple[str, str | N
     if kind == "missing":
         return f"missing required field '{last}'", f"add '{last}:'"
     if kind == "string_pattern_mismatch":
-        return (f"'{err.get('input')}' is not a valid name for '{last}'",
-                "use lower-case letters, digits and '_', starting with a letter (at most 64 characters)")
+        return (
+            f"'{err.get('input')}' is not a valid name for '{last}'",
+            "use lower-case letters, digits and '_', starting with a letter (at most 64 characters)",
+        )
     return f"{'.'.join(map(str, loc)) or 'pipeline'}: {err['msg']}", None
 
 
-def _from_validation(exc: ValidationError, data: Any, positions: Mapping[tuple[Any, ...], tuple[int, int]],
-                     file: str | None) -> list[PipelineError]:
+def _from_validation(
+    exc: ValidationError, data: Any, positions: Mapping[tuple[Any, ...], tuple[int, int]], file: str | None
+) -> list[PipelineError]:
     problems = []
     for err in exc.errors():
         loc = _clean_loc(tuple(err["loc"]))
@@ -70,22 +106,44 @@ def _from_validation(exc: ValidationError, data: Any, positions: Mapping[tuple[A
             if isinstance(steps, list) and loc[1] < len(steps) and isinstance(steps[loc[1]], dict):
                 step = str(steps[loc[1]].get("id")) if steps[loc[1]].get("id") is not None else None
         name = data.get("name") if isinstance(data, dict) else None
-        problems.append(PipelineError(message, file=file, line=line, column=column, path=".".join(map(str, loc)),
-                                      step=step, hint=hint, pipeline=name if isinstance(name, str) else None))
+        problems.append(
+            PipelineError(
+                message,
+                file=file,
+                line=line,
+                column=column,
+                path=".".join(map(str, loc)),
+                step=step,
+                hint=hint,
+                pipeline=name if isinstance(name, str) else None,
+            )
+        )
     return problems
 
 
-def collect_errors(text: str, *, file: str | None = None, tool_kinds: Mapping[str, type[BaseModel]] | None = None,
-                   known_pipelines: Collection[str] | None = None,
-                   max_bytes: int = MAX_BYTES) -> tuple[PipelineConfig | None, list[PipelineError]]:
+def collect_errors(
+    text: str,
+    *,
+    file: str | None = None,
+    tool_kinds: Mapping[str, type[BaseModel]] | None = None,
+    known_pipelines: Collection[str] | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> tuple[PipelineConfig | None, list[PipelineError]]:
     """Parse and check YAML text; returns the config (None when it does not parse) and every problem found."""
     try:
         data, positions = read_yaml(text, file=file, max_bytes=max_bytes)
     except PipelineError as exc:
         return None, [exc]
     if not isinstance(data, dict):
-        return None, [PipelineError("a pipeline file must be a mapping", file=file, line=1, column=1,
-                                    hint="start with 'name:', 'description:' and 'steps:'")]
+        return None, [
+            PipelineError(
+                "a pipeline file must be a mapping",
+                file=file,
+                line=1,
+                column=1,
+                hint="start with 'name:', 'description:' and 'steps:'",
+            )
+        ]
     try:
         config = PipelineConfig.model_validate(data)
     except ValidationError as exc:
@@ -94,11 +152,18 @@ def collect_errors(text: str, *, file: str | None = None, tool_kinds: Mapping[st
     return config, run_checks(config, tool_kinds=tool_kinds, known_pipelines=known_pipelines)
 
 
-def parse_text(text: str, *, file: str | None = None, tool_kinds: Mapping[str, type[BaseModel]] | None = None,
-               known_pipelines: Collection[str] | None = None, max_bytes: int = MAX_BYTES) -> PipelineConfig:
+def parse_text(
+    text: str,
+    *,
+    file: str | None = None,
+    tool_kinds: Mapping[str, type[BaseModel]] | None = None,
+    known_pipelines: Collection[str] | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> PipelineConfig:
     """Parse and check YAML text; raises PipelineErrors listing every problem."""
-    config, problems = collect_errors(text, file=file, tool_kinds=tool_kinds, known_pipelines=known_pipelines,
-                                      max_bytes=max_bytes)
+    config, problems = collect_errors(
+        text, file=file, tool_kinds=tool_kinds, known_pipelines=known_pipelines, max_bytes=max_bytes
+    )
     if problems:
         raise PipelineErrors(problems)
     assert config is not None
@@ -113,8 +178,13 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     except OSError as exc:
         raise PipelineError(f"cannot read the file: {exc.strerror}", file=str(path), line=0, column=0) from None
     if len(raw) > max_bytes:
-        raise PipelineError(f"the file is over the limit of {max_bytes} bytes", file=str(path), line=1, column=1,
-                            hint="split it into smaller pipelines joined with 'pipeline' steps")
+        raise PipelineError(
+            f"the file is over the limit of {max_bytes} bytes",
+            file=str(path),
+            line=1,
+            column=1,
+            hint="split it into smaller pipelines joined with 'pipeline' steps",
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -124,14 +194,21 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
 def pipeline_path(name: str, pipelines_dir: Path) -> Path:
     """The file of pipeline `name` in `pipelines_dir`; the name is checked so it can never be a path."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise PipelineError(f"{str(name)[:80]!r} is not a valid pipeline name",
-                            hint="use lower-case letters, digits and '_', starting with a letter")
+        raise PipelineError(
+            f"{str(name)[:80]!r} is not a valid pipeline name",
+            hint="use lower-case letters, digits and '_', starting with a letter",
+        )
     return pipelines_dir / f"{name}.yaml"
 
 
-def load_config(source: str | Path | PipelineConfig, *, pipelines_dir: Path | None = None,
-                tool_kinds: Mapping[str, type[BaseModel]] | None = None,
-                known_pipelines: Collection[str] | None = None, max_bytes: int = MAX_BYTES) -> PipelineConfig:
+def load_config(
+    source: str | Path | PipelineConfig,
+    *,
+    pipelines_dir: Path | None = None,
+    tool_kinds: Mapping[str, type[BaseModel]] | None = None,
+    known_pipelines: Collection[str] | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> PipelineConfig:
     """A checked PipelineConfig from a PipelineConfig, a pipeline name, a path to a .yaml file, or YAML text."""
     if isinstance(source, PipelineConfig):
         problems = run_checks(source, tool_kinds=tool_kinds, known_pipelines=known_pipelines)
@@ -143,12 +220,20 @@ def load_config(source: str | Path | PipelineConfig, *, pipelines_dir: Path | No
             raise PipelineError(f"no pipelines folder to look up '{source}' in")
         path = pipeline_path(source, pipelines_dir)
         if not path.is_file():
-            raise NotFoundError(f"no pipeline named '{source}'; run 'flask pipeline list' to see the available ones",
-                                details={"pipeline": source})
+            raise NotFoundError(
+                f"no pipeline named '{source}'; run 'flask pipeline list' to see the available ones",
+                details={"pipeline": source},
+            )
         source = path
-    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
-                                    and source.endswith((".yaml", ".yml"))):
+    if isinstance(source, Path) or (
+        isinstance(source, str) and "\n" not in source and source.endswith((".yaml", ".yml"))
+    ):
         path = Path(source)
-        return parse_text(read_text(path, max_bytes=max_bytes), file=str(path), tool_kinds=tool_kinds,
-                          known_pipelines=known_pipelines, max_bytes=max_bytes)
+        return parse_text(
+            read_text(path, max_bytes=max_bytes),
+            file=str(path),
+            tool_kinds=tool_kinds,
+            known_pipelines=known_pipelines,
+            max_bytes=max_bytes,
+        )
     return parse_text(str(source), tool_kinds=tool_kinds, known_pipelines=known_pipelines, max_bytes=max_bytes)

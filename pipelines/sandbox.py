@@ -122,8 +122,9 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
         self.globals["range"] = _bounded_range
         self.filters["format"] = _guarded_filter(self.filters["format"], lambda fmt, *a, **k: check_format(fmt))
         self.filters["center"] = _guarded_filter(self.filters["center"], lambda v, width=80: _check_width(width))
-        self.filters["indent"] = _guarded_filter(self.filters["indent"],
-                                                 lambda v, width=4, *a, **k: _check_width(width))
+        self.filters["indent"] = _guarded_filter(
+            self.filters["indent"], lambda v, width=4, *a, **k: _check_width(width)
+        )
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         """Binary operators with bounds on exponents, repetitions and printf widths."""

@@ -41,15 +41,17 @@ class ToolConfig(_Model):
     def _collect_params(cls, data: Any) -> Any:
         if isinstance(data, dict) and "params" not in data:
             own = {"kind", "description"}
-            return {**{k: v for k, v in data.items() if k in own},
-                    "params": {k: v for k, v in data.items() if k not in own}}
+            return {
+                **{k: v for k, v in data.items() if k in own},
+                "params": {k: v for k, v in data.items() if k not in own},
+            }
         return data
 
 
 class Branch(_Model):
     """One routing rule: go to `goto` when `when` holds (no `when`: always)."""
 
-    when: str | None = Field(default=None, description="a condition, e.g. \"invalid | length > 0\"")
+    when: str | None = Field(default=None, description='a condition, e.g. "invalid | length > 0"')
     goto: str = Field(pattern=NAME_PATTERN, description="a step id, or 'end'")
 
 
@@ -136,9 +138,7 @@ class ReplyStep(_Step):
     status: Literal["completed", "cancelled"] = "completed"
 
 
-StepConfig = Annotated[
-    ToolStep | LlmStep | AskStep | SetStep | PipelineStep | ReplyStep, Field(discriminator="kind")
-]
+StepConfig = Annotated[ToolStep | LlmStep | AskStep | SetStep | PipelineStep | ReplyStep, Field(discriminator="kind")]
 STEP_KINDS = ("tool", "llm", "ask", "set", "pipeline", "reply")
 
 

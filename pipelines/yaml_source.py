@@ -12,8 +12,14 @@ from errors import PipelineError
 Positions = dict[tuple[Any, ...], tuple[int, int]]
 MAX_DEPTH = 40
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
-_YAML11_ONLY = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp",
-                "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value", "tag:yaml.org,2002:yaml"}
+_YAML11_ONLY = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:value",
+    "tag:yaml.org,2002:yaml",
+}
 
 
 def _core_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
@@ -22,10 +28,14 @@ def _core_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     YAML 1.1 reads `options: [sí, no]` as ['sí', False], `on`/`off`/`yes` as booleans, `012` as 10 and
     `1:30` as 90: in a Spanish sales dialog those must stay text.
     """
-    table = {first: [(tag, rx) for tag, rx in entries if tag not in _YAML11_ONLY]
-             for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-    core = [("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-            ("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), "-+0123456789")]
+    table = {
+        first: [(tag, rx) for tag, rx in entries if tag not in _YAML11_ONLY]
+        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    core = [
+        ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+        ("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), "-+0123456789"),
+    ]
     for tag, regexp, firsts in core:
         for first in firsts:
             table.setdefault(first, []).append((tag, regexp))
@@ -41,7 +51,9 @@ class _NoAliasLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise PipelineError(
-                "YAML aliases (*name) are not allowed", line=mark.line + 1, column=mark.column + 1,
+                "YAML aliases (*name) are not allowed",
+                line=mark.line + 1,
+                column=mark.column + 1,
                 hint="write the value out in full instead of referring to an anchor",
             )
         return super().compose_node(parent, index)
@@ -65,24 +77,43 @@ def _convert(loader: Any, node: yaml.Node, path: tuple[Any, ...], positions: Pos
         raise _AliasSeen
     seen.add(id(node))
     if len(path) > MAX_DEPTH:
-        raise PipelineError(f"the document nests deeper than {MAX_DEPTH} levels", line=_mark(node)[0],
-                            column=_mark(node)[1], path=_dotted(path), hint="flatten the structure")
+        raise PipelineError(
+            f"the document nests deeper than {MAX_DEPTH} levels",
+            line=_mark(node)[0],
+            column=_mark(node)[1],
+            path=_dotted(path),
+            hint="flatten the structure",
+        )
     positions.setdefault(path, _mark(node))
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
-        raise PipelineError(f"the tag '{node.tag}' is not allowed", line=_mark(node)[0], column=_mark(node)[1],
-                            path=_dotted(path), hint=_yaml_hint("tag"))
+        raise PipelineError(
+            f"the tag '{node.tag}' is not allowed",
+            line=_mark(node)[0],
+            column=_mark(node)[1],
+            path=_dotted(path),
+            hint=_yaml_hint("tag"),
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise PipelineError("mapping keys must be plain text", line=_mark(key_node)[0],
-                                    column=_mark(key_node)[1], path=_dotted(path))
+                raise PipelineError(
+                    "mapping keys must be plain text",
+                    line=_mark(key_node)[0],
+                    column=_mark(key_node)[1],
+                    path=_dotted(path),
+                )
             key = loader.construct_object(key_node)
             if not isinstance(key, str | int | bool | float) or key is None:
                 key = str(key)
             if key in result:
-                raise PipelineError(f"duplicate key '{key}'", line=_mark(key_node)[0], column=_mark(key_node)[1],
-                                    path=_dotted((*path, key)), hint="remove one of the two entries")
+                raise PipelineError(
+                    f"duplicate key '{key}'",
+                    line=_mark(key_node)[0],
+                    column=_mark(key_node)[1],
+                    path=_dotted((*path, key)),
+                    hint="remove one of the two entries",
+                )
             positions[(*path, key)] = _mark(key_node)
             result[key] = _convert(loader, value_node, (*path, key), positions, seen)
         return result
@@ -103,8 +134,13 @@ def read_yaml(text: str, *, file: str | None = None, max_bytes: int = 64 * 1024)
     """Parse one YAML document; returns the data and a map YAML path -> (line, column)."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        raise PipelineError(f"the file is {size} bytes, over the limit of {max_bytes}", file=file, line=1,
-                            column=1, hint="split it into smaller pipelines joined with 'pipeline' steps")
+        raise PipelineError(
+            f"the file is {size} bytes, over the limit of {max_bytes}",
+            file=file,
+            line=1,
+            column=1,
+            hint="split it into smaller pipelines joined with 'pipeline' steps",
+        )
     if _CLoader is not None:
         try:
             return _read_fast(text)
@@ -116,14 +152,19 @@ def read_yaml(text: str, *, file: str | None = None, max_bytes: int = 64 * 1024)
         loader = _NoAliasLoader(text)
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
-        raise PipelineError(f"invalid YAML: character #x{exc.character:04x} is not allowed ({exc.reason})",
-                            file=file, line=line, column=column,
-                            hint="remove control characters; use plain UTF-8 text") from None
+        raise PipelineError(
+            f"invalid YAML: character #x{exc.character:04x} is not allowed ({exc.reason})",
+            file=file,
+            line=line,
+            column=column,
+            hint="remove control characters; use plain UTF-8 text",
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and loader.construct_object(node) is None):
-            raise PipelineError("the file is empty", file=file, line=1, column=1,
-                                hint="start with 'name:', 'description:' and 'steps:'")
+            raise PipelineError(
+                "the file is empty", file=file, line=1, column=1, hint="start with 'name:', 'description:' and 'steps:'"
+            )
         data = _convert(loader, node, (), positions, set())
     except PipelineError as exc:
         exc.file = file
@@ -132,8 +173,9 @@ def read_yaml(text: str, *, file: str | None = None, max_bytes: int = 64 * 1024)
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise PipelineError(f"invalid YAML: {problem}", file=file, line=line, column=column,
-                            hint=_yaml_hint(problem)) from None
+        raise PipelineError(
+            f"invalid YAML: {problem}", file=file, line=line, column=column, hint=_yaml_hint(problem)
+        ) from None
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError, TypeError) as exc:
         raise PipelineError(f"invalid YAML: {exc}", file=file, line=1, column=1) from None
     finally:

@@ -48,8 +48,7 @@ def require_token() -> None:
         return
     token = _matching_token(request.headers.get("Authorization", ""), tokens)
     if token is None:
-        raise AuthError("a valid 'Authorization: Bearer <token>' header is required",
-                        details={"scheme": "Bearer"})
+        raise AuthError("a valid 'Authorization: Bearer <token>' header is required", details={"scheme": "Bearer"})
     # The owner column stores a digest, never the token itself.
     g.orchestrator_caller = "token:" + hashlib.sha256(token.encode()).hexdigest()[:40]
 

@@ -30,8 +30,16 @@ from routes.orchestrator_models import (
 )
 
 _REQUESTS: list[type[BaseModel]] = [RunChainRequest, ResumeRequest, YamlRequest]
-_RESPONSES: list[type[BaseModel]] = [RunResultModel, RunStatusModel, PipelineSummary, PipelineDetail,
-                                     SavedPipeline, VersionList, ValidateResponse, ErrorBody]
+_RESPONSES: list[type[BaseModel]] = [
+    RunResultModel,
+    RunStatusModel,
+    PipelineSummary,
+    PipelineDetail,
+    SavedPipeline,
+    VersionList,
+    ValidateResponse,
+    ErrorBody,
+]
 _ERRORS = {
     "400": "the request is malformed, or the pipeline text or run arguments are invalid",
     "401": "a valid 'Authorization: Bearer <token>' is required (only when API tokens are configured)",
@@ -62,14 +70,26 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
             schema.update(variants[0])
         if schema.get("default") is None:
             schema.pop("default", None)
-        params.append({"name": name, "in": "query", "required": False, "schema": schema,
-                       "description": prop.get("description", "")})
+        params.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": schema,
+                "description": prop.get("description", ""),
+            }
+        )
     return params
 
 
 def _path(name: str, pattern: str, description: str, example: str | None = None) -> dict[str, Any]:
-    param = {"name": name, "in": "path", "required": True, "description": description,
-             "schema": {"type": "string", "pattern": pattern}}
+    param = {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "pattern": pattern},
+    }
     return {**param, "example": example} if example else param
 
 
@@ -77,17 +97,29 @@ _NAME = _path("name", NAME_PATTERN, "a pipeline name", "ejemplo_simple")
 _NEW_NAME = _path("name", NAME_PATTERN, "a pipeline name, new or existing; the YAML's `name` must match", "hola")
 _RUN = _path("run_id", RUN_ID_PATTERN, "a run id returned by run_chain")
 # Any value is accepted (one not matching the pattern is ignored, not refused), so the schema declares no pattern.
-_CHAT = {"name": CHAT_SESSION_HEADER, "in": "header", "required": False, "schema": {"type": "string"},
-         "description": "a chat session id (" + SESSION_PATTERN.pattern + "): also lets you read its chat's runs"}
+_CHAT = {
+    "name": CHAT_SESSION_HEADER,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "a chat session id (" + SESSION_PATTERN.pattern + "): also lets you read its chat's runs",
+}
 
 
 def _json(ref: dict[str, Any]) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": ref}}}
 
 
-def _operation(refs: dict[str, dict[str, Any]], summary: str, ok: dict[str, Any], errors: str,
-               *, body: str | None = None, params: list[dict[str, Any]] | None = None,
-               op_id: str) -> dict[str, Any]:
+def _operation(
+    refs: dict[str, dict[str, Any]],
+    summary: str,
+    ok: dict[str, Any],
+    errors: str,
+    *,
+    body: str | None = None,
+    params: list[dict[str, Any]] | None = None,
+    op_id: str,
+) -> dict[str, Any]:
     responses: dict[str, Any] = {"200": {"description": "success", **ok}}
     for status in errors.split():
         responses[status] = {"description": _ERRORS[status], **_json(refs["ErrorBody"])}
@@ -104,54 +136,125 @@ def _document(bearer: bool) -> dict[str, Any]:
     refs, schemas = _components()
     auth = " 401" if bearer else ""
     run, status = _json(refs["RunResultModel"]), _json(refs["RunStatusModel"])
-    pictures = {"content": {media: {"schema": {"type": "string", "format": "binary"} if fmt == "png"
-                                    else {"type": "string"}} for fmt, media in PICTURE_MEDIA_TYPES.items()},
-                "headers": {"ETag": {"schema": {"type": "string"}}}}
+    pictures = {
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"} if fmt == "png" else {"type": "string"}}
+            for fmt, media in PICTURE_MEDIA_TYPES.items()
+        },
+        "headers": {"ETag": {"schema": {"type": "string"}}},
+    }
     any_object = {"content": {"application/json": {"schema": {"type": "object"}}}}
     paths: dict[str, Any] = {
-        "/orchestrator/run_chain": {"post": _operation(
-            refs, "Start a pipeline run", run, "400 404 413 415" + auth, body="RunChainRequest",
-            op_id="run_chain")},
-        "/orchestrator/resume/{run_id}": {"post": _operation(
-            refs, "Answer a waiting run", run, "400 404 409 413 415" + auth, body="ResumeRequest",
-            params=[_RUN], op_id="resume")},
-        "/orchestrator/cancel/{run_id}": {"post": _operation(
-            refs, "Cancel a waiting run", run, "404 409" + auth, params=[_RUN], op_id="cancel")},
-        "/orchestrator/run_status/{run_id}": {"get": _operation(
-            refs, "A run's status, current step, steps done and pipeline version", status, "404" + auth,
-            params=[_RUN, _CHAT], op_id="run_status")},
-        "/orchestrator/pipelines": {"get": _operation(
-            refs, "Every pipeline", _json({"type": "array", "items": refs["PipelineSummary"]}), auth,
-            op_id="list_pipelines")},
-        "/orchestrator/pipelines/{name}": {
-            "get": _operation(refs, "One pipeline with its YAML (current version or ?version=)",
-                              _json(refs["PipelineDetail"]), "400 404" + auth,
-                              params=[_NAME, *_query_parameters(PipelineQuery)], op_id="get_pipeline"),
-            "put": _operation(refs, "Save a new version of a pipeline", _json(refs["SavedPipeline"]),
-                              "400 413 415" + auth, body="YamlRequest", params=[_NEW_NAME], op_id="save_pipeline"),
+        "/orchestrator/run_chain": {
+            "post": _operation(
+                refs, "Start a pipeline run", run, "400 404 413 415" + auth, body="RunChainRequest", op_id="run_chain"
+            )
         },
-        "/orchestrator/pipelines/{name}/versions": {"get": _operation(
-            refs, "The kept versions of a pipeline", _json(refs["VersionList"]), "404" + auth,
-            params=[_NAME], op_id="pipeline_versions")},
-        "/orchestrator/pipelines/{name}/graph": {"get": _operation(
-            refs, "The pipeline's picture, a run's current step and path highlighted", pictures, "400 404" + auth,
-            params=[_NAME, *_query_parameters(GraphQuery), _CHAT], op_id="pipeline_graph")},
-        "/orchestrator/schema": {"get": _operation(
-            refs, "JSON Schema of PipelineConfig", any_object, auth, op_id="pipeline_schema")},
-        "/orchestrator/validate": {"post": _operation(
-            refs, "Check a pipeline text without saving it", _json(refs["ValidateResponse"]),
-            "400 413 415" + auth, body="YamlRequest", op_id="validate")},
-        "/orchestrator/openapi.json": {"get": {
-            "operationId": "openapi", "summary": "This document", "security": [],
-            "responses": {"200": {"description": "success", **any_object}}}},
+        "/orchestrator/resume/{run_id}": {
+            "post": _operation(
+                refs,
+                "Answer a waiting run",
+                run,
+                "400 404 409 413 415" + auth,
+                body="ResumeRequest",
+                params=[_RUN],
+                op_id="resume",
+            )
+        },
+        "/orchestrator/cancel/{run_id}": {
+            "post": _operation(refs, "Cancel a waiting run", run, "404 409" + auth, params=[_RUN], op_id="cancel")
+        },
+        "/orchestrator/run_status/{run_id}": {
+            "get": _operation(
+                refs,
+                "A run's status, current step, steps done and pipeline version",
+                status,
+                "404" + auth,
+                params=[_RUN, _CHAT],
+                op_id="run_status",
+            )
+        },
+        "/orchestrator/pipelines": {
+            "get": _operation(
+                refs,
+                "Every pipeline",
+                _json({"type": "array", "items": refs["PipelineSummary"]}),
+                auth,
+                op_id="list_pipelines",
+            )
+        },
+        "/orchestrator/pipelines/{name}": {
+            "get": _operation(
+                refs,
+                "One pipeline with its YAML (current version or ?version=)",
+                _json(refs["PipelineDetail"]),
+                "400 404" + auth,
+                params=[_NAME, *_query_parameters(PipelineQuery)],
+                op_id="get_pipeline",
+            ),
+            "put": _operation(
+                refs,
+                "Save a new version of a pipeline",
+                _json(refs["SavedPipeline"]),
+                "400 413 415" + auth,
+                body="YamlRequest",
+                params=[_NEW_NAME],
+                op_id="save_pipeline",
+            ),
+        },
+        "/orchestrator/pipelines/{name}/versions": {
+            "get": _operation(
+                refs,
+                "The kept versions of a pipeline",
+                _json(refs["VersionList"]),
+                "404" + auth,
+                params=[_NAME],
+                op_id="pipeline_versions",
+            )
+        },
+        "/orchestrator/pipelines/{name}/graph": {
+            "get": _operation(
+                refs,
+                "The pipeline's picture, a run's current step and path highlighted",
+                pictures,
+                "400 404" + auth,
+                params=[_NAME, *_query_parameters(GraphQuery), _CHAT],
+                op_id="pipeline_graph",
+            )
+        },
+        "/orchestrator/schema": {
+            "get": _operation(refs, "JSON Schema of PipelineConfig", any_object, auth, op_id="pipeline_schema")
+        },
+        "/orchestrator/validate": {
+            "post": _operation(
+                refs,
+                "Check a pipeline text without saving it",
+                _json(refs["ValidateResponse"]),
+                "400 413 415" + auth,
+                body="YamlRequest",
+                op_id="validate",
+            )
+        },
+        "/orchestrator/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document",
+                "security": [],
+                "responses": {"200": {"description": "success", **any_object}},
+            }
+        },
     }
     paths["/orchestrator/pipelines/{name}/graph"]["get"]["responses"]["304"] = {
-        "description": "the picture has not changed since the ETag sent in If-None-Match"}
+        "description": "the picture has not changed since the ETag sent in If-None-Match"
+    }
     _add_links(paths)
     document: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": "T7AIChatModular orchestrator API", "version": "1.0.0",
-                 "description": "Start, answer and follow pipeline runs; list, draw, validate and save pipelines."},
+        "info": {
+            "title": "T7AIChatModular orchestrator API",
+            "version": "1.0.0",
+            "description": "Start, answer and follow pipeline runs; list, draw, validate and save pipelines.",
+        },
         "paths": paths,
         "components": {"schemas": schemas},
     }
@@ -165,8 +268,10 @@ def _add_links(paths: dict[str, Any]) -> None:
     """OpenAPI links from a started run to the operations on it (stateful clients and fuzzers follow them)."""
     run_id = {"run_id": "$response.body#/run_id"}
     links = {f"{op}_run": {"operationId": op, "parameters": run_id} for op in ("run_status", "resume", "cancel")}
-    links["graph_of_run"] = {"operationId": "pipeline_graph", "parameters": {
-        "path.name": "$response.body#/pipeline", "query.run_id": "$response.body#/run_id"}}
+    links["graph_of_run"] = {
+        "operationId": "pipeline_graph",
+        "parameters": {"path.name": "$response.body#/pipeline", "query.run_id": "$response.body#/run_id"},
+    }
     for path, method in (("/orchestrator/run_chain", "post"), ("/orchestrator/resume/{run_id}", "post")):
         paths[path][method]["responses"]["200"]["links"] = links
 

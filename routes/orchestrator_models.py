@@ -40,28 +40,41 @@ class _Request(BaseModel):
 class RunChainRequest(_Request):
     """Body of POST /orchestrator/run_chain."""
 
-    pipeline: str = Field(pattern=NAME_PATTERN, description="a pipeline name from GET /orchestrator/pipelines",
-                          examples=["ejemplo_simple"])
-    args: dict[str, ArgValue] = Field(default_factory=dict, max_length=64,
-                                      description="the pipeline's declared inputs", examples=[{"nombre": "Ana"}])
+    pipeline: str = Field(
+        pattern=NAME_PATTERN,
+        description="a pipeline name from GET /orchestrator/pipelines",
+        examples=["ejemplo_simple"],
+    )
+    args: dict[str, ArgValue] = Field(
+        default_factory=dict, max_length=64, description="the pipeline's declared inputs", examples=[{"nombre": "Ana"}]
+    )
 
 
-Answer = Annotated[StrictStr, Field(max_length=MAX_ANSWER_CHARS, pattern=NO_NUL)] | StrictInt | StrictFloat | \
-    StrictBool | list[Any] | dict[str, Any]
+Answer = (
+    Annotated[StrictStr, Field(max_length=MAX_ANSWER_CHARS, pattern=NO_NUL)]
+    | StrictInt
+    | StrictFloat
+    | StrictBool
+    | list[Any]
+    | dict[str, Any]
+)
 
 
 class ResumeRequest(_Request):
     """Body of POST /orchestrator/resume/<run_id>."""
 
-    answer: Answer = Field(description="the answer to the run's question: an option's number or text, or a value",
-                           examples=["sí"])
+    answer: Answer = Field(
+        description="the answer to the run's question: an option's number or text, or a value", examples=["sí"]
+    )
 
 
 class YamlRequest(_Request):
     """Body of POST /orchestrator/validate and PUT /orchestrator/pipelines/<name>."""
 
-    yaml: str = Field(description="the pipeline's YAML text", examples=["name: hola\nsteps:\n  - id: fin\n"
-                                                                          "    kind: reply\n    message: hola\n"])
+    yaml: str = Field(
+        description="the pipeline's YAML text",
+        examples=["name: hola\nsteps:\n  - id: fin\n    kind: reply\n    message: hola\n"],
+    )
 
 
 class GraphQuery(BaseModel):
@@ -70,8 +83,11 @@ class GraphQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     format: Literal["svg", "png", "mermaid", "ascii"] = Field(default="svg", description="picture format")
-    run_id: str | None = Field(default=None, pattern=RUN_ID_PATTERN,
-                               description="a run of the caller: highlight its current step and the path taken")
+    run_id: str | None = Field(
+        default=None,
+        pattern=RUN_ID_PATTERN,
+        description="a run of the caller: highlight its current step and the path taken",
+    )
     expand: bool = Field(default=False, description="draw sub-pipelines expanded")
 
 
@@ -80,8 +96,9 @@ class PipelineQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    version: str | None = Field(default=None, pattern=VERSION_PATTERN,
-                                description="an earlier version (content hash) of the pipeline")
+    version: str | None = Field(
+        default=None, pattern=VERSION_PATTERN, description="an earlier version (content hash) of the pipeline"
+    )
 
 
 class RunError(BaseModel):

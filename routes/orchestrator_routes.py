@@ -77,11 +77,17 @@ def _run_id(raw: str) -> str:
 def _describe(name: str, text: str, version: str | None = None) -> dict[str, Any]:
     """Summary, YAML and problems of one pipeline text (a broken file is described, not refused)."""
     engine = _engine()
-    config, problems = collect_errors(text, file=f"{name}.yaml", tool_kinds=engine.registry.param_models(),
-                                      known_pipelines=engine.names(), max_bytes=engine.settings.MAX_PIPELINE_BYTES)
+    config, problems = collect_errors(
+        text,
+        file=f"{name}.yaml",
+        tool_kinds=engine.registry.param_models(),
+        known_pipelines=engine.names(),
+        max_bytes=engine.settings.MAX_PIPELINE_BYTES,
+    )
     summary = _summary(config) if config is not None else _broken_summary(name, text)
-    summary.update(version=version or text_version(text), valid=not problems, yaml=text,
-                   errors=[p.as_item() for p in problems])
+    summary.update(
+        version=version or text_version(text), valid=not problems, yaml=text, errors=[p.as_item() for p in problems]
+    )
     return summary
 
 
@@ -170,8 +176,9 @@ def save_pipeline(name: str) -> Any:
         raise InputError(f"{name[:64]!r} is not a valid pipeline name", details={"pattern": NAME_PATTERN})
     body = parse_body(YamlRequest)
     saved = _versions().save(name, body.yaml)
-    return jsonify({**_summary(saved.config), "yaml": body.yaml, "errors": [],
-                    "previous_version": saved.previous_version})
+    return jsonify(
+        {**_summary(saved.config), "yaml": body.yaml, "errors": [], "previous_version": saved.previous_version}
+    )
 
 
 @orch_bp.get("/pipelines/<name>/graph")
@@ -208,8 +215,12 @@ def validate() -> Any:
     """Check a pipeline text without saving it: every problem with its line, column and YAML path."""
     body = parse_body(YamlRequest)
     engine = _engine()
-    _config, problems = collect_errors(body.yaml, tool_kinds=engine.registry.param_models(),
-                                       known_pipelines=engine.names(), max_bytes=engine.settings.MAX_PIPELINE_BYTES)
+    _config, problems = collect_errors(
+        body.yaml,
+        tool_kinds=engine.registry.param_models(),
+        known_pipelines=engine.names(),
+        max_bytes=engine.settings.MAX_PIPELINE_BYTES,
+    )
     return jsonify({"valid": not problems, "errors": [p.as_item() for p in problems]})
 
 

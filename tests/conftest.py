@@ -31,8 +31,15 @@ def pipelines_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, pipelines_dir: Path) -> Config:
     """Offline settings on a temporary DATA_DIR."""
-    return Config(DATA_DIR=tmp_path / "data", PIPELINES_DIR=pipelines_dir, SECRET_KEY="test",
-                  OPENAI_API_KEY=None, OPENAI_BASE_URL=None, DATABASE_URL=None, CHECKPOINT_URL=None)
+    return Config(
+        DATA_DIR=tmp_path / "data",
+        PIPELINES_DIR=pipelines_dir,
+        SECRET_KEY="test",
+        OPENAI_API_KEY=None,
+        OPENAI_BASE_URL=None,
+        DATABASE_URL=None,
+        CHECKPOINT_URL=None,
+    )
 
 
 @pytest.fixture

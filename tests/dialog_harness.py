@@ -72,9 +72,14 @@ def _switch(old: FlaskClient, new: FlaskClient) -> FlaskClient:
     return new
 
 
-def play_dialog(client: FlaskClient, dialog: Path | Mapping[str, Any], *, check_orders: OrderCheck | None = None,
-                before_turn: BeforeTurn | None = None,
-                headers: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def play_dialog(
+    client: FlaskClient,
+    dialog: Path | Mapping[str, Any],
+    *,
+    check_orders: OrderCheck | None = None,
+    before_turn: BeforeTurn | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """Play every turn through run_chain (`!run`), resume (answers), cancel (`!cancel`) and run_status (`!status`).
 
     Each response is checked against the turn's `expect` (status, options_first, options_include,
@@ -97,8 +102,14 @@ def play_dialog(client: FlaskClient, dialog: Path | Mapping[str, Any], *, check_
         run_id = body.get("run_id") or run_id
         where = f"dialog {loaded.get('name')}, turn {number} ({text!r}) via run_chain/resume"
         expect = turn.get("expect") or {}
-        check_turn(where, expect, status=body["status"], reply=said(body), options=list(body.get("options") or []),
-                   data=shown_data(body))
+        check_turn(
+            where,
+            expect,
+            status=body["status"],
+            reply=said(body),
+            options=list(body.get("options") or []),
+            data=shown_data(body),
+        )
         if "order" in expect or expect.get("no_order"):
             assert check_orders is not None, f"{where}: the dialog checks orders, but no check_orders was given"
             check_orders(where, expect, run_ids, run_id)

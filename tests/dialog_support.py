@@ -26,8 +26,7 @@ def load_dialogs() -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"{folder.name}/{path.stem}", yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def check_turn(where: str, expect: dict[str, Any], *, status: str, reply: str, options: list[str],
-               data: Any) -> None:
+def check_turn(where: str, expect: dict[str, Any], *, status: str, reply: str, options: list[str], data: Any) -> None:
     """Assert the response expectations of one turn (not the order checks)."""
     context = f"{where}: status={status!r} reply={reply!r} options={options!r}"
     if "status" in expect:

@@ -67,13 +67,20 @@ def where(error: PipelineError) -> tuple[int | None, int | None, str, str | None
 
 
 def test_a_correct_pipeline_has_no_problems() -> None:
-    assert problems(HEAD + "  - {id: s1, kind: tool, tool: num, with: {text: '{{ a }}'}, save_as: n}\n"
-                           "  - {id: s2, kind: reply, message: 'n={{ n }}', end: true}\n") == []
+    assert (
+        problems(
+            HEAD + "  - {id: s1, kind: tool, tool: num, with: {text: '{{ a }}'}, save_as: n}\n"
+            "  - {id: s2, kind: reply, message: 'n={{ n }}', end: true}\n"
+        )
+        == []
+    )
 
 
 def test_unknown_goto_target() -> None:
-    error = one(HEAD + "  - id: s1\n    kind: reply\n    message: hi\n    next:\n      - {when: a, goto: s2}\n"
-                       "  - id: s3\n    kind: reply\n    message: x\n")
+    error = one(
+        HEAD + "  - id: s1\n    kind: reply\n    message: hi\n    next:\n      - {when: a, goto: s2}\n"
+        "  - id: s3\n    kind: reply\n    message: x\n"
+    )
     assert error.message.startswith("unknown goto target 's2'")
     assert where(error) == (11, 19, "steps.0.next.0.goto", "s1")
     assert "valid targets: s1, s3, end" in (error.hint or "")
@@ -85,8 +92,10 @@ def test_unreachable_step() -> None:
     error = one(HEAD + "  - {id: s1, kind: reply, message: hi, end: true}\n  - {id: s2, kind: reply, message: x}\n")
     assert error.reason == "step 's2' is unreachable"
     assert where(error) == (8, 6, "steps.1.id", "s2")
-    after_goto = one(HEAD + "  - {id: s1, kind: reply, message: hi, next: s3}\n  - {id: s2, kind: reply, message: x}\n"
-                            "  - {id: s3, kind: reply, message: y}\n")
+    after_goto = one(
+        HEAD + "  - {id: s1, kind: reply, message: hi, next: s3}\n  - {id: s2, kind: reply, message: x}\n"
+        "  - {id: s3, kind: reply, message: y}\n"
+    )
     assert after_goto.step == "s2"
 
 
@@ -112,12 +121,15 @@ def test_unknown_tool_kind_is_not_checked_without_a_registry() -> None:
     assert config is not None and found == []
 
 
-@pytest.mark.parametrize(("params", "column", "path", "words"), [
-    ("{kind: limited}", 3, "tools.t.limit", "Field required"),
-    ("{kind: limited, limit: 0}", 22, "tools.t.limit", "greater than or equal to 1"),
-    ("{kind: limited, limit: 3, colour: red}", 32, "tools.t.colour", "Extra inputs are not permitted"),
-    ("{kind: to_number, limit: 3}", 24, "tools.t.limit", "Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("params", "column", "path", "words"),
+    [
+        ("{kind: limited}", 3, "tools.t.limit", "Field required"),
+        ("{kind: limited, limit: 0}", 22, "tools.t.limit", "greater than or equal to 1"),
+        ("{kind: limited, limit: 3, colour: red}", 32, "tools.t.colour", "Extra inputs are not permitted"),
+        ("{kind: to_number, limit: 3}", 24, "tools.t.limit", "Extra inputs are not permitted"),
+    ],
+)
 def test_bad_tool_params_are_checked_by_the_kinds_model(params: str, column: int, path: str, words: str) -> None:
     error = one(f"name: p\ntools:\n  t: {params}\nsteps:\n  - {{id: s1, kind: tool, tool: t}}\n")
     assert words in error.message and error.message.startswith("tool 't' (")
@@ -133,8 +145,10 @@ def test_duplicate_step_ids_and_the_reserved_end() -> None:
 
 
 def test_loop_without_max_visits() -> None:
-    error = one(HEAD + "  - {id: s1, kind: reply, message: hi}\n"
-                       "  - id: s2\n    kind: reply\n    message: x\n    next:\n      - {when: a, goto: s1}\n")
+    error = one(
+        HEAD + "  - {id: s1, kind: reply, message: hi}\n"
+        "  - id: s2\n    kind: reply\n    message: x\n    next:\n      - {when: a, goto: s1}\n"
+    )
     assert error.reason == "step 's2' loops back to 's1' but no step of the loop declares max_visits"
     assert error.hint == "add e.g. 'max_visits: 10' to step 's1'"
     assert where(error) == (12, 19, "steps.1.next.0.goto", "s2")
@@ -143,16 +157,20 @@ def test_loop_without_max_visits() -> None:
 
 
 def test_max_visits_anywhere_on_the_cycle_bounds_it() -> None:
-    text = (HEAD + "  - {id: s1, kind: reply, message: hi}\n  - {id: s2, kind: reply, message: x, max_visits: 5}\n"
-            "  - {id: s3, kind: reply, message: y, next: [{when: a, goto: s1}]}\n")
+    text = (
+        HEAD + "  - {id: s1, kind: reply, message: hi}\n  - {id: s2, kind: reply, message: x, max_visits: 5}\n"
+        "  - {id: s3, kind: reply, message: y, next: [{when: a, goto: s1}]}\n"
+    )
     assert problems(text) == []
 
 
 def test_max_visits_on_a_step_outside_the_cycle_does_not_bound_it() -> None:
     # s1 -> s3 -> s1 skips s2: the bound on s2 (between them in the file) does not stop that loop.
-    text = (HEAD + "  - {id: s1, kind: reply, message: hi, next: [{when: a, goto: s3}]}\n"
-            "  - {id: s2, kind: reply, message: x, max_visits: 5}\n"
-            "  - {id: s3, kind: reply, message: y, next: [{when: a, goto: s1}, {goto: end}]}\n")
+    text = (
+        HEAD + "  - {id: s1, kind: reply, message: hi, next: [{when: a, goto: s3}]}\n"
+        "  - {id: s2, kind: reply, message: x, max_visits: 5}\n"
+        "  - {id: s3, kind: reply, message: y, next: [{when: a, goto: s1}, {goto: end}]}\n"
+    )
     error = one(text)
     assert error.step == "s3" and error.path == "steps.2.next.0.goto"
 
@@ -166,23 +184,29 @@ def test_template_variable_never_set() -> None:
 
 
 def test_template_variable_set_only_later() -> None:
-    error = one(HEAD + "  - id: s1\n    kind: reply\n    message: 'total {{ total }}'\n"
-                       "  - id: s2\n    kind: set\n    values: {total: 3}\n")
+    error = one(
+        HEAD + "  - id: s1\n    kind: reply\n    message: 'total {{ total }}'\n"
+        "  - id: s2\n    kind: set\n    values: {total: 3}\n"
+    )
     assert error.reason == "template variable 'total' is set only by steps that cannot run before this one"
     assert "earlier" in (error.hint or "") and "did you mean" not in (error.hint or "")
     assert where(error) == (9, 5, "steps.0.message", "s1")
 
 
 def test_variables_set_on_only_one_branch_are_found_through_the_graph() -> None:
-    text = (HEAD + "  - {id: s1, kind: reply, message: hi, next: [{when: a, goto: s3}]}\n"
-            "  - {id: s2, kind: set, values: {x: 1}}\n  - {id: s3, kind: reply, message: '{{ x }}'}\n")
+    text = (
+        HEAD + "  - {id: s1, kind: reply, message: hi, next: [{when: a, goto: s3}]}\n"
+        "  - {id: s2, kind: set, values: {x: 1}}\n  - {id: s3, kind: reply, message: '{{ x }}'}\n"
+    )
     # s3 follows s2 in the file, and s2 can run before it: the check follows the graph, not the order.
     assert problems(text) == []
 
 
 def test_nested_template_values_are_located_exactly() -> None:
-    error = one(HEAD + "  - id: s1\n    kind: tool\n    tool: num\n    with:\n      text: ok\n"
-                       "      other: ['{{ a }}', '{{ nope }}']\n")
+    error = one(
+        HEAD + "  - id: s1\n    kind: tool\n    tool: num\n    with:\n      text: ok\n"
+        "      other: ['{{ a }}', '{{ nope }}']\n"
+    )
     assert where(error) == (12, 26, "steps.0.with.other.1", "s1")
 
 
@@ -205,12 +229,15 @@ def test_outputs_are_checked() -> None:
     assert error.reason == "template variable 'nope' is never set"
 
 
-@pytest.mark.parametrize(("template", "field", "column", "words"), [
-    ("'Hola {{ a '", "message", 5, "unexpected end of template"),
-    ("'{{ a | nofilter }}'", "message", 5, "No filter named 'nofilter'"),
-    ("'{% for x in a %}'", "message", 5, "Unexpected end of template"),
-    ("'{{ a | length > }}'", "message", 5, "unexpected"),
-])
+@pytest.mark.parametrize(
+    ("template", "field", "column", "words"),
+    [
+        ("'Hola {{ a '", "message", 5, "unexpected end of template"),
+        ("'{{ a | nofilter }}'", "message", 5, "No filter named 'nofilter'"),
+        ("'{% for x in a %}'", "message", 5, "Unexpected end of template"),
+        ("'{{ a | length > }}'", "message", 5, "unexpected"),
+    ],
+)
 def test_template_syntax_errors(template: str, field: str, column: int, words: str) -> None:
     error = one(HEAD + f"  - id: s1\n    kind: reply\n    {field}: {template}\n")
     assert error.message.startswith("template error: ") and words in error.message
@@ -218,12 +245,18 @@ def test_template_syntax_errors(template: str, field: str, column: int, words: s
     assert "braces" in (error.hint or "")
 
 
-@pytest.mark.parametrize(("condition", "words"), [
-    ("'a =='", "unexpected"), ("'a is frobbed'", "No test named 'frobbed'"), ("'a | nofilter'", "No filter"),
-])
+@pytest.mark.parametrize(
+    ("condition", "words"),
+    [
+        ("'a =='", "unexpected"),
+        ("'a is frobbed'", "No test named 'frobbed'"),
+        ("'a | nofilter'", "No filter"),
+    ],
+)
 def test_condition_syntax_errors(condition: str, words: str) -> None:
-    error = one(HEAD + f"  - id: s1\n    kind: reply\n    message: hi\n    next:\n      - {{when: {condition}, "
-                       "goto: end}\n")
+    error = one(
+        HEAD + f"  - id: s1\n    kind: reply\n    message: hi\n    next:\n      - {{when: {condition}, goto: end}}\n"
+    )
     assert words in error.message
     assert where(error) == (11, 10, "steps.0.next.0.when", "s1")
 
@@ -246,19 +279,21 @@ def test_sub_pipeline_referring_to_itself() -> None:
 
 
 def test_unknown_sub_pipeline() -> None:
-    error = one(HEAD + "  - id: s1\n    kind: pipeline\n    pipeline: ejemplo_simpl\n",
-                known=["p", "ejemplo_simple"])
+    error = one(HEAD + "  - id: s1\n    kind: pipeline\n    pipeline: ejemplo_simpl\n", known=["p", "ejemplo_simple"])
     assert error.message == "unknown pipeline 'ejemplo_simpl'; did you mean 'ejemplo_simple'?"
     assert where(error) == (9, 5, "steps.0.pipeline", "s1")
     unchecked = HEAD + "  - id: s1\n    kind: pipeline\n    pipeline: ejemplo_simpl\n"
     assert collect_errors(unchecked, tool_kinds=KINDS)[1] == []  # no list of pipelines: nothing to check against
 
 
-@pytest.mark.parametrize(("step", "path", "column"), [
-    ("{id: s1, kind: set, values: {run_id: 1}}", "steps.0.values.run_id", 34),
-    ("{id: s1, kind: tool, tool: num, save_as: session_id}", "steps.0.save_as", 37),
-    ("{id: s1, kind: ask, question: '?', slot: run_id}", "steps.0.slot", 40),
-])
+@pytest.mark.parametrize(
+    ("step", "path", "column"),
+    [
+        ("{id: s1, kind: set, values: {run_id: 1}}", "steps.0.values.run_id", 34),
+        ("{id: s1, kind: tool, tool: num, save_as: session_id}", "steps.0.save_as", 37),
+        ("{id: s1, kind: ask, question: '?', slot: run_id}", "steps.0.slot", 40),
+    ],
+)
 def test_reserved_state_keys_cannot_be_written(step: str, path: str, column: int) -> None:
     error = one(HEAD + f"  - {step}\n")
     assert "reserved key" in error.message and where(error) == (7, column, path, "s1")
@@ -271,8 +306,13 @@ def test_builtin_variables_can_be_read() -> None:
 
 
 def test_problems_come_in_file_order() -> None:
-    found = problems(HEAD + "  - {id: s1, kind: reply, message: '{{ x }}', next: nowhere}\n"
-                            "  - {id: s1, kind: tool, tool: nada}\n")
+    found = problems(
+        HEAD + "  - {id: s1, kind: reply, message: '{{ x }}', next: nowhere}\n  - {id: s1, kind: tool, tool: nada}\n"
+    )
     assert [e.line for e in found] == sorted(e.line for e in found)
-    assert {e.message.split(" '")[0] for e in found} >= {"unknown goto target", "template variable",
-                                                          "step id", "unknown tool"}
+    assert {e.message.split(" '")[0] for e in found} >= {
+        "unknown goto target",
+        "template variable",
+        "step id",
+        "unknown tool",
+    }

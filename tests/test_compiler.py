@@ -35,15 +35,22 @@ def resolve(pipelines_dir: Path) -> Callable[[str], PipelineConfig]:
 
 def edges_of(graph: Any) -> set[tuple[str, str, bool, str | None]]:
     """(source, target, conditional, label) of every edge of a compiled graph's picture."""
-    return {(e.source, e.target, e.conditional, e.data.strip() if e.data else None)
-            for e in graph.get_graph().edges}
+    return {(e.source, e.target, e.conditional, e.data.strip() if e.data else None) for e in graph.get_graph().edges}
 
 
 def test_todo_junto_compiles_to_the_expected_nodes_and_edges(registry: ToolRegistry, resolve: Any) -> None:
     graph = compile_pipeline(load_config(TODO_JUNTO), registry, resolve=resolve)
     drawn = graph.get_graph()
-    assert set(drawn.nodes) == {"__start__", "pedir_cantidad", "leer_cantidad", "saludo", "calcular", "grande",
-                                "pequeno", "__end__"}
+    assert set(drawn.nodes) == {
+        "__start__",
+        "pedir_cantidad",
+        "leer_cantidad",
+        "saludo",
+        "calcular",
+        "grande",
+        "pequeno",
+        "__end__",
+    }
     assert edges_of(graph) == {
         ("__start__", "pedir_cantidad", False, None),
         ("pedir_cantidad", "leer_cantidad", False, None),
@@ -88,8 +95,12 @@ steps:
 """
     graph = compile_pipeline(parse_text(text), registry)
     labels = {(s, t): label for s, t, _c, label in edges_of(graph) if s == "elegir"}
-    assert labels == {("elegir", "mucho"): "n > 10", ("elegir", "bastante"): "n > 5",
-                      ("elegir", "nunca"): "n > 10", ("elegir", "poco"): DEFAULT_LABEL}
+    assert labels == {
+        ("elegir", "mucho"): "n > 10",
+        ("elegir", "bastante"): "n > 5",
+        ("elegir", "nunca"): "n > 10",
+        ("elegir", "poco"): DEFAULT_LABEL,
+    }
     for n, expected in [(20, "mucho"), (7, "bastante"), (1, "poco")]:
         assert graph.invoke({"n": n})["__path__"] == ["elegir", expected]
 
@@ -150,8 +161,13 @@ steps:
     graph.invoke({}, run)
     snapshot = graph.get_state(run)
     assert snapshot.next == ("pregunta",)
-    assert snapshot.interrupts[0].value == {"question": "¿Color? (3)", "options": ["rojo", "verde"], "data": None,
-                                            "step": "pregunta", "pipeline": "preguntar"}
+    assert snapshot.interrupts[0].value == {
+        "question": "¿Color? (3)",
+        "options": ["rojo", "verde"],
+        "data": None,
+        "step": "pregunta",
+        "pipeline": "preguntar",
+    }
     final = graph.invoke(Command(resume="2"), run)
     assert final["color"] == "verde"
     # The tool step before the question ran once: the resume re-entered only the ask node.
@@ -179,7 +195,8 @@ def test_sub_pipelines_need_a_resolver(registry: ToolRegistry) -> None:
 def test_sub_pipelines_that_include_each_other_are_refused(registry: ToolRegistry, tmp_path: Path) -> None:
     for name, other in (("uno", "dos"), ("dos", "tres"), ("tres", "uno")):
         (tmp_path / f"{name}.yaml").write_text(
-            f"name: {name}\nsteps:\n  - {{id: llamar, kind: pipeline, pipeline: {other}}}\n")
+            f"name: {name}\nsteps:\n  - {{id: llamar, kind: pipeline, pipeline: {other}}}\n"
+        )
     resolve = lambda name: load_config(name, pipelines_dir=tmp_path)  # noqa: E731
     with pytest.raises(PipelineError, match=r"include each other \(uno -> dos -> tres\)") as info:
         compile_pipeline(resolve("uno"), registry, resolve=resolve)
@@ -189,8 +206,10 @@ def test_sub_pipelines_that_include_each_other_are_refused(registry: ToolRegistr
 def test_unchecked_configs_fail_as_pipeline_errors_not_langgraph_errors(registry: ToolRegistry) -> None:
     cases = {
         "unknown goto target": [{"id": "a", "kind": "reply", "message": "x", "next": "nowhere"}],
-        "used by an earlier step": [{"id": "a", "kind": "reply", "message": "x"},
-                                    {"id": "a", "kind": "reply", "message": "y"}],
+        "used by an earlier step": [
+            {"id": "a", "kind": "reply", "message": "x"},
+            {"id": "a", "kind": "reply", "message": "y"},
+        ],
         "unknown tool 'nada'": [{"id": "a", "kind": "tool", "tool": "nada"}],
     }
     for words, steps in cases.items():
@@ -198,7 +217,8 @@ def test_unchecked_configs_fail_as_pipeline_errors_not_langgraph_errors(registry
         with pytest.raises(PipelineErrors, match=words):
             compile_pipeline(config, registry)
     unknown_kind = PipelineConfig.model_validate(
-        {"name": "p", "tools": {"t": {"kind": "nope"}}, "steps": [{"id": "a", "kind": "tool", "tool": "t"}]})
+        {"name": "p", "tools": {"t": {"kind": "nope"}}, "steps": [{"id": "a", "kind": "tool", "tool": "t"}]}
+    )
     with pytest.raises(PipelineErrors, match="unknown tool kind 'nope'"):
         compile_pipeline(unknown_kind, registry)
 

@@ -25,9 +25,18 @@ def chat_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     folder.mkdir()
     for source in [*(PROJECT_DIR / "pipelines").glob("*.yaml"), *(Path(__file__).parent / "pipelines").glob("*.yaml")]:
         shutil.copy(source, folder / source.name)
-    application = create_app(Config(DATA_DIR=root / "data", PIPELINES_DIR=folder, SECRET_KEY="test",
-                                    SEED_DEMO_DATA=False, OPENAI_API_KEY=None, OPENAI_BASE_URL=None,
-                                    DATABASE_URL=None, CHECKPOINT_URL=None))
+    application = create_app(
+        Config(
+            DATA_DIR=root / "data",
+            PIPELINES_DIR=folder,
+            SECRET_KEY="test",
+            SEED_DEMO_DATA=False,
+            OPENAI_API_KEY=None,
+            OPENAI_BASE_URL=None,
+            DATABASE_URL=None,
+            CHECKPOINT_URL=None,
+        )
+    )
     application.config["TESTING"] = True
     yield application
     application.extensions["t7"].engine.close()
@@ -61,12 +70,15 @@ def assert_error(response: Any, status: int) -> dict[str, Any]:
     return body["error"]
 
 
-@pytest.mark.parametrize(("command", "name"), [
-    ('!run ejemplo_simple nombre="Luis Pérez"', "Luis Pérez"),
-    ("!run ejemplo_simple nombre='Ana María'", "Ana María"),
-    ("!run ejemplo_simple nombre=ChatGPT", "ChatGPT"),
-    ('!run ejemplo_simple "nombre=Sin Comillas Fuera"', "Sin Comillas Fuera"),
-])
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ('!run ejemplo_simple nombre="Luis Pérez"', "Luis Pérez"),
+        ("!run ejemplo_simple nombre='Ana María'", "Ana María"),
+        ("!run ejemplo_simple nombre=ChatGPT", "ChatGPT"),
+        ('!run ejemplo_simple "nombre=Sin Comillas Fuera"', "Sin Comillas Fuera"),
+    ],
+)
 def test_run_with_quoted_values(chat: FlaskClient, command: str, name: str) -> None:
     reply = say(chat, command)
     assert reply["status"] == "completed" and reply["pipeline"] == "ejemplo_simple"
@@ -138,16 +150,19 @@ def test_unknown_command(chat: FlaskClient) -> None:
     assert "ejemplo_simple" in reply["reply"]
 
 
-@pytest.mark.parametrize(("command", "words"), [
-    ('!run ejemplo_simple nombre="Ana', "no entiendo el comando"),
-    ("!run ejemplo_simple nombre='Ana", "no entiendo el comando"),
-    ("!run", "falta el nombre del pipeline"),
-    ("!run ejemplo_simple Ana", "no es un argumento clave=valor"),
-    ("!run no_existe", "No conozco el pipeline «no_existe»"),
-    ("!run ../../etc/passwd", "No conozco el pipeline"),
-    ("!run ejemplo_simple color=rojo", "unknown input 'color'"),
-    ("!run todo_junto cantidad=muchas", "must be of type integer"),
-])
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ('!run ejemplo_simple nombre="Ana', "no entiendo el comando"),
+        ("!run ejemplo_simple nombre='Ana", "no entiendo el comando"),
+        ("!run", "falta el nombre del pipeline"),
+        ("!run ejemplo_simple Ana", "no es un argumento clave=valor"),
+        ("!run no_existe", "No conozco el pipeline «no_existe»"),
+        ("!run ../../etc/passwd", "No conozco el pipeline"),
+        ("!run ejemplo_simple color=rojo", "unknown input 'color'"),
+        ("!run todo_junto cantidad=muchas", "must be of type integer"),
+    ],
+)
 def test_malformed_commands_get_a_helpful_idle_reply(chat: FlaskClient, command: str, words: str) -> None:
     reply = say(chat, command)
     assert reply["status"] == "idle" and words in reply["reply"] and reply["run_id"] is None
@@ -168,19 +183,32 @@ def test_a_body_over_one_mib_is_refused_with_413(chat: FlaskClient) -> None:
     assert error["code"] == "request_entity_too_large"
 
 
-@pytest.mark.parametrize(("data", "content_type"), [
-    ("not json", "application/json"), ("message=hola", "application/x-www-form-urlencoded"),
-    ('["hola"]', "application/json"), ('"hola"', "application/json"), ("", "application/json"),
-    ('{"message": "hola"', "application/json"),
-])
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        ("not json", "application/json"),
+        ("message=hola", "application/x-www-form-urlencoded"),
+        ('["hola"]', "application/json"),
+        ('"hola"', "application/json"),
+        ("", "application/json"),
+        ('{"message": "hola"', "application/json"),
+    ],
+)
 def test_a_body_that_is_not_a_json_object_is_refused(chat: FlaskClient, data: str, content_type: str) -> None:
     assert_error(chat.post("/chat", data=data, content_type=content_type), 400)
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"message": 5}, {"message": None}, {"message": "hola", "extra": 1},
-    {"message": "hola", "session_id": "../../x"}, {"message": "hola", "session_id": "corto"},
-    {"message": "hola", "session_id": "a" * 65},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"message": 5},
+        {"message": None},
+        {"message": "hola", "extra": 1},
+        {"message": "hola", "session_id": "../../x"},
+        {"message": "hola", "session_id": "corto"},
+        {"message": "hola", "session_id": "a" * 65},
+    ],
+)
 def test_bad_fields_are_refused(chat: FlaskClient, body: dict[str, Any]) -> None:
     assert_error(chat.post("/chat", json=body), 400)

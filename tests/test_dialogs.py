@@ -86,8 +86,9 @@ def test_dialog_through_chat(apps: Apps, name: str, dialog: dict[str, Any]) -> N
         run_id = reply["run_id"] or run_id
         where = f"{name} turn {number} ({turn['user']!r})"
         expect = turn.get("expect", {})
-        check_turn(where, expect, status=reply["status"], reply=reply["reply"], options=reply["options"],
-                   data=reply["data"])
+        check_turn(
+            where, expect, status=reply["status"], reply=reply["reply"], options=reply["options"], data=reply["data"]
+        )
         check_orders(where, expect, apps.app.extensions["services"].sql, run_ids, run_id)
 
 

@@ -22,8 +22,15 @@ def server() -> Iterator[OpenAICompatServer]:
 
 @pytest.fixture
 def llm_app(tmp_path: Path, pipelines_dir: Path, server: OpenAICompatServer) -> Iterator[Flask]:
-    settings = Config(DATA_DIR=tmp_path / "data", PIPELINES_DIR=pipelines_dir, SECRET_KEY="test",
-                      OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="test", LLM_MODEL="stub-model", LLM_TIMEOUT=5)
+    settings = Config(
+        DATA_DIR=tmp_path / "data",
+        PIPELINES_DIR=pipelines_dir,
+        SECRET_KEY="test",
+        OPENAI_BASE_URL=server.base_url,
+        OPENAI_API_KEY="test",
+        LLM_MODEL="stub-model",
+        LLM_TIMEOUT=5,
+    )
     app = create_app(settings)
     yield app
     app.extensions["t7"].engine.close()

@@ -39,12 +39,15 @@ def test_a_good_file_loads_with_its_source_and_positions() -> None:
     assert config.position(("nowhere",)) == (1, 1)
 
 
-@pytest.mark.parametrize(("text", "line", "column", "words"), [
-    pytest.param("name: x\nsteps: [\n", 3, 1, "invalid YAML", id="unclosed-flow"),
-    pytest.param("name: x\nsteps:\n  - id: a\n   kind: reply\n", 4, 4, "invalid YAML", id="bad-indent"),
-    pytest.param("name: x\ndescription: a: b\n", 2, 15, "mapping values are not allowed", id="colon"),
-    pytest.param('name: "x\n', 2, 1, "invalid YAML", id="unclosed-quote"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        pytest.param("name: x\nsteps: [\n", 3, 1, "invalid YAML", id="unclosed-flow"),
+        pytest.param("name: x\nsteps:\n  - id: a\n   kind: reply\n", 4, 4, "invalid YAML", id="bad-indent"),
+        pytest.param("name: x\ndescription: a: b\n", 2, 15, "mapping values are not allowed", id="colon"),
+        pytest.param('name: "x\n', 2, 1, "invalid YAML", id="unclosed-quote"),
+    ],
+)
 def test_yaml_syntax_errors_point_at_the_problem(text: str, line: int, column: int, words: str) -> None:
     error = only_error(text)
     assert (error.line, error.column) == (line, column)
@@ -57,27 +60,33 @@ def test_tabs_are_refused_with_a_hint() -> None:
     assert "tab" in (error.hint or "")
 
 
-@pytest.mark.parametrize(("text", "line", "column"), [
-    ("name: &n x\ndescription: *n\nsteps: []\n", 2, 14),
-    ("name: x\nsteps:\n  - &s {id: a, kind: reply, message: hi}\n  - *s\n", 4, 5),
-    # The billion laughs: refused at the first alias, long before anything expands.
-    ("a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n", 2, 8),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("name: &n x\ndescription: *n\nsteps: []\n", 2, 14),
+        ("name: x\nsteps:\n  - &s {id: a, kind: reply, message: hi}\n  - *s\n", 4, 5),
+        # The billion laughs: refused at the first alias, long before anything expands.
+        ("a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n", 2, 8),
+    ],
+)
 def test_aliases_are_refused(text: str, line: int, column: int) -> None:
     error = only_error(text)
     assert "aliases" in error.message
     assert (error.line, error.column) == (line, column)
 
 
-@pytest.mark.parametrize(("text", "line", "column"), [
-    ("name: !!python/object/apply:os.system ['echo hi']\nsteps: []\n", 1, 7),
-    ("name: x\nsteps: !!python/object/apply:os.system ['echo hi']\n", 2, 8),
-    ("name: !!python/name:os.system\n", 1, 7),
-    ("name: x\ndescription: !foo bar\n", 2, 14),
-    ("name: x\nsteps: !custom\n  - {id: a}\n", 2, 8),
-    ("name: x\ninputs: !!set {a, b}\n", 2, 9),
-    ("name: x\ninputs: !!omap [a: 1]\n", 2, 9),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("name: !!python/object/apply:os.system ['echo hi']\nsteps: []\n", 1, 7),
+        ("name: x\nsteps: !!python/object/apply:os.system ['echo hi']\n", 2, 8),
+        ("name: !!python/name:os.system\n", 1, 7),
+        ("name: x\ndescription: !foo bar\n", 2, 14),
+        ("name: x\nsteps: !custom\n  - {id: a}\n", 2, 8),
+        ("name: x\ninputs: !!set {a, b}\n", 2, 9),
+        ("name: x\ninputs: !!omap [a: 1]\n", 2, 9),
+    ],
+)
 def test_python_and_custom_tags_are_refused(text: str, line: int, column: int) -> None:
     error = only_error(text)
     assert "tag" in error.message and "tags" in (error.hint or "")
@@ -128,10 +137,13 @@ def test_several_documents_are_refused_at_the_second() -> None:
     assert (error.line, error.column) == (9, 1)
 
 
-@pytest.mark.parametrize(("text", "line", "column"), [
-    ("name: x\x00\n", 1, 8),
-    ("name: x\ndescription: a\x07b\n", 2, 15),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("name: x\x00\n", 1, 8),
+        ("name: x\ndescription: a\x07b\n", 2, 15),
+    ],
+)
 def test_control_characters_are_refused_with_their_position(text: str, line: int, column: int) -> None:
     error = only_error(text)
     assert "not allowed" in error.message and (error.line, error.column) == (line, column)
@@ -167,11 +179,14 @@ def test_missing_field_points_at_its_step() -> None:
     assert "missing required field 'steps'" in top.message and (top.line, top.column) == (1, 1)
 
 
-@pytest.mark.parametrize(("text", "line", "column", "path"), [
-    ("name: x\nsteps:\n  - id: Saludar\n    kind: reply\n    message: hi\n", 3, 5, "steps.0.id"),
-    ("name: Mi-Pipeline\nsteps:\n  - {id: a, kind: reply, message: hi}\n", 1, 1, "name"),
-    ("name: x\nsteps:\n  - {id: a, kind: reply, message: hi, next: ../b}\n", 3, 39, "steps.0.next.0.goto"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column", "path"),
+    [
+        ("name: x\nsteps:\n  - id: Saludar\n    kind: reply\n    message: hi\n", 3, 5, "steps.0.id"),
+        ("name: Mi-Pipeline\nsteps:\n  - {id: a, kind: reply, message: hi}\n", 1, 1, "name"),
+        ("name: x\nsteps:\n  - {id: a, kind: reply, message: hi, next: ../b}\n", 3, 39, "steps.0.next.0.goto"),
+    ],
+)
 def test_bad_id_patterns_are_refused(text: str, line: int, column: int, path: str) -> None:
     error = only_error(text)
     assert "is not a valid name" in error.message and "lower-case" in (error.hint or "")
@@ -185,12 +200,17 @@ def test_deep_nesting_is_refused() -> None:
 
 
 def test_all_problems_are_reported_together() -> None:
-    text = ("name: x\nsteps:\n  - id: a\n    kind: reply\n    mesage: hi\n  - id: b\n    kind: tol\n"
-            "  - id: C\n    kind: set\n    values: {x: 1}\n")
+    text = (
+        "name: x\nsteps:\n  - id: a\n    kind: reply\n    mesage: hi\n  - id: b\n    kind: tol\n"
+        "  - id: C\n    kind: set\n    values: {x: 1}\n"
+    )
     config, problems = collect_errors(text, file="p.yaml")
     assert config is None
     assert sorted((p.line, p.path) for p in problems) == [
-        (3, "steps.0.message"), (5, "steps.0.mesage"), (7, "steps.1.kind"), (8, "steps.2.id"),
+        (3, "steps.0.message"),
+        (5, "steps.0.mesage"),
+        (7, "steps.1.kind"),
+        (8, "steps.2.id"),
     ]
     with pytest.raises(PipelineErrors) as info:
         parse_text(text, file="p.yaml")
@@ -205,10 +225,27 @@ def test_location_is_file_line_column_message() -> None:
     assert PipelineError("no file").location() == "<text>:0:0: no file"
 
 
-@pytest.mark.parametrize("name", [
-    "../x", "..", "%2e%2e", "%2e%2e%2fetc", "a/b", "a\\b", "/etc/passwd", "a\x00b", "a" * 300, "",
-    "Mayus", "con espacio", "ejemplo.yaml", "ejemplo\n", "ñandu", "1abc",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../x",
+        "..",
+        "%2e%2e",
+        "%2e%2e%2fetc",
+        "a/b",
+        "a\\b",
+        "/etc/passwd",
+        "a\x00b",
+        "a" * 300,
+        "",
+        "Mayus",
+        "con espacio",
+        "ejemplo.yaml",
+        "ejemplo\n",
+        "ñandu",
+        "1abc",
+    ],
+)
 def test_pipeline_path_refuses_anything_but_a_plain_name(name: str, tmp_path: Path) -> None:
     with pytest.raises(PipelineError, match="is not a valid pipeline name") as info:
         pipeline_path(name, tmp_path)
@@ -240,7 +277,8 @@ def test_load_config_unknown_name_is_not_found(tmp_path: Path) -> None:
 
 def test_load_config_checks_configs_built_in_python() -> None:
     config = PipelineConfig.model_validate(
-        {"name": "p", "steps": [{"id": "a", "kind": "reply", "message": "x", "next": "nowhere"}]})
+        {"name": "p", "steps": [{"id": "a", "kind": "reply", "message": "x", "next": "nowhere"}]}
+    )
     with pytest.raises(PipelineErrors, match="unknown goto target 'nowhere'"):
         load_config(config)
 
@@ -253,9 +291,11 @@ def test_a_changed_comment_changes_the_version() -> None:
 
 
 def test_yaml_1_1_surprises_stay_text() -> None:
-    config = parse_text("name: p\nsteps:\n  - id: on\n    kind: ask\n    save_as: r\n    question: '¿Seguro?'\n"
-                        "    options: [sí, no, yes, off, 012, 1:30, 2024-01-31]\n"
-                        "    data: {activo: true, inactivo: False, n: 12, x: 1.5, nada: null}\n")
+    config = parse_text(
+        "name: p\nsteps:\n  - id: on\n    kind: ask\n    save_as: r\n    question: '¿Seguro?'\n"
+        "    options: [sí, no, yes, off, 012, 1:30, 2024-01-31]\n"
+        "    data: {activo: true, inactivo: False, n: 12, x: 1.5, nada: null}\n"
+    )
     step = config.steps[0]
     assert step.id == "on"
     assert step.options == ["sí", "no", "yes", "off", "012", "1:30", "2024-01-31"]

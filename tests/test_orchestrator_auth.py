@@ -39,8 +39,15 @@ ENDPOINTS = [
 ]
 
 
-BAD_HEADERS = [None, "Bearer wrong", f"Basic {TOKEN_A}", "Bearer", f"Bearer {TOKEN_A}x", f"Bearer {TOKEN_A[:-1]}",
-               f"bearer  {TOKEN_A} extra"]
+BAD_HEADERS = [
+    None,
+    "Bearer wrong",
+    f"Basic {TOKEN_A}",
+    "Bearer",
+    f"Bearer {TOKEN_A}x",
+    f"Bearer {TOKEN_A[:-1]}",
+    f"bearer  {TOKEN_A} extra",
+]
 
 
 def test_with_tokens_every_endpoint_needs_a_valid_bearer_token(token_app: Flask) -> None:
@@ -63,21 +70,31 @@ def test_openapi_stays_public_and_declares_bearer_auth(token_app: Flask) -> None
 
 
 def test_a_run_belongs_to_its_token_not_to_a_cookie(token_app: Flask) -> None:
-    run = token_app.test_client().post("/orchestrator/run_chain", json={"pipeline": "ejemplo_simple"},
-                                       headers=A).get_json()
+    run = (
+        token_app.test_client()
+        .post("/orchestrator/run_chain", json={"pipeline": "ejemplo_simple"}, headers=A)
+        .get_json()
+    )
     other_client_same_token = token_app.test_client()
     url = f"/orchestrator/run_status/{run['run_id']}"
     assert other_client_same_token.get(url, headers=A).get_json()["status"] == "waiting"
     assert token_app.test_client().get(url, headers=B).status_code == 404
-    assert token_app.test_client().post(f"/orchestrator/resume/{run['run_id']}", json={"answer": "Eve"},
-                                        headers=B).status_code == 404
+    assert (
+        token_app.test_client()
+        .post(f"/orchestrator/resume/{run['run_id']}", json={"answer": "Eve"}, headers=B)
+        .status_code
+        == 404
+    )
     done = other_client_same_token.post(f"/orchestrator/resume/{run['run_id']}", json={"answer": "Ana"}, headers=A)
     assert done.get_json()["status"] == "completed"
 
 
 def test_tokens_are_not_stored_as_owners(token_app: Flask) -> None:
-    run = token_app.test_client().post("/orchestrator/run_chain", json={"pipeline": "ejemplo_simple"},
-                                       headers=A).get_json()
+    run = (
+        token_app.test_client()
+        .post("/orchestrator/run_chain", json={"pipeline": "ejemplo_simple"}, headers=A)
+        .get_json()
+    )
     owner = token_app.extensions["t7"].engine.runs.get(run["run_id"])["owner"]
     assert owner.startswith("token:") and TOKEN_A not in owner
 

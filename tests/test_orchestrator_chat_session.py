@@ -119,6 +119,9 @@ def test_with_tokens_the_header_needs_the_token_too(token_app: Flask) -> None:
     assert _status(viewer, reply["run_id"], None, **bearer).status_code == 404
     assert _status(viewer, reply["run_id"], reply["session_id"], **bearer).status_code == 200
     assert _graph(viewer, "alta_pedido", reply["run_id"], reply["session_id"], **bearer).status_code == 200
-    resumed = viewer.post(f"/orchestrator/resume/{reply['run_id']}", json={"answer": "1"},
-                          headers={**bearer, "X-Chat-Session": reply["session_id"]})
+    resumed = viewer.post(
+        f"/orchestrator/resume/{reply['run_id']}",
+        json={"answer": "1"},
+        headers={**bearer, "X-Chat-Session": reply["session_id"]},
+    )
     assert resumed.status_code == 404

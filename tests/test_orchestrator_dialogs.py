@@ -75,8 +75,12 @@ def test_own_dialogs_through_the_api(client: FlaskClient, path: Path) -> None:
 
 @pytest.mark.parametrize(("name", "dialog"), SHARED, ids=[name for name, _ in SHARED])
 def test_dialog_through_run_chain_and_resume(restartable: RestartableApp, name: str, dialog: dict) -> None:
-    play_dialog(restartable.app.test_client(), {"name": name, **dialog}, check_orders=restartable.check_orders,
-                before_turn=restartable.before_turn)
+    play_dialog(
+        restartable.app.test_client(),
+        {"name": name, **dialog},
+        check_orders=restartable.check_orders,
+        before_turn=restartable.before_turn,
+    )
 
 
 def test_a_dialog_plays_the_same_with_a_bearer_token(settings: Config) -> None:
@@ -89,8 +93,12 @@ def test_a_dialog_plays_the_same_with_a_bearer_token(settings: Config) -> None:
 
 
 def test_the_harness_fails_loudly_on_a_wrong_expectation(client: FlaskClient) -> None:
-    dialog = {"name": "wrong", "turns": [{"user": "!run ejemplo_simple nombre=Ana",
-                                          "expect": {"status": "completed", "reply_contains": ["adiós"]}}]}
+    dialog = {
+        "name": "wrong",
+        "turns": [
+            {"user": "!run ejemplo_simple nombre=Ana", "expect": {"status": "completed", "reply_contains": ["adiós"]}}
+        ],
+    }
     with pytest.raises(AssertionError, match="dialog wrong, turn 1"):
         play_dialog(client, dialog)
     order = {"name": "order", "turns": [{"user": "!run ejemplo_simple nombre=Ana", "expect": {"no_order": True}}]}

@@ -8,11 +8,16 @@ from flask.testing import FlaskClient
 from routes.orchestrator_models import RunChainRequest, YamlRequest
 
 CONTRACT = {
-    ("post", "/orchestrator/run_chain"), ("post", "/orchestrator/resume/{run_id}"),
-    ("get", "/orchestrator/run_status/{run_id}"), ("get", "/orchestrator/pipelines"),
-    ("get", "/orchestrator/pipelines/{name}"), ("put", "/orchestrator/pipelines/{name}"),
-    ("get", "/orchestrator/pipelines/{name}/graph"), ("get", "/orchestrator/schema"),
-    ("post", "/orchestrator/validate"), ("get", "/orchestrator/openapi.json"),
+    ("post", "/orchestrator/run_chain"),
+    ("post", "/orchestrator/resume/{run_id}"),
+    ("get", "/orchestrator/run_status/{run_id}"),
+    ("get", "/orchestrator/pipelines"),
+    ("get", "/orchestrator/pipelines/{name}"),
+    ("put", "/orchestrator/pipelines/{name}"),
+    ("get", "/orchestrator/pipelines/{name}/graph"),
+    ("get", "/orchestrator/schema"),
+    ("post", "/orchestrator/validate"),
+    ("get", "/orchestrator/openapi.json"),
 }
 
 
@@ -28,8 +33,12 @@ def test_every_contract_endpoint_is_documented(client: FlaskClient) -> None:
 
 def test_every_documented_route_exists_in_the_app(app: Flask, client: FlaskClient) -> None:
     document = client.get("/orchestrator/openapi.json").get_json()
-    rules = {(m.lower(), rule.rule.replace("<", "{").replace(">", "}"))
-             for rule in app.url_map.iter_rules() for m in rule.methods or () if m not in ("HEAD", "OPTIONS")}
+    rules = {
+        (m.lower(), rule.rule.replace("<", "{").replace(">", "}"))
+        for rule in app.url_map.iter_rules()
+        for m in rule.methods or ()
+        if m not in ("HEAD", "OPTIONS")
+    }
     documented = {(method, path) for path, ops in document["paths"].items() for method in ops}
     orchestrator_rules = {r for r in rules if r[1].startswith("/orchestrator")}
     assert documented == orchestrator_rules
@@ -38,8 +47,10 @@ def test_every_documented_route_exists_in_the_app(app: Flask, client: FlaskClien
 def test_request_schemas_are_the_pydantic_models(client: FlaskClient) -> None:
     document = client.get("/orchestrator/openapi.json").get_json()
     schemas = document["components"]["schemas"]
-    assert schemas["RunChainRequest"]["properties"]["pipeline"] == \
-        RunChainRequest.model_json_schema()["properties"]["pipeline"]
+    assert (
+        schemas["RunChainRequest"]["properties"]["pipeline"]
+        == RunChainRequest.model_json_schema()["properties"]["pipeline"]
+    )
     assert schemas["YamlRequest"]["required"] == ["yaml"] == YamlRequest.model_json_schema()["required"]
     body = document["paths"]["/orchestrator/run_chain"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"] == {"$ref": "#/components/schemas/RunChainRequest"}

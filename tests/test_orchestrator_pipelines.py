@@ -67,14 +67,25 @@ def test_a_broken_file_is_listed_and_described_with_its_errors(client: FlaskClie
     assert client.post("/orchestrator/run_chain", json={"pipeline": "roto"}).status_code == 400
 
 
-HOSTILE_NAMES = ["../../config", "..%2f..%2fconfig", "%2e%2e%2f%2e%2e%2fconfig", "%2e%2e", "ejemplo_simple%00",
-                 "a%00b", "x" * 300, "Ejemplo_Simple", "ejemplo_simple.yaml", "%2fetc%2fpasswd", ".versions",
-                 "ejemplo simple", "ejemplo_simple%0a"]
+HOSTILE_NAMES = [
+    "../../config",
+    "..%2f..%2fconfig",
+    "%2e%2e%2f%2e%2e%2fconfig",
+    "%2e%2e",
+    "ejemplo_simple%00",
+    "a%00b",
+    "x" * 300,
+    "Ejemplo_Simple",
+    "ejemplo_simple.yaml",
+    "%2fetc%2fpasswd",
+    ".versions",
+    "ejemplo simple",
+    "ejemplo_simple%0a",
+]
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
-def test_hostile_pipeline_names_are_4xx_and_open_no_file(client: FlaskClient, name: str,
-                                                         file_opens: list[str]) -> None:
+def test_hostile_pipeline_names_are_4xx_and_open_no_file(client: FlaskClient, name: str, file_opens: list[str]) -> None:
     responses = [
         client.get(f"/orchestrator/pipelines/{name}"),
         client.get(f"/orchestrator/pipelines/{name}/graph?format=svg"),
@@ -95,10 +106,15 @@ def test_the_file_open_recorder_sees_a_real_lookup(client: FlaskClient, file_ope
     assert any(p.endswith("ejemplo_simple.yaml") for p in file_opens), file_opens
 
 
-@pytest.mark.parametrize(("fmt", "media", "magic"), [
-    ("svg", "image/svg+xml", b"<svg"), ("png", "image/png", b"\x89PNG"),
-    ("mermaid", "text/plain", b"flowchart"), ("ascii", "text/plain", b"pedir_cantidad"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "media", "magic"),
+    [
+        ("svg", "image/svg+xml", b"<svg"),
+        ("png", "image/png", b"\x89PNG"),
+        ("mermaid", "text/plain", b"flowchart"),
+        ("ascii", "text/plain", b"pedir_cantidad"),
+    ],
+)
 def test_graph_formats_and_content_types(client: FlaskClient, fmt: str, media: str, magic: bytes) -> None:
     response = client.get(f"/orchestrator/pipelines/todo_junto/graph?format={fmt}")
     assert response.status_code == 200 and response.mimetype == media
@@ -122,7 +138,8 @@ def test_graph_with_run_id_highlights_current_step_and_path(client: FlaskClient)
     assert "class pedir_cantidad current" in text and "class leer_cantidad done" in text
     assert "current" not in plain.split("classDef current")[1].replace("stroke-width", "")
     svg = client.get(f"/orchestrator/pipelines/todo_junto/graph?format=svg&run_id={run['run_id']}").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert re.search(r'class="node current"[^>]*>\s*<title>pedir_cantidad</title>', svg)
 
 
@@ -154,16 +171,34 @@ def test_validate_accepts_a_good_pipeline(client: FlaskClient, pipelines_dir: Pa
     assert body.valid and body.errors == []
 
 
-@pytest.mark.parametrize(("text", "line", "path", "fragment"), [
-    ("name: x\nsteps:\n  - id: a\n    kind: reply\n    mesage: hola\n", 5, "steps.0.mesage", "did you mean 'message'"),
-    ("name: x\nsteps:\n  - id: a\n    kind: pipeline\n    pipeline: no_existe\n", 5, "steps.0.pipeline", "no_existe"),
-    ("name: x\nsteps:\n  - id: a\n    kind: tool\n    tool: t\ntools:\n  t: {kind: no_tal_cosa}\n", 7, "tools.t",
-     "no_tal_cosa"),
-    ("name: x\nsteps: [\n", 3, "", ""),
-    ("- just\n- a list\n", 1, "", "mapping"),
-])
-def test_validate_reports_errors_at_their_line(client: FlaskClient, text: str, line: int, path: str,
-                                               fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "path", "fragment"),
+    [
+        (
+            "name: x\nsteps:\n  - id: a\n    kind: reply\n    mesage: hola\n",
+            5,
+            "steps.0.mesage",
+            "did you mean 'message'",
+        ),
+        (
+            "name: x\nsteps:\n  - id: a\n    kind: pipeline\n    pipeline: no_existe\n",
+            5,
+            "steps.0.pipeline",
+            "no_existe",
+        ),
+        (
+            "name: x\nsteps:\n  - id: a\n    kind: tool\n    tool: t\ntools:\n  t: {kind: no_tal_cosa}\n",
+            7,
+            "tools.t",
+            "no_tal_cosa",
+        ),
+        ("name: x\nsteps: [\n", 3, "", ""),
+        ("- just\n- a list\n", 1, "", "mapping"),
+    ],
+)
+def test_validate_reports_errors_at_their_line(
+    client: FlaskClient, text: str, line: int, path: str, fragment: str
+) -> None:
     body = ValidateResponse.model_validate(client.post("/orchestrator/validate", json={"yaml": text}).get_json())
     assert not body.valid and body.errors
     found = [e for e in body.errors if e.path.startswith(path) and fragment in e.message]

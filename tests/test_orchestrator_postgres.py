@@ -41,8 +41,9 @@ def test_a_run_waits_and_resumes_on_postgres(pg_client: FlaskClient) -> None:
 def test_a_nul_in_a_top_level_string_is_refused_before_postgres_sees_it(pg_client: FlaskClient) -> None:
     run_id = _waiting(pg_client)
     assert pg_client.post(f"/orchestrator/resume/{run_id}", json={"answer": "a\x00b"}).status_code == 400
-    response = pg_client.post("/orchestrator/run_chain", json={"pipeline": "ejemplo_simple",
-                                                               "args": {"nombre": "a\x00b"}})
+    response = pg_client.post(
+        "/orchestrator/run_chain", json={"pipeline": "ejemplo_simple", "args": {"nombre": "a\x00b"}}
+    )
     assert response.status_code == 400
     assert pg_client.get(f"/orchestrator/run_status/{run_id}").get_json()["status"] == "waiting"
 

@@ -77,36 +77,49 @@ def test_unknown_pipeline_is_404_listing_the_available_ones(client: FlaskClient)
     assert error["code"] == "not_found" and "ejemplo_simple" in error["details"]["available"]
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    ({"apellido": "x"}, "unknown input"),
-    ({"cantidad": "muchas"}, "must be of type integer"),
-    ({"nombre": "x" * 10_001}, "longer than"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        ({"apellido": "x"}, "unknown input"),
+        ({"cantidad": "muchas"}, "must be of type integer"),
+        ({"nombre": "x" * 10_001}, "longer than"),
+    ],
+)
 def test_bad_args_are_400(client: FlaskClient, args: dict, fragment: str) -> None:
     pipeline = "todo_junto" if "cantidad" in args else "ejemplo_simple"
     error = error_of(client.post("/orchestrator/run_chain", json={"pipeline": pipeline, "args": args}), 400)
     assert error["code"] == "bad_input" and fragment in error["message"]
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"pipeline": "Ejemplo"}, {"pipeline": "ejemplo_simple", "extra": 1}, {"pipeline": 3},
-    {"pipeline": "ejemplo_simple", "args": []}, {"pipeline": "a" * 65},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"pipeline": "Ejemplo"},
+        {"pipeline": "ejemplo_simple", "extra": 1},
+        {"pipeline": 3},
+        {"pipeline": "ejemplo_simple", "args": []},
+        {"pipeline": "a" * 65},
+    ],
+)
 def test_malformed_run_chain_bodies_are_400(client: FlaskClient, body: dict) -> None:
     assert error_of(client.post("/orchestrator/run_chain", json=body), 400)["code"] == "bad_request"
 
 
-@pytest.mark.parametrize(("data", "fragment"), [
-    ("{", "not valid JSON"),
-    ("[1, 2]", "JSON object"),
-    ('{"pipeline": "ejemplo_simple", "args": {"nombre": NaN}}', "not valid JSON"),
-    ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
-    ('{"pipeline": "ejemplo_simple", "args": {"nombre": ' + "[" * 40 + "]" * 40 + "}}", "nested more than"),
-    ('{"pipeline": "ejemplo_simple", "args": {"nombre": "a\\u0000b"}}', "not valid"),
-    ('{"pipeline": "ejemplo_simple", "args": {"nombre": 1' + "0" * 5000 + "}}", "not valid JSON"),
-    ('{"pipeline": "ejemplo_simple", "args": {"nombre": "\\ud800"}}', "surrogates"),
-    (b'{"pipeline": "\xff"}', "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ("{", "not valid JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"pipeline": "ejemplo_simple", "args": {"nombre": NaN}}', "not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
+        ('{"pipeline": "ejemplo_simple", "args": {"nombre": ' + "[" * 40 + "]" * 40 + "}}", "nested more than"),
+        ('{"pipeline": "ejemplo_simple", "args": {"nombre": "a\\u0000b"}}', "not valid"),
+        ('{"pipeline": "ejemplo_simple", "args": {"nombre": 1' + "0" * 5000 + "}}", "not valid JSON"),
+        ('{"pipeline": "ejemplo_simple", "args": {"nombre": "\\ud800"}}', "surrogates"),
+        (b'{"pipeline": "\xff"}', "not valid JSON"),
+    ],
+)
 def test_hostile_json_is_400_never_500(client: FlaskClient, data: str | bytes, fragment: str) -> None:
     response = client.post("/orchestrator/run_chain", data=data, content_type="application/json")
     error = error_of(response, 400)
@@ -122,8 +135,9 @@ def test_huge_integers_arrive_as_floats_and_never_break_a_run(client: FlaskClien
 
 
 def test_a_body_that_is_not_json_is_415(client: FlaskClient) -> None:
-    response = client.post("/orchestrator/run_chain", data="pipeline=ejemplo_simple",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/orchestrator/run_chain", data="pipeline=ejemplo_simple", content_type="application/x-www-form-urlencoded"
+    )
     assert error_of(response, 415)["code"] == "unsupported_media_type"
 
 

@@ -36,8 +36,9 @@ def test_save_writes_the_new_version_and_keeps_the_old(client: FlaskClient, engi
     assert body.version == text_version(new_text) != old_version
     assert body.previous_version == old_version and body.yaml == new_text and body.valid
     assert path.read_text(encoding="utf-8") == new_text
-    assert (pipelines_dir / ".versions" / "ejemplo_simple" / f"{old_version}.yaml").read_text(encoding="utf-8") \
-        == old_text
+    assert (pipelines_dir / ".versions" / "ejemplo_simple" / f"{old_version}.yaml").read_text(
+        encoding="utf-8"
+    ) == old_text
     assert engine.runs.version_text("ejemplo_simple", old_version) == old_text
     assert engine.config("ejemplo_simple").content_hash == body.version
     listed = {p["name"]: p for p in client.get("/orchestrator/pipelines").get_json()}
@@ -83,9 +84,10 @@ def test_a_comment_is_a_new_version_and_the_same_text_is_not(client: FlaskClient
 
 
 def test_saving_a_sub_pipeline_changes_its_parents_runs(client: FlaskClient, pipelines_dir: Path) -> None:
-    save(client, "ejemplo_simple", edited(pipelines_dir, "¡Hola, {{ nombre }}!\"", "¡Saludos, {{ nombre }}!\""))
-    run = client.post("/orchestrator/run_chain", json={"pipeline": "todo_junto",
-                                                       "args": {"cantidad": 2, "nombre": "Eva"}}).get_json()
+    save(client, "ejemplo_simple", edited(pipelines_dir, '¡Hola, {{ nombre }}!"', '¡Saludos, {{ nombre }}!"'))
+    run = client.post(
+        "/orchestrator/run_chain", json={"pipeline": "todo_junto", "args": {"cantidad": 2, "nombre": "Eva"}}
+    ).get_json()
     assert run["output"]["texto_saludo"] == "¡Saludos, Eva!"
 
 
@@ -97,14 +99,18 @@ def test_save_a_new_pipeline_then_run_it(client: FlaskClient, engine) -> None:
     assert run["status"] == "completed" and run["message"] == "listo"
 
 
-@pytest.mark.parametrize(("text", "path"), [
-    ("name: ejemplo_simple\nsteps:\n  - id: a\n    kind: reply\n    mesage: hola\n", "steps.0"),
-    ("name: otro_nombre\nsteps:\n  - id: a\n    kind: reply\n    message: hola\n", "name"),
-    ("name: ejemplo_simple\nsteps: [\n", ""),
-    ("", ""),
-])
-def test_invalid_text_is_400_with_every_error_and_changes_nothing(client: FlaskClient, pipelines_dir: Path,
-                                                                  text: str, path: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("name: ejemplo_simple\nsteps:\n  - id: a\n    kind: reply\n    mesage: hola\n", "steps.0"),
+        ("name: otro_nombre\nsteps:\n  - id: a\n    kind: reply\n    message: hola\n", "name"),
+        ("name: ejemplo_simple\nsteps: [\n", ""),
+        ("", ""),
+    ],
+)
+def test_invalid_text_is_400_with_every_error_and_changes_nothing(
+    client: FlaskClient, pipelines_dir: Path, text: str, path: str
+) -> None:
     before = (pipelines_dir / "ejemplo_simple.yaml").read_bytes()
     response = client.put("/orchestrator/pipelines/ejemplo_simple", json={"yaml": text})
     assert response.status_code == 400
@@ -118,8 +124,10 @@ def test_invalid_text_is_400_with_every_error_and_changes_nothing(client: FlaskC
 
 def test_put_with_a_bad_body_is_4xx(client: FlaskClient) -> None:
     assert client.put("/orchestrator/pipelines/ejemplo_simple", json={"yaml": 1}).status_code == 400
-    assert client.put("/orchestrator/pipelines/ejemplo_simple", data="name: x",
-                      content_type="text/yaml").status_code == 415
+    assert (
+        client.put("/orchestrator/pipelines/ejemplo_simple", data="name: x", content_type="text/yaml").status_code
+        == 415
+    )
 
 
 def test_concurrent_saves_leave_one_whole_version(app: Flask, pipelines_dir: Path, engine) -> None:
@@ -127,8 +135,9 @@ def test_concurrent_saves_leave_one_whole_version(app: Flask, pipelines_dir: Pat
     statuses: list[int] = []
 
     def put(text: str) -> None:
-        statuses.append(app.test_client().put("/orchestrator/pipelines/ejemplo_simple",
-                                              json={"yaml": text}).status_code)
+        statuses.append(
+            app.test_client().put("/orchestrator/pipelines/ejemplo_simple", json={"yaml": text}).status_code
+        )
 
     threads = [threading.Thread(target=put, args=(t,)) for t in texts]
     for thread in threads:

@@ -32,8 +32,12 @@ def make_toolset() -> ToolSet:
     @toolset.tool("add", args=AddArgs, params=ScaleParams)
     def add(args: AddArgs, ctx: ToolContext) -> dict[str, object]:
         """Add two numbers, times the factor."""
-        return {"sum": (args.a + args.b) * ctx.params.factor,  # type: ignore[attr-defined]
-                "run": ctx.run_id, "session": ctx.session_id, "step": ctx.step}
+        return {
+            "sum": (args.a + args.b) * ctx.params.factor,  # type: ignore[attr-defined]
+            "run": ctx.run_id,
+            "session": ctx.session_id,
+            "step": ctx.step,
+        }
 
     return toolset
 
@@ -73,10 +77,14 @@ def test_call_validates_arguments_and_passes_the_context() -> None:
     assert registry.call("add", ScaleParams(), {"a": 4})["sum"] == 4
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    ({}, "a: Field required"), ({"a": "x"}, "a: Input should be a valid integer"),
-    ({"a": 1, "c": 2}, "c: Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ({}, "a: Field required"),
+        ({"a": "x"}, "a: Input should be a valid integer"),
+        ({"a": 1, "c": 2}, "c: Extra inputs are not permitted"),
+    ],
+)
 def test_bad_arguments_raise_a_tool_error_naming_the_step(args: dict[str, object], words: str) -> None:
     registry = ToolRegistry(Services(), [make_toolset()])
     with pytest.raises(ToolError) as info:
@@ -94,17 +102,20 @@ def test_services_require_names_what_is_missing() -> None:
         services.require("other")
 
 
-@pytest.mark.parametrize(("kind", "args", "expected"), [
-    ("echo", {"a": 1, "b": [2]}, {"a": 1, "b": [2]}),
-    ("to_number", {"text": "quiero 12,5 kilos"}, 12.5),
-    ("to_number", {"text": "-3 unidades"}, -3),
-    ("to_number", {"text": "ninguno"}, None),
-    ("to_number", {"text": None}, None),
-    ("split_list", {"text": "a, b;c\n d ,"}, ["a", "b", "c", "d"]),
-    ("split_list", {"text": "a|b", "separators": ["|"]}, ["a", "b"]),
-    ("length", {"value": [1, 2, 3]}, 3),
-    ("length", {"value": None}, 0),
-])
+@pytest.mark.parametrize(
+    ("kind", "args", "expected"),
+    [
+        ("echo", {"a": 1, "b": [2]}, {"a": 1, "b": [2]}),
+        ("to_number", {"text": "quiero 12,5 kilos"}, 12.5),
+        ("to_number", {"text": "-3 unidades"}, -3),
+        ("to_number", {"text": "ninguno"}, None),
+        ("to_number", {"text": None}, None),
+        ("split_list", {"text": "a, b;c\n d ,"}, ["a", "b", "c", "d"]),
+        ("split_list", {"text": "a|b", "separators": ["|"]}, ["a", "b"]),
+        ("length", {"value": [1, 2, 3]}, 3),
+        ("length", {"value": None}, 0),
+    ],
+)
 def test_generic_tools(kind: str, args: dict[str, object], expected: object) -> None:
     registry = ToolRegistry(Services(), [generic_toolset])
     assert registry.call(kind, {}, args) == expected

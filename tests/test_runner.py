@@ -65,8 +65,16 @@ def todo(eng: Engine) -> Runner:
 
 def test_the_runner_exposes_the_compiled_graph(todo: Runner) -> None:
     drawn = todo.graph.get_graph()
-    assert set(drawn.nodes) == {"__start__", "pedir_cantidad", "leer_cantidad", "saludo", "calcular", "grande",
-                                "pequeno", "__end__"}
+    assert set(drawn.nodes) == {
+        "__start__",
+        "pedir_cantidad",
+        "leer_cantidad",
+        "saludo",
+        "calcular",
+        "grande",
+        "pequeno",
+        "__end__",
+    }
     assert ("leer_cantidad", "pedir_cantidad") in {(e.source, e.target) for e in drawn.edges if e.conditional}
     assert "pedir_cantidad --> leer_cantidad;" in drawn.draw_mermaid()
 
@@ -95,8 +103,15 @@ def test_small_branch_loop_with_validation_and_a_sub_pipeline_question(todo: Run
     assert result.status == "completed"
     assert result.output == {"total": 6, "texto_saludo": "¡Hola, Eva!"}  # the answer reached the parent
     assert result.message == "¡Hola, Eva! Encantado de ayudarte.\nPedido pequeño: 6. ¡Hola, Eva!"
-    assert result.steps_done == ["pedir_cantidad", "leer_cantidad", "pedir_cantidad", "leer_cantidad", "saludo",
-                                 "calcular", "pequeno"]
+    assert result.steps_done == [
+        "pedir_cantidad",
+        "leer_cantidad",
+        "pedir_cantidad",
+        "leer_cantidad",
+        "saludo",
+        "calcular",
+        "pequeno",
+    ]
 
 
 def test_a_filled_valid_slot_is_not_asked(eng: Engine) -> None:
@@ -124,8 +139,10 @@ def test_max_visits_exceeded_fails_the_run_with_loop_limit(todo: Runner) -> None
 def test_the_recursion_limit_stops_a_loop_that_never_asks(settings: Config) -> None:
     engine = make_engine(settings, RECURSION_LIMIT=25)
     try:
-        runner = engine.runner("name: gira\nsteps:\n  - {id: a, kind: set, values: {n: 1}, max_visits: 10000}\n"
-                               "  - {id: b, kind: set, values: {m: 1}, next: a}\n")
+        runner = engine.runner(
+            "name: gira\nsteps:\n  - {id: a, kind: set, values: {n: 1}, max_visits: 10000}\n"
+            "  - {id: b, kind: set, values: {m: 1}, next: a}\n"
+        )
         result = runner()
     finally:
         engine.close()
@@ -135,8 +152,16 @@ def test_the_recursion_limit_stops_a_loop_that_never_asks(settings: Config) -> N
 
 def test_answers_by_option_number_text_or_free_text(eng: Engine) -> None:
     runner = eng.runner(COLORS)
-    for answer, chosen in [("2", "verde"), ("  AZUL ", "azul"), ("Rojo", "rojo"), ("morado", "morado"),
-                           ("7", "7"), ("0", "0"), ("²", "²"), ("9" * 5000, "9" * 5000)]:
+    for answer, chosen in [
+        ("2", "verde"),
+        ("  AZUL ", "azul"),
+        ("Rojo", "rojo"),
+        ("morado", "morado"),
+        ("7", "7"),
+        ("0", "0"),
+        ("²", "²"),
+        ("9" * 5000, "9" * 5000),
+    ]:
         waiting = runner()
         assert waiting.status == "waiting" and waiting.options == ["rojo", "verde", "azul"]
         done = runner.resume(waiting.run_id, answer)
@@ -153,8 +178,10 @@ def test_unknown_inputs_are_refused_with_the_valid_ones(todo: Runner) -> None:
 
 
 def test_missing_required_inputs_are_refused(eng: Engine) -> None:
-    runner = eng.runner("name: req\ninputs:\n  id: {type: integer, required: true}\n"
-                        "steps:\n  - {id: a, kind: reply, message: '{{ id }}'}\n")
+    runner = eng.runner(
+        "name: req\ninputs:\n  id: {type: integer, required: true}\n"
+        "steps:\n  - {id: a, kind: reply, message: '{{ id }}'}\n"
+    )
     with pytest.raises(InputError) as info:
         runner()
     assert info.value.details == {"missing": "id"}
@@ -163,25 +190,44 @@ def test_missing_required_inputs_are_refused(eng: Engine) -> None:
     assert runner(id="7").message == "7"
 
 
-@pytest.mark.parametrize(("kind", "value"), [
-    ("integer", "tres"), ("integer", "1.5"), ("integer", True), ("number", "x"), ("boolean", "quizá"),
-    ("list", "a,b"), ("object", [1]), ("string", "x" * 10_001),
-])
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("integer", "tres"),
+        ("integer", "1.5"),
+        ("integer", True),
+        ("number", "x"),
+        ("boolean", "quizá"),
+        ("list", "a,b"),
+        ("object", [1]),
+        ("string", "x" * 10_001),
+    ],
+)
 def test_ill_typed_inputs_are_refused(eng: Engine, kind: str, value: Any) -> None:
-    runner = eng.runner(f"name: tipos\ninputs:\n  v: {{type: {kind}}}\n"
-                        "steps:\n  - {id: a, kind: reply, message: ok}\n")
+    runner = eng.runner(
+        f"name: tipos\ninputs:\n  v: {{type: {kind}}}\nsteps:\n  - {{id: a, kind: reply, message: ok}}\n"
+    )
     with pytest.raises(InputError) as info:
         runner(v=value)
     assert info.value.details["input"] == "v"
 
 
-@pytest.mark.parametrize(("kind", "value", "expected"), [
-    ("integer", " 12 ", 12), ("number", "3,5", 3.5), ("boolean", "sí", True), ("boolean", "no", False),
-    ("string", 42, "42"), ("list", [1, 2], [1, 2]), ("object", {"a": 1}, {"a": 1}),
-])
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("integer", " 12 ", 12),
+        ("number", "3,5", 3.5),
+        ("boolean", "sí", True),
+        ("boolean", "no", False),
+        ("string", 42, "42"),
+        ("list", [1, 2], [1, 2]),
+        ("object", {"a": 1}, {"a": 1}),
+    ],
+)
 def test_inputs_are_coerced_to_their_declared_type(eng: Engine, kind: str, value: Any, expected: Any) -> None:
-    runner = eng.runner(f"name: tipos\ninputs:\n  v: {{type: {kind}}}\n"
-                        "steps:\n  - {id: a, kind: reply, message: ok}\noutputs: [v]\n")
+    runner = eng.runner(
+        f"name: tipos\ninputs:\n  v: {{type: {kind}}}\nsteps:\n  - {{id: a, kind: reply, message: ok}}\noutputs: [v]\n"
+    )
     assert runner(v=value).output == {"v": expected}
 
 
@@ -208,9 +254,11 @@ def test_resume_of_runs_that_are_not_waiting(todo: Runner, eng: Engine) -> None:
 
 def test_runs_belong_to_their_owner(todo: Runner) -> None:
     waiting = todo.start({"cantidad": 0}, owner="chat:alice")
-    for call in (lambda: todo.resume(waiting.run_id, "3", owner="chat:bob"),
-                 lambda: todo.status(waiting.run_id, owner="chat:bob"),
-                 lambda: todo.cancel(waiting.run_id, owner="chat:bob")):
+    for call in (
+        lambda: todo.resume(waiting.run_id, "3", owner="chat:bob"),
+        lambda: todo.status(waiting.run_id, owner="chat:bob"),
+        lambda: todo.cancel(waiting.run_id, owner="chat:bob"),
+    ):
         with pytest.raises(NotFoundError):
             call()
     assert todo.resume(waiting.run_id, "3", owner="chat:alice").status == "waiting"
@@ -235,8 +283,21 @@ def test_status_reports_the_current_step_steps_done_and_version(todo: Runner) ->
     assert status["status"] == "waiting" and status["current_step"] == "saludo"
     assert status["steps_done"] == ["pedir_cantidad", "leer_cantidad"]
     assert status["pipeline_version"] == todo.config.content_hash
-    assert set(status) == {"run_id", "pipeline", "status", "output", "question", "options", "data", "error",
-                           "message", "current_step", "steps_done", "pipeline_version", "state"}
+    assert set(status) == {
+        "run_id",
+        "pipeline",
+        "status",
+        "output",
+        "question",
+        "options",
+        "data",
+        "error",
+        "message",
+        "current_step",
+        "steps_done",
+        "pipeline_version",
+        "state",
+    }
     assert status["state"]["cantidad"] == 3 and "__path__" not in status["state"]
     assert set(result.to_dict()) == set(status) - {"current_step", "steps_done", "pipeline_version", "state"}
 
@@ -253,16 +314,19 @@ def test_runs_keep_the_version_they_started_with(eng: Engine, pipelines_dir: Pat
 
 
 def test_an_expression_failing_at_run_time_fails_the_run_naming_the_step(eng: Engine) -> None:
-    runner = eng.runner("name: mal\ninputs:\n  n: {type: integer}\n"
-                        "steps:\n  - {id: sumar, kind: set, values: {m: \"{{ n + 'x' }}\"}}\n")
+    runner = eng.runner(
+        "name: mal\ninputs:\n  n: {type: integer}\nsteps:\n  - {id: sumar, kind: set, values: {m: \"{{ n + 'x' }}\"}}\n"
+    )
     result = runner(n=1)
     assert result.status == "failed" and result.error is not None
     assert result.error["code"] == "expression_error" and "step 'sumar'" in result.error["message"]
 
 
 def test_a_tool_that_crashes_fails_the_run_without_leaking_internals(eng: Engine) -> None:
-    runner = eng.runner("name: roto\ntools:\n  b: {kind: boom}\nsteps:\n  - {id: a, kind: reply, message: antes}\n"
-                        "  - {id: romper, kind: tool, tool: b}\n")
+    runner = eng.runner(
+        "name: roto\ntools:\n  b: {kind: boom}\nsteps:\n  - {id: a, kind: reply, message: antes}\n"
+        "  - {id: romper, kind: tool, tool: b}\n"
+    )
     result = runner()
     assert result.status == "failed" and result.error is not None
     assert result.error["code"] == "internal_error" and "internal detail" not in result.error["message"]

@@ -33,12 +33,20 @@ def eng(settings: Config) -> Iterator[Engine]:
 
 def run_python(code: str, settings: Config) -> dict[str, Any]:
     """Run `code` in a fresh interpreter configured only through the environment; return its JSON output."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("OPENAI_", "DATABASE_URL", "CHECKPOINT_URL", "LLM_", "EMBEDDINGS"))}
-    env.update(DATA_DIR=str(settings.DATA_DIR), PIPELINES_DIR=str(settings.PIPELINES_DIR), SEED_DEMO_DATA="false",
-               PYTHONPATH=str(PROJECT_DIR))
-    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "DATABASE_URL", "CHECKPOINT_URL", "LLM_", "EMBEDDINGS"))
+    }
+    env.update(
+        DATA_DIR=str(settings.DATA_DIR),
+        PIPELINES_DIR=str(settings.PIPELINES_DIR),
+        SEED_DEMO_DATA="false",
+        PYTHONPATH=str(PROJECT_DIR),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -48,7 +56,9 @@ def test_a_waiting_run_survives_a_process_restart(settings: Config) -> None:
         "import json\n"
         "from graphs import load_pipeline\n"
         "result = load_pipeline('todo_junto')(cantidad=3)\n"
-        "print(json.dumps(result.to_dict()))\n", settings)
+        "print(json.dumps(result.to_dict()))\n",
+        settings,
+    )
     assert started["status"] == "waiting" and started["question"] == "¿Cómo te llamas?"
     # The second process builds its engine from the environment too (Config() reads DATA_DIR and PIPELINES_DIR),
     # with only the generic tools so it does not pay for importing the LLM client again.
@@ -60,7 +70,9 @@ def test_a_waiting_run_survives_a_process_restart(settings: Config) -> None:
         "from tools.registry import ToolRegistry\n"
         "engine = Engine(Config(), registry=ToolRegistry(None, [generic_toolset]))\n"
         f"result = engine.resume({started['run_id']!r}, 'Eva')\n"
-        "print(json.dumps(result.status_dict()))\n", settings)
+        "print(json.dumps(result.status_dict()))\n",
+        settings,
+    )
     assert resumed["status"] == "completed" and resumed["run_id"] == started["run_id"]
     assert resumed["output"] == {"total": 6, "texto_saludo": "¡Hola, Eva!"}
     assert resumed["steps_done"] == ["pedir_cantidad", "leer_cantidad", "saludo", "calcular", "pequeno"]
@@ -73,8 +85,9 @@ def test_a_waiting_run_survives_a_process_restart(settings: Config) -> None:
 
 
 @pytest.mark.parametrize("change", ["delete", "break"])
-def test_runs_survive_their_pipeline_file_being_removed_or_broken(eng: Engine, pipelines_dir: Path,
-                                                                  change: str) -> None:
+def test_runs_survive_their_pipeline_file_being_removed_or_broken(
+    eng: Engine, pipelines_dir: Path, change: str
+) -> None:
     waiting = eng.runner("ejemplo_simple")()
     path = pipelines_dir / "ejemplo_simple.yaml"
     if change == "delete":

@@ -23,13 +23,35 @@ from pipelines.schema import (
 
 STEPS: dict[str, tuple[dict[str, Any], type]] = {
     "tool": ({"id": "t", "kind": "tool", "tool": "num", "with": {"text": "{{ a }}"}, "save_as": "n"}, ToolStep),
-    "llm": ({"id": "l", "kind": "llm", "prompt": "Resume {{ a }}", "system": "Eres breve", "fallback": "num",
-             "output": {"type": "object"}, "save_as": "r"}, LlmStep),
-    "ask": ({"id": "q", "kind": "ask", "question": "¿Cuántos?", "slot": "a", "options": ["1", "2"],
-             "valid": "a | length > 0", "max_visits": 3}, AskStep),
+    "llm": (
+        {
+            "id": "l",
+            "kind": "llm",
+            "prompt": "Resume {{ a }}",
+            "system": "Eres breve",
+            "fallback": "num",
+            "output": {"type": "object"},
+            "save_as": "r",
+        },
+        LlmStep,
+    ),
+    "ask": (
+        {
+            "id": "q",
+            "kind": "ask",
+            "question": "¿Cuántos?",
+            "slot": "a",
+            "options": ["1", "2"],
+            "valid": "a | length > 0",
+            "max_visits": 3,
+        },
+        AskStep,
+    ),
     "set": ({"id": "s", "kind": "set", "values": {"b": "{{ a }}"}}, SetStep),
-    "pipeline": ({"id": "p", "kind": "pipeline", "pipeline": "otro", "with": {"x": "{{ a }}"},
-                  "outputs": {"y": "z"}}, PipelineStep),
+    "pipeline": (
+        {"id": "p", "kind": "pipeline", "pipeline": "otro", "with": {"x": "{{ a }}"}, "outputs": {"y": "z"}},
+        PipelineStep,
+    ),
     "reply": ({"id": "r", "kind": "reply", "message": "Adiós", "end": True, "status": "cancelled"}, ReplyStep),
 }
 
@@ -111,9 +133,15 @@ def test_json_schema_describes_every_step_kind_with_a_discriminator() -> None:
     assert "with" in schema["$defs"]["ToolStep"]["properties"]  # the alias, as written in YAML
 
 
-@pytest.mark.parametrize(("fields", "ok"), [
-    ({"slot": "a"}, True), ({"save_as": "a"}, True), ({}, False), ({"slot": "a", "save_as": "b"}, False),
-])
+@pytest.mark.parametrize(
+    ("fields", "ok"),
+    [
+        ({"slot": "a"}, True),
+        ({"save_as": "a"}, True),
+        ({}, False),
+        ({"slot": "a", "save_as": "b"}, False),
+    ],
+)
 def test_ask_needs_exactly_one_of_slot_and_save_as(fields: dict[str, str], ok: bool) -> None:
     document = pipeline({"id": "q", "kind": "ask", "question": "¿?", **fields})
     if ok:
@@ -146,9 +174,15 @@ def test_tool_config_collects_parameters_besides_kind() -> None:
     assert explicit.params == {"limit": 5}
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("name", "Bad-Name"), ("name", "a" * 65), ("name", "1abc"), ("name", "ok\n"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Bad-Name"),
+        ("name", "a" * 65),
+        ("name", "1abc"),
+        ("name", "ok\n"),
+    ],
+)
 def test_names_follow_the_pattern(field: str, value: str) -> None:
     with pytest.raises(ValidationError) as info:
         PipelineConfig.model_validate({**pipeline(STEPS["set"][0]), field: value})
@@ -170,11 +204,19 @@ def test_models_are_frozen_and_steps_need_at_least_one() -> None:
 
 
 def test_state_keys_and_provided_keys() -> None:
-    config = PipelineConfig.model_validate({
-        "name": "p", "inputs": {"a": {}},
-        "steps": [STEPS["tool"][0], STEPS["set"][0], STEPS["pipeline"][0],
-                  {"id": "q2", "kind": "ask", "question": "¿?", "save_as": "resp"}, STEPS["reply"][0]],
-    })
+    config = PipelineConfig.model_validate(
+        {
+            "name": "p",
+            "inputs": {"a": {}},
+            "steps": [
+                STEPS["tool"][0],
+                STEPS["set"][0],
+                STEPS["pipeline"][0],
+                {"id": "q2", "kind": "ask", "question": "¿?", "save_as": "resp"},
+                STEPS["reply"][0],
+            ],
+        }
+    )
     assert config.state_keys() == ["a", "n", "b", "y", "resp"]
     assert provided_keys(config.step("r")) == []
     with pytest.raises(KeyError):

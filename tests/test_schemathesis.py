@@ -53,11 +53,24 @@ def test_schemathesis_finds_no_failure(live_url: str, tmp_path: Path) -> None:
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG, encoding="utf-8")
     command = [
-        str(SCHEMATHESIS), "--config-file", str(config), "run", f"{live_url}/orchestrator/openapi.json",
-        "--checks", "all", "-H", f"Authorization: Bearer {TOKEN}",
-        "--max-examples", os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"),
-        "--seed", os.environ.get("SCHEMATHESIS_SEED", "20261125"),
-        "--workers", "1", "--request-timeout", "30", "--no-color",
+        str(SCHEMATHESIS),
+        "--config-file",
+        str(config),
+        "run",
+        f"{live_url}/orchestrator/openapi.json",
+        "--checks",
+        "all",
+        "-H",
+        f"Authorization: Bearer {TOKEN}",
+        "--max-examples",
+        os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"),
+        "--seed",
+        os.environ.get("SCHEMATHESIS_SEED", "20261125"),
+        "--workers",
+        "1",
+        "--request-timeout",
+        "30",
+        "--no-color",
     ]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     report = done.stdout[-12_000:] + done.stderr[-2_000:]

@@ -36,6 +36,13 @@ def build_registry(settings: Config | None = None, services: Services | None = N
 
 
 __all__ = [
-    "NoParams", "Services", "ToolContext", "ToolKind", "ToolRegistry", "ToolSet", "build_registry",
-    "build_services", "shipped_toolsets",
+    "NoParams",
+    "Services",
+    "ToolContext",
+    "ToolKind",
+    "ToolRegistry",
+    "ToolSet",
+    "build_registry",
+    "build_services",
+    "shipped_toolsets",
 ]

@@ -45,8 +45,15 @@ def quote_order(args: QuoteArgs, ctx: ToolContext) -> dict[str, Any]:
         if product is None:
             raise ToolError(f"unknown product '{line.sku}'", details={"sku": line.sku})
         price = float(product["price"])
-        lines.append({"sku": product["sku"], "product": product["name"], "quantity": line.quantity,
-                      "unit_price": price, "subtotal": round(price * line.quantity, 2)})
+        lines.append(
+            {
+                "sku": product["sku"],
+                "product": product["name"],
+                "quantity": line.quantity,
+                "unit_price": price,
+                "subtotal": round(price * line.quantity, 2),
+            }
+        )
     return {"customer": args.customer, "lines": lines, "total": round(sum(x["subtotal"] for x in lines), 2)}
 
 

@@ -142,8 +142,6 @@ class ToolRegistry:
             parsed = kind.args_model.model_validate(dict(args))
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'args'}: {e['msg']}" for e in exc.errors())
-            raise ToolError(
-                f"bad arguments for tool '{kind_name}' in step '{step}': {problems}", step=step
-            ) from None
+            raise ToolError(f"bad arguments for tool '{kind_name}' in step '{step}': {problems}", step=step) from None
         ctx = ToolContext(params=params, services=self.services, run_id=run_id, session_id=session_id, step=step)
         return kind.func(parsed, ctx)

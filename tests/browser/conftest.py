@@ -3,4 +3,3 @@
 from tests.browser_fixtures import browser, live_server, page, page_problems
 
 __all__ = ["browser", "live_server", "page", "page_problems"]
-
