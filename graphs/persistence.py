@@ -126,9 +126,9 @@ class RunStore:
         self._kept: set[tuple[str, str]] = set()
         _meta.create_all(engine)
 
-    def create(self, run_id: str, pipeline: str, version: str, owner: str | None) -> None:
-        """Record a new run (status `running`)."""
-        now = time.time()
+    def create(self, run_id: str, pipeline: str, version: str, owner: str | None) -> str:
+        """Record a new run (status `running`) holding its lease; returns the lease token."""
+        now, token = time.time(), secrets.token_hex(8)
         with self.engine.begin() as conn:
             conn.execute(
                 insert(runs_table).values(
@@ -139,8 +139,11 @@ class RunStore:
                     status="running",
                     created_at=now,
                     updated_at=now,
+                    lease=token,
+                    lease_until=now + self.lease_seconds,
                 )
             )
+        return token
 
     def get(self, run_id: str) -> dict[str, Any] | None:
         """The run's row as a dict, or None."""
@@ -149,9 +152,17 @@ class RunStore:
         return dict(row) if row else None
 
     def set_status(
-        self, run_id: str, status: str, error: dict[str, str] | None = None, messages: int | None = None
+        self,
+        run_id: str,
+        status: str,
+        error: dict[str, str] | None = None,
+        messages: int | None = None,
+        release: str | None = None,
     ) -> None:
-        """Store the run's status (and error when failed, and how many messages it has said)."""
+        """Store the run's status (and error when failed, and how many messages it has said).
+
+        With `release`, the lease held under that token is given back in the same write (one commit a turn).
+        """
         values: dict[str, Any] = {
             "status": status,
             "updated_at": time.time(),
@@ -162,17 +173,25 @@ class RunStore:
             values["messages"] = messages
         if error:
             values.update(error_code=error["code"], error_message=error["message"])
+        where = runs_table.c.run_id == run_id
+        if release is not None:
+            values.update(lease=None, lease_until=None)
+            where = and_(where, runs_table.c.lease == release)
         with self.engine.begin() as conn:
-            conn.execute(update(runs_table).where(runs_table.c.run_id == run_id).values(**values))
+            conn.execute(update(runs_table).where(where).values(**values))
 
-    def acquire(self, run_id: str) -> str | None:
-        """Take the run's lease for one turn; None when another turn holds it (in any process)."""
+    def acquire(self, run_id: str, *, status: str | None = None, updated_at: float | None = None) -> str | None:
+        """Take the run's lease for one turn; None when another turn holds it (in any process), or when the run
+        is no longer in the `status` / at the `updated_at` the caller saw."""
         token, now = secrets.token_hex(8), time.time()
         free = or_(runs_table.c.lease.is_(None), runs_table.c.lease_until < now)
+        seen = [runs_table.c.status == status] if status is not None else []
+        if updated_at is not None:
+            seen.append(runs_table.c.updated_at == updated_at)
         with self.engine.begin() as conn:
             taken = conn.execute(
                 update(runs_table)
-                .where(and_(runs_table.c.run_id == run_id, free))
+                .where(and_(runs_table.c.run_id == run_id, free, *seen))
                 .values(lease=token, lease_until=now + self.lease_seconds)
             )
         return token if taken.rowcount == 1 else None

@@ -96,13 +96,8 @@ class Runner:
         run_id = new_run_id()
         runs = self.engine.runs
         runs.save_version(self.name, self.version, self.config.source_text)
-        runs.create(run_id, self.name, self.version, owner)
-        token = runs.acquire(run_id)
-        assert token is not None  # a run nobody else knows yet is always free
-        try:
-            return self._turn(inputs, run_id, owner, seen=0)
-        finally:
-            runs.release(run_id, token)
+        token = runs.create(run_id, self.name, self.version, owner)
+        return self._leased_turn(inputs, run_id, owner, seen=0, token=token)
 
     def resume(self, run_id: str, answer: Any, *, owner: str | None = None) -> RunResult:
         """Answer a waiting run; a run that is not waiting, or busy with another turn, raises ConflictError."""
@@ -114,23 +109,21 @@ class Runner:
                 f"run {run_id} is not waiting for an answer (status: {row['status']})",
                 details={"status": row["status"]},
             )
-        token = self.engine.runs.acquire(run_id)
+        # The lease is taken only if the run is still as read: an answer meant for the question seen then must
+        # not answer the next one when another turn ran in between.
+        token = self.engine.runs.acquire(run_id, status="waiting", updated_at=row["updated_at"])
         if token is None:
-            raise ConflictError(
-                f"run {run_id} is busy answering another message; try again", details={"status": "busy"}
-            )
-        try:
-            # Another turn may have run between reading the row and taking the lease: this answer was meant for
-            # the question seen then, so it must not answer the next one.
             current = self.engine.runs.get(run_id) or {}
-            if current.get("status") != "waiting" or current.get("updated_at") != row["updated_at"]:
+            if current.get("status") == "waiting" and current.get("updated_at") == row["updated_at"]:
                 raise ConflictError(
-                    f"run {run_id} was answered meanwhile (status: {current.get('status')})",
-                    details={"status": current.get("status")},
+                    f"run {run_id} is busy answering another message; try again", details={"status": "busy"}
                 )
-            return self._turn(Command(resume=answer), run_id, row["owner"], seen=int(row.get("messages") or 0))
-        finally:
-            self.engine.runs.release(run_id, token)
+            raise ConflictError(
+                f"run {run_id} was answered meanwhile (status: {current.get('status')})",
+                details={"status": current.get("status")},
+            )
+        seen = int(row.get("messages") or 0)
+        return self._leased_turn(Command(resume=answer), run_id, row["owner"], seen=seen, token=token)
 
     def status(self, run_id: str, *, owner: str | None = None) -> RunResult:
         """The run's current result, with its current step, the steps done and its pipeline version."""
@@ -174,7 +167,15 @@ class Runner:
             "recursion_limit": self.engine.settings.RECURSION_LIMIT,
         }
 
-    def _turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int) -> RunResult:
+    def _leased_turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
+        """One turn under the run's lease; the status write gives the lease back."""
+        try:
+            return self._turn(payload, run_id, owner, seen=seen, token=token)
+        except BaseException:
+            self.engine.runs.release(run_id, token)
+            raise
+
+    def _turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
         try:
             # The returned state carries the pending interrupt too: no second read of the checkpoint is needed.
             final = self.graph.invoke(payload, self._run_config(run_id, owner), durability=DURABILITY)
@@ -183,23 +184,27 @@ class Runner:
             return self._fail(
                 run_id,
                 owner,
+                token,
                 "loop_limit",
                 f"the run took more than "
                 f"{self.engine.settings.RECURSION_LIMIT} steps; add or lower max_visits on the loop",
             )
         except AppError as exc:
-            return self._fail(run_id, owner, exc.code, exc.message)
+            return self._fail(run_id, owner, token, exc.code, exc.message)
         except Exception:
             # A bug in a tool or an unserialisable value must not leave the run 'running' for ever (every later
             # answer would be refused) nor leak internals to the user: the run fails, the traceback is logged.
             logger.exception("run %s of pipeline %s failed unexpectedly", run_id, self.name)
-            return self._fail(run_id, owner, "internal_error", "a step failed unexpectedly; the error was logged")
-        self.engine.runs.set_status(run_id, result.status, messages=len(final.get("__messages__") or []))
+            return self._fail(
+                run_id, owner, token, "internal_error", "a step failed unexpectedly; the error was logged"
+            )
+        messages = len(final.get("__messages__") or [])
+        self.engine.runs.set_status(run_id, result.status, messages=messages, release=token)
         return result
 
-    def _fail(self, run_id: str, owner: str | None, code: str, message: str) -> RunResult:
+    def _fail(self, run_id: str, owner: str | None, token: str, code: str, message: str) -> RunResult:
         error = {"code": code, "message": message}
-        self.engine.runs.set_status(run_id, "failed", error)
+        self.engine.runs.set_status(run_id, "failed", error, release=token)
         try:
             values = self.graph.get_state(self._run_config(run_id, owner)).values or {}
         except Exception:  # the checkpoint itself may be what failed
