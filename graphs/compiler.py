@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from errors import PipelineError, PipelineErrors
 from graphs.nodes import NodeContext, condition, make_node, variables_of
-from pipelines.checks import check_duplicate_ids, check_goto_targets, check_tools, successors
+from pipelines.check_support import successors
+from pipelines.checks import check_duplicate_ids, check_goto_targets, check_tools
 from pipelines.schema import END as END_STEP
 from pipelines.schema import PipelineConfig, PipelineStep
 from tools.registry import ToolRegistry
