@@ -15,7 +15,7 @@ from config import PROJECT_DIR, Config
 from graphs.engine import Engine
 
 TEST_PIPELINES = Path(__file__).parent / "pipelines"
-pytest_plugins = ["sql_fixtures"]
+pytest_plugins = ["sql_fixtures", "runner_fixtures"]
 
 
 @pytest.fixture

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from config import Config
-from errors import ConflictError, InputError, NotFoundError
+from errors import ConflictError, NotFoundError
 from graphs.engine import Engine
 from graphs.runner import Runner
-from tools.generic import generic_toolset
-from tools.registry import Services, ToolContext, ToolRegistry, ToolSet
+from tests.runner_fixtures import make_engine
 
 COLORS = """\
 name: colores
@@ -30,37 +26,6 @@ steps:
   - {id: fin, kind: reply, message: "Elegiste {{ color }}", end: true}
 outputs: [color]
 """
-
-_failing = ToolSet()
-
-
-class _NoArgs(BaseModel):
-    """No arguments."""
-
-
-@_failing.tool("boom", args=_NoArgs)
-def boom(args: _NoArgs, ctx: ToolContext) -> None:
-    """Fail like a buggy tool would."""
-    raise RuntimeError("internal detail that must not reach the user")
-
-
-def make_engine(settings: Config, **overrides: Any) -> Engine:
-    """An engine on the test folders with the generic tools (and one that fails)."""
-    return Engine(settings.model_copy(update=overrides), registry=ToolRegistry(Services(), [generic_toolset, _failing]))
-
-
-@pytest.fixture
-def eng(settings: Config) -> Iterator[Engine]:
-    """An engine of its own (no Flask app needed)."""
-    engine = make_engine(settings)
-    yield engine
-    engine.close()
-
-
-@pytest.fixture
-def todo(eng: Engine) -> Runner:
-    """The runner of the test pipeline that uses every step kind."""
-    return eng.runner("todo_junto")
 
 
 def test_the_runner_exposes_the_compiled_graph(todo: Runner) -> None:
@@ -168,67 +133,6 @@ def test_answers_by_option_number_text_or_free_text(eng: Engine) -> None:
         assert done.status == "completed" and done.output == {"color": chosen}, answer
     listed = runner(colores=["Té", "Café"])
     assert runner.resume(listed.run_id, "te").output == {"color": "Té"}  # accents and case do not matter
-
-
-def test_unknown_inputs_are_refused_with_the_valid_ones(todo: Runner) -> None:
-    with pytest.raises(InputError) as info:
-        todo(cantidad=1, color="rojo")
-    assert info.value.details == {"unknown": ["color"], "valid": ["cantidad", "nombre"]}
-    assert "unknown input 'color'" in info.value.message
-
-
-def test_missing_required_inputs_are_refused(eng: Engine) -> None:
-    runner = eng.runner(
-        "name: req\ninputs:\n  id: {type: integer, required: true}\n"
-        "steps:\n  - {id: a, kind: reply, message: '{{ id }}'}\n"
-    )
-    with pytest.raises(InputError) as info:
-        runner()
-    assert info.value.details == {"missing": "id"}
-    with pytest.raises(InputError):
-        runner(id=None)
-    assert runner(id="7").message == "7"
-
-
-@pytest.mark.parametrize(
-    ("kind", "value"),
-    [
-        ("integer", "tres"),
-        ("integer", "1.5"),
-        ("integer", True),
-        ("number", "x"),
-        ("boolean", "quizá"),
-        ("list", "a,b"),
-        ("object", [1]),
-        ("string", "x" * 10_001),
-    ],
-)
-def test_ill_typed_inputs_are_refused(eng: Engine, kind: str, value: Any) -> None:
-    runner = eng.runner(
-        f"name: tipos\ninputs:\n  v: {{type: {kind}}}\nsteps:\n  - {{id: a, kind: reply, message: ok}}\n"
-    )
-    with pytest.raises(InputError) as info:
-        runner(v=value)
-    assert info.value.details["input"] == "v"
-
-
-@pytest.mark.parametrize(
-    ("kind", "value", "expected"),
-    [
-        ("integer", " 12 ", 12),
-        ("number", "3,5", 3.5),
-        ("boolean", "sí", True),
-        ("boolean", "no", False),
-        ("string", 42, "42"),
-        ("list", [1, 2], [1, 2]),
-        ("object", {"a": 1}, {"a": 1}),
-    ],
-)
-def test_inputs_are_coerced_to_their_declared_type(eng: Engine, kind: str, value: Any, expected: Any) -> None:
-    runner = eng.runner(
-        f"name: tipos\ninputs:\n  v: {{type: {kind}}}\nsteps:\n  - {{id: a, kind: reply, message: ok}}\noutputs: [v]\n"
-    )
-    assert runner(v=value).output == {"v": expected}
 
 
 def test_resume_of_runs_that_are_not_waiting(todo: Runner, eng: Engine) -> None:
