@@ -63,7 +63,7 @@ class StepNode:
 
     A callable object, not a closure: when compiling, LangGraph disassembles every closure node to look for
     sub-graphs (two thirds of compiling a 20-step pipeline); a sub-pipeline runs inside its node's body, where
-    that scan never finds it, so skipping it changes nothing but the time (measured in docs/engine.md).
+    that scan never finds it, so skipping it changes nothing but the time (measured: see the README, Benchmarks).
     """
 
     def __init__(self, step: StepConfig, body: Callable[..., dict[str, Any]], keys: tuple[str, ...]) -> None:
