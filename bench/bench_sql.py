@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -15,6 +14,7 @@ from typing import Any
 if __package__ in (None, ""):  # `python bench/bench_sql.py` as well as `python -m bench.bench_sql`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import machine
 from tools.demo_data import demo_products
 from tools.sql import SqlService
 
@@ -24,17 +24,6 @@ PHRASES = [
     "2 teclados", "ratón inalámbrico", "monitr 27 pulgadas", "grapadoras", "bolígrafos azules", "impresora laser",
     "sillas ergonómicas", "webcam hd", "paraguas", "unicornio dorado", "cable hdmi", "a4",
 ]  # fmt: skip
-
-
-def _cpu_model() -> str:
-    """The `lscpu` model name, or what the platform module knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _timed(call: Callable[[Any], Any], inputs: list[Any]) -> dict[str, float]:
@@ -79,7 +68,7 @@ def main() -> dict[str, Any]:
         "backend": "sqlite (WAL, temporary file)",
         "products": len(names),
         "seed_ms": round(seed_ms, 1),
-        "machine": f"{_cpu_model()}, {os.cpu_count()} cores",
+        "machine": f"{machine()['cpu_model']}, {os.cpu_count()} cores",
         "lookups": results,
     }
     print(f"SQL catalog look-ups — {figures['products']} active products, {figures['backend']}, {figures['machine']}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import platform
 import random
 import sys
 import tempfile
@@ -17,6 +16,7 @@ import numpy as np
 if __package__ in (None, ""):  # `python bench/bench_vector.py` as well as `python -m bench.bench_vector`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import machine
 from vector_memory import NgramEmbeddings, VectorMemory, embed_query, embed_texts
 from vector_memory.samples import catalog_names, demo_products, typos
 
@@ -35,17 +35,6 @@ def _rss_mib() -> float:
     except OSError:
         pass
     return 0.0
-
-
-def _cpu_model() -> str:
-    """The `lscpu` model name, or what the platform module knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _percentiles(seconds: list[float]) -> tuple[float, float]:
@@ -84,7 +73,7 @@ def main() -> dict:
     embeddings = NgramEmbeddings()
     names = catalog_names(CATALOG_SIZE)
     items = [{"key": f"SKU{i:06d}", "text": name} for i, name in enumerate(names)]
-    results: dict = {"machine": f"{_cpu_model()}, {os.cpu_count()} cores", "catalog": len(names)}
+    results: dict = {"machine": f"{machine()['cpu_model']}, {os.cpu_count()} cores", "catalog": len(names)}
     results["load_before"] = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         memory = VectorMemory(Path(folder), embeddings)

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from config import PROJECT_DIR, Config
 from graphs.engine import Engine
+from tests.dialog_support import RestartableApp
 
 TEST_PIPELINES = Path(__file__).parent / "pipelines"
 pytest_plugins = ["sql_fixtures", "runner_fixtures"]
@@ -61,3 +62,11 @@ def client(app: Flask) -> FlaskClient:
 def engine(app: Flask) -> Engine:
     """The app's engine."""
     return app.extensions["t7"].engine
+
+
+@pytest.fixture
+def restartable(settings: Config) -> Iterator[RestartableApp]:
+    """An app a dialog may restart."""
+    holder = RestartableApp(settings)
+    yield holder
+    holder.close()

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from config import Config
 
 DIALOG_DIRS = [Path(__file__).parent / "dialogs" / "contract", Path(__file__).parent / "dialogs" / "pedido"]
 
@@ -55,3 +60,38 @@ def check_orders(where: str, expect: dict[str, Any], sql: Any, run_ids: list[str
         wanted = expect["order"]
         assert order["customer"] == wanted["customer"], f"{where}: {order}"
         assert {line["product"]: line["quantity"] for line in order["lines"]} == wanted["lines"], f"{where}: {order}"
+
+
+class RestartableApp:
+    """The app under test; a turn with `restart: true` replaces it by a new app on the same data."""
+
+    def __init__(self, settings: Config) -> None:
+        self.settings = settings
+        self.app = self._new()
+
+    def _new(self) -> Flask:
+        app = create_app(self.settings)
+        app.config["TESTING"] = True
+        return app
+
+    def close(self) -> None:
+        """Close the current app's connections."""
+        self.app.extensions["t7"].engine.close()
+
+    def before_turn(self, turn: Mapping[str, Any]) -> FlaskClient | None:
+        """Restart and catalog changes a turn asks for; the new client when the app was restarted."""
+        client = None
+        if turn.get("restart"):
+            self.close()
+            self.app = self._new()
+            client = self.app.test_client()
+        sql = self.app.extensions["services"].sql
+        for name in turn.get("deactivate", []):
+            match = sql.resolve_product(name)["match"]
+            assert match, f"cannot deactivate unknown product {name!r}"
+            sql.set_product_active(match["sku"], False)
+        return client
+
+    def check_orders(self, where: str, expect: Mapping[str, Any], run_ids: list[str], run_id: str | None) -> None:
+        """The `order` / `no_order` checks against the orders table."""
+        check_orders(where, dict(expect), self.app.extensions["services"].sql, run_ids, run_id)

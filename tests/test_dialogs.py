@@ -2,61 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from app import create_app
-from config import Config
 from graphs.conversation import parse_run_command, reply_text
-from tests.dialog_support import check_orders, check_turn, load_dialogs
+from tests.dialog_support import RestartableApp, check_orders, check_turn, load_dialogs
 
 DIALOGS = list(load_dialogs())
 PYTHON_DIALOGS = [d for d in DIALOGS if d[1]["turns"][0]["user"].startswith("!run") and not d[1].get("chat_only")]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "dialogs"
-
-
-class Apps:
-    """The app under test; `restart()` replaces it with a new one on the same DATA_DIR, as a server restart."""
-
-    def __init__(self, settings: Config) -> None:
-        self.settings = settings
-        self.app = self._new()
-
-    def _new(self) -> Flask:
-        app = create_app(self.settings)
-        app.config["TESTING"] = True
-        return app
-
-    def restart(self) -> None:
-        """Stop the app and start a fresh one on the same data."""
-        self.close()
-        self.app = self._new()
-
-    def close(self) -> None:
-        """Close the current app's connections."""
-        self.app.extensions["t7"].engine.close()
-
-    def before_turn(self, turn: dict[str, Any]) -> None:
-        """Catalog changes a turn makes before its message, and restarts."""
-        if turn.get("restart"):
-            self.restart()
-        sql = self.app.extensions["services"].sql
-        for name in turn.get("deactivate", []):
-            match = sql.resolve_product(name)["match"]
-            assert match, f"cannot deactivate unknown product {name!r}"
-            sql.set_product_active(match["sku"], False)
-
-
-@pytest.fixture
-def apps(settings: Config) -> Iterator[Apps]:
-    """An app that a dialog may restart."""
-    holder = Apps(settings)
-    yield holder
-    holder.close()
 
 
 def test_contract_dialogs_match_shared_copy() -> None:
@@ -72,12 +28,12 @@ def test_there_are_enough_dialogs() -> None:
 
 
 @pytest.mark.parametrize(("name", "dialog"), DIALOGS, ids=[d[0] for d in DIALOGS])
-def test_dialog_through_chat(apps: Apps, name: str, dialog: dict[str, Any]) -> None:
+def test_dialog_through_chat(restartable: RestartableApp, name: str, dialog: dict[str, Any]) -> None:
     session_id, run_ids, run_id = None, [], None
     for number, turn in enumerate(dialog["turns"], 1):
-        apps.before_turn(turn)
+        restartable.before_turn(turn)
         body = {"message": turn["user"], **({"session_id": session_id} if session_id else {})}
-        response = apps.app.test_client().post("/chat", json=body)
+        response = restartable.app.test_client().post("/chat", json=body)
         assert response.status_code == 200, response.get_data(as_text=True)
         reply = response.get_json()
         session_id = reply["session_id"]
@@ -89,15 +45,15 @@ def test_dialog_through_chat(apps: Apps, name: str, dialog: dict[str, Any]) -> N
         check_turn(
             where, expect, status=reply["status"], reply=reply["reply"], options=reply["options"], data=reply["data"]
         )
-        check_orders(where, expect, apps.app.extensions["services"].sql, run_ids, run_id)
+        check_orders(where, expect, restartable.app.extensions["services"].sql, run_ids, run_id)
 
 
 @pytest.mark.parametrize(("name", "dialog"), PYTHON_DIALOGS, ids=[d[0] for d in PYTHON_DIALOGS])
-def test_dialog_through_python_api(apps: Apps, name: str, dialog: dict[str, Any]) -> None:
+def test_dialog_through_python_api(restartable: RestartableApp, name: str, dialog: dict[str, Any]) -> None:
     result = None
     for number, turn in enumerate(dialog["turns"], 1):
-        apps.before_turn(turn)
-        engine = apps.app.extensions["t7"].engine
+        restartable.before_turn(turn)
+        engine = restartable.app.extensions["t7"].engine
         text = turn["user"]
         if text.startswith("!run"):
             pipeline, args = parse_run_command(text)
@@ -112,4 +68,4 @@ def test_dialog_through_python_api(apps: Apps, name: str, dialog: dict[str, Any]
         expect = turn.get("expect", {})
         data = result.data if result.data is not None else result.output
         check_turn(where, expect, status=result.status, reply=reply_text(result), options=result.options, data=data)
-        check_orders(where, expect, apps.app.extensions["services"].sql, [result.run_id], result.run_id)
+        check_orders(where, expect, restartable.app.extensions["services"].sql, [result.run_id], result.run_id)

@@ -2,64 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
 from tests.dialog_harness import load_dialog, play_dialog, starts_with_run
-from tests.dialog_support import check_orders, load_dialogs
+from tests.dialog_support import RestartableApp, load_dialogs
 
 OWN = sorted((Path(__file__).parent / "dialogs" / "orchestrator").glob("*.yaml"))
 SHARED = [(name, d) for name, d in load_dialogs() if starts_with_run(d) and not d.get("chat_only")]
-
-
-class RestartableApp:
-    """The app under test; a turn with `restart: true` replaces it by a new app on the same data."""
-
-    def __init__(self, settings: Config) -> None:
-        self.settings = settings
-        self.app = self._new()
-
-    def _new(self) -> Flask:
-        app = create_app(self.settings)
-        app.config["TESTING"] = True
-        return app
-
-    def close(self) -> None:
-        """Close the current app's connections."""
-        self.app.extensions["t7"].engine.close()
-
-    def before_turn(self, turn: Mapping[str, Any]) -> FlaskClient | None:
-        """Restart and catalog changes a turn asks for; the new client when the app was restarted."""
-        client = None
-        if turn.get("restart"):
-            self.close()
-            self.app = self._new()
-            client = self.app.test_client()
-        sql = self.app.extensions["services"].sql
-        for name in turn.get("deactivate", []):
-            match = sql.resolve_product(name)["match"]
-            assert match, f"cannot deactivate unknown product {name!r}"
-            sql.set_product_active(match["sku"], False)
-        return client
-
-    def check_orders(self, where: str, expect: Mapping[str, Any], run_ids: list[str], run_id: str | None) -> None:
-        """The `order` / `no_order` checks against the orders table."""
-        check_orders(where, dict(expect), self.app.extensions["services"].sql, run_ids, run_id)
-
-
-@pytest.fixture
-def restartable(settings: Config) -> Iterator[RestartableApp]:
-    """An app a dialog may restart."""
-    holder = RestartableApp(settings)
-    yield holder
-    holder.close()
 
 
 @pytest.mark.parametrize("path", OWN, ids=[p.stem for p in OWN])
