@@ -33,7 +33,10 @@ def _coerce_input(name: str, spec: InputConfig, value: Any) -> Any:
         if spec.type == "string":
             return value if isinstance(value, str) else str(value)
         if spec.type == "integer" and not isinstance(value, bool):
-            return int(str(value).strip())
+            number = int(str(value).strip())
+            if abs(number) >= 2**63:  # checkpoints store 64-bit integers only
+                raise InputError(f"input '{name}' is out of range", details={"input": name, "type": spec.type})
+            return number
         if spec.type == "number" and not isinstance(value, bool):
             return float(str(value).strip().replace(",", "."))
         if spec.type == "boolean":

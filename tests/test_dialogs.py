@@ -69,3 +69,12 @@ def test_dialog_through_python_api(restartable: RestartableApp, name: str, dialo
         data = result.data if result.data is not None else result.output
         check_turn(where, expect, status=result.status, reply=reply_text(result), options=result.options, data=data)
         check_orders(where, expect, restartable.app.extensions["services"].sql, [result.run_id], result.run_id)
+
+
+def test_order_numbers_beyond_any_id_are_refused_or_not_found(restartable: RestartableApp) -> None:
+    client = restartable.app.test_client()
+    too_big = client.post("/chat", json={"message": "!run consulta_pedido id=99999999999999999999"}).get_json()
+    assert too_big["status"] == "idle" and "out of range" in too_big["reply"]
+    body = client.post("/chat", json={"message": "!run consulta_pedido id=9999999999"}).get_json()
+    assert body["status"] == "completed"
+    assert "No existe ningún pedido" in body["reply"]

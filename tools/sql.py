@@ -36,6 +36,9 @@ class CatalogChange(TypedDict):
 CatalogListener = Callable[[CatalogChange], None]
 
 
+MAX_ORDER_ID = 2**31 - 1  # orders.id is a 32-bit INTEGER on PostgreSQL
+
+
 class SqlService:
     """The business database: schema, demo seed, catalog look-ups, stock and idempotent orders."""
 
@@ -257,6 +260,8 @@ class SqlService:
 
     def get_order(self, order_id: int) -> dict[str, Any]:
         """{order_id, customer, lines[{sku, product, quantity, unit_price, subtotal}], total}; NotFoundError."""
+        if not 1 <= int(order_id) <= MAX_ORDER_ID:  # beyond the column's range no order can exist
+            raise NotFoundError(f"no order with id {order_id}", details={"order_id": order_id})
         with self.engine.connect() as conn:
             order = read_order(conn, int(order_id))
         if order is None:
