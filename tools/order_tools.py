@@ -57,21 +57,31 @@ def quote_order(args: QuoteArgs, ctx: ToolContext) -> dict[str, Any]:
     return {"customer": args.customer, "lines": lines, "total": round(sum(x["subtotal"] for x in lines), 2)}
 
 
+class CheckedLine(BaseModel):
+    """A line to check: its quantity may still be wrong (0 typed by mistake)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=0, le=1_000_000_000)
+
+
 class LinesArgs(_Strict):
     """Resolved order lines (sku and quantity)."""
 
-    lines: list[QuoteLine] = Field(max_length=MAX_LINES)
+    lines: list[CheckedLine] = Field(max_length=MAX_LINES)
 
 
 @order_toolset.tool("check_lines", args=LinesArgs)
 def check_lines(args: LinesArgs, ctx: ToolContext) -> dict[str, Any]:
-    """The first line that cannot be served as asked: {index (-1 when all can), active, available, name}."""
+    """The first line that cannot be served as asked (discontinued, no quantity, not enough stock):
+    {index (-1 when all can), active, available, name}."""
     sql = ctx.services.require("sql")
     for index, line in enumerate(args.lines):
         product = sql.get_product(line.sku)
         if product is None or not product.get("active", True):
             return {"index": index, "active": False, "available": 0, "name": product["name"] if product else line.sku}
-        if int(product["stock"]) < line.quantity:
+        if line.quantity < 1 or int(product["stock"]) < line.quantity:
             return {"index": index, "active": True, "available": int(product["stock"]), "name": product["name"]}
     return {"index": -1, "active": True, "available": None, "name": None}
 
