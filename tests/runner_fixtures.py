@@ -14,6 +14,18 @@ from graphs.runner import Runner
 from tools.generic import generic_toolset
 from tools.registry import Services, ToolContext, ToolRegistry, ToolSet
 
+# The nodes of tests/pipelines/todo_junto.yaml's graph, as compiled and as drawn.
+TODO_JUNTO_NODES = {
+    "__start__",
+    "pedir_cantidad",
+    "leer_cantidad",
+    "saludo",
+    "calcular",
+    "grande",
+    "pequeno",
+    "__end__",
+}
+
 _failing = ToolSet()
 
 

@@ -14,6 +14,7 @@ from errors import PipelineError, PipelineErrors
 from graphs.compiler import DEFAULT_LABEL, GraphCache, compile_pipeline, state_schema
 from pipelines.loader import load_config, parse_text
 from pipelines.schema import PipelineConfig
+from tests.runner_fixtures import TODO_JUNTO_NODES
 from tools.generic import generic_toolset
 from tools.registry import Services, ToolRegistry
 
@@ -41,16 +42,7 @@ def edges_of(graph: Any) -> set[tuple[str, str, bool, str | None]]:
 def test_todo_junto_compiles_to_the_expected_nodes_and_edges(registry: ToolRegistry, resolve: Any) -> None:
     graph = compile_pipeline(load_config(TODO_JUNTO), registry, resolve=resolve)
     drawn = graph.get_graph()
-    assert set(drawn.nodes) == {
-        "__start__",
-        "pedir_cantidad",
-        "leer_cantidad",
-        "saludo",
-        "calcular",
-        "grande",
-        "pequeno",
-        "__end__",
-    }
+    assert set(drawn.nodes) == TODO_JUNTO_NODES
     assert edges_of(graph) == {
         ("__start__", "pedir_cantidad", False, None),
         ("pedir_cantidad", "leer_cantidad", False, None),

@@ -14,6 +14,7 @@ from graphs.drawing import draw, picture
 from graphs.drawing_formats import dot_text, mermaid_text
 from graphs.engine import Engine
 from graphs.runner import Runner
+from tests.runner_fixtures import TODO_JUNTO_NODES
 
 SVG = "{http://www.w3.org/2000/svg}"
 MERMAID_EDGE = re.compile(r'^\s*(\S+) (-->|-\.->)(?:\|"([^"]*)"\|)? (\S+)$')
@@ -126,16 +127,7 @@ def test_svg_is_xml_with_every_node_edge_and_label(todo: Runner) -> None:
     svg = todo.draw("svg")
     assert isinstance(svg, str)
     nodes = svg_groups(svg, "node")
-    assert set(nodes) == {
-        "__start__",
-        "pedir_cantidad",
-        "leer_cantidad",
-        "saludo",
-        "calcular",
-        "grande",
-        "pequeno",
-        "__end__",
-    }
+    assert set(nodes) == TODO_JUNTO_NODES
     assert "pedir_cantidad (ask)" in "".join(nodes["pedir_cantidad"].itertext())
     assert nodes["pedir_cantidad"].find(f"{SVG}polygon") is not None  # the ask parallelogram
     edges = svg_groups(svg, "edge")

@@ -11,7 +11,7 @@ from config import Config
 from errors import ConflictError, NotFoundError
 from graphs.engine import Engine
 from graphs.runner import Runner
-from tests.runner_fixtures import make_engine
+from tests.runner_fixtures import TODO_JUNTO_NODES, make_engine
 
 COLORS = """\
 name: colores
@@ -30,16 +30,7 @@ outputs: [color]
 
 def test_the_runner_exposes_the_compiled_graph(todo: Runner) -> None:
     drawn = todo.graph.get_graph()
-    assert set(drawn.nodes) == {
-        "__start__",
-        "pedir_cantidad",
-        "leer_cantidad",
-        "saludo",
-        "calcular",
-        "grande",
-        "pequeno",
-        "__end__",
-    }
+    assert set(drawn.nodes) == TODO_JUNTO_NODES
     assert ("leer_cantidad", "pedir_cantidad") in {(e.source, e.target) for e in drawn.edges if e.conditional}
     assert "pedir_cantidad --> leer_cantidad;" in drawn.draw_mermaid()
 
