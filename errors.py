@@ -1,8 +1,14 @@
-"""One exception hierarchy: every error carries fields, a user-facing message and an HTTP status."""
+"""One exception hierarchy: every error carries fields, a user-facing message and an HTTP status.
+
+`exc.message` (also `str(exc)`) is the English technical text, for logs and Python callers;
+`exc.user_message(lang)` is the sentence a chat user reads: Spanish, or English when the user writes English.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from error_sentences import Lang, sentence
 
 
 class AppError(Exception):
@@ -10,6 +16,7 @@ class AppError(Exception):
 
     code = "app_error"
     http_status = 400
+    reason: str | None = None
 
     def __init__(self, message: str, *, details: Any = None, **fields: Any) -> None:
         super().__init__(message)
@@ -21,6 +28,18 @@ class AppError(Exception):
     def to_dict(self) -> dict[str, Any]:
         """The `{"code", "message", "details"}` body of the HTTP error shape."""
         return {"code": self.code, "message": self.message, "details": self.details}
+
+    def user_message(self, lang: Lang = "es") -> str:
+        """What is wrong and what to do, for a chat user, without internals: Spanish, or English with "en"."""
+        return sentence(self.code, self.user_reason(), self.user_fields(), lang)
+
+    def user_reason(self) -> str | None:
+        """Which of the code's sentences applies (None: the code's general one)."""
+        return self.reason
+
+    def user_fields(self) -> dict[str, Any]:
+        """The values the user sentence names: the error's `details` when it is an object."""
+        return dict(self.details) if isinstance(self.details, dict) else {}
 
 
 class PipelineError(AppError):
@@ -46,6 +65,10 @@ class PipelineError(AppError):
         self.file, self.line, self.column = file, line, column
         self.path, self.step, self.hint, self.pipeline = path, step, hint, pipeline
         self.details = self.as_item()
+
+    def user_reason(self) -> str | None:
+        """A pipeline error has one sentence for users: the pipeline cannot run (its `reason` is for authors)."""
+        return None
 
     def as_item(self) -> dict[str, Any]:
         """The error as one entry of a validation report."""
@@ -86,17 +109,48 @@ class ExpressionError(AppError):
 
 
 class ToolError(AppError):
-    """A tool failed or was given bad arguments."""
+    """A tool failed or was given bad arguments (`details`: `customer`, `sku(s)` or a model call's `kind`)."""
 
     code = "tool_error"
     http_status = 422
 
+    def user_reason(self) -> str | None:
+        """The explicit reason, else one read from the details: unknown customer or product, or the model."""
+        fields = self.user_fields()
+        if self.reason or not fields:
+            return self.reason
+        if "customer" in fields:
+            return "unknown_customer"
+        if "sku" in fields or "skus" in fields:
+            return "unknown_product"
+        return "model" if "kind" in fields else None
+
+    def user_fields(self) -> dict[str, Any]:
+        """The details, with the product code(s) as `products`."""
+        fields = super().user_fields()
+        fields["products"] = fields.get("skus") or fields.get("sku")
+        return fields
+
 
 class InputError(AppError):
-    """Arguments to a run are missing or of the wrong type."""
+    """Bad arguments; `reason` (unknown_input, no_inputs, missing_input, bad_type, too_long, out_of_range,
+    missing_answer) with `input`, `pipeline`, `expected`, `got`, `valid` and `limit` builds the user sentence.
+
+    One raised without a `reason` carries a message already written for whoever sent the request (the chat's
+    command errors and the spreadsheet upload in Spanish; request-body errors in English, for API clients).
+    """
 
     code = "bad_input"
     http_status = 400
+
+    def user_message(self, lang: Lang = "es") -> str:
+        """The structured sentence for a run argument; the message itself when raised without a reason."""
+        return super().user_message(lang) if self.reason else self.message
+
+    def user_fields(self) -> dict[str, Any]:
+        """The input's fields (each one only when set)."""
+        names = ("input", "pipeline", "expected", "got", "valid", "limit")
+        return {name: getattr(self, name) for name in names if getattr(self, name, None) is not None}
 
 
 class NotFoundError(AppError):
@@ -105,16 +159,38 @@ class NotFoundError(AppError):
     code = "not_found"
     http_status = 404
 
+    def user_reason(self) -> str | None:
+        """The explicit reason, else one read from the details: an order id, a product code, a pipeline list."""
+        fields = self.user_fields()
+        if self.reason:
+            return self.reason
+        for key, reason in (("order_id", "order"), ("sku", "product"), ("available", "pipeline")):
+            if key in fields:
+                return reason
+        return None
+
 
 class ConflictError(AppError):
-    """The run is not in a state that allows the request (not waiting, or busy with another turn)."""
+    """The request does not fit the run's state; `reason`: busy, answered, not_waiting (with `details.status`)."""
 
     code = "conflict"
     http_status = 409
 
 
 class LoopLimitError(AppError):
-    """A step was visited more often than its declared `max_visits`."""
+    """A step was visited more often than its declared `max_visits`, or a run took too many steps."""
 
     code = "loop_limit"
     http_status = 422
+
+
+class InternalError(AppError):
+    """An unexpected failure inside a run (a bug): the traceback is logged, the user reads no internals."""
+
+    code = "internal_error"
+    http_status = 422
+
+
+def user_message_for(code: str, lang: Lang = "es") -> str:
+    """The general user sentence of an error known only by its code (e.g. a failed run read from storage)."""
+    return sentence(code, None, {}, lang)
