@@ -13,7 +13,10 @@ from config import Config
 from graphs.cli import pipeline_cli
 from graphs.conversation import Conversation
 from graphs.engine import Engine
+from graphs.json_logs import configure_logging
+from graphs.runs_cli import runs_cli
 from routes import chat_bp, orch_bp, pages_bp, register_error_handlers
+from routes.ops import ops_bp
 from tools import build_registry, build_services
 from tools.db_cli import register_db_cli
 
@@ -41,6 +44,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     """The Flask app for `config` (a Config, a dict of overrides, or None for the environment)."""
     settings = config if isinstance(config, Config) else Config(**(config or {}))
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    configure_logging(settings.LOG_LEVEL)
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.MAX_CONTENT_LENGTH, SECRET_KEY=_secret_key(settings), JSON_SORT_KEYS=False
@@ -53,6 +57,8 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(chat_bp)
     app.register_blueprint(orch_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(ops_bp)
     app.cli.add_command(pipeline_cli)
+    app.cli.add_command(runs_cli)
     register_db_cli(app)
     return app

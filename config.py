@@ -33,6 +33,7 @@ class Config(BaseSettings):
     RECURSION_LIMIT: int = 500
     RUN_LEASE_SECONDS: float = 120.0
     SEED_DEMO_DATA: bool = True
+    LOG_LEVEL: str = Field(default="INFO", description="level of the JSON-lines log on stderr")
 
     @property
     def llm_configured(self) -> bool:

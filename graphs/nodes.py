@@ -12,6 +12,7 @@ from langgraph.types import interrupt
 from pydantic import BaseModel
 
 from errors import ExpressionError, LoopLimitError, ToolError
+from graphs.metrics import llm_call, llm_error, llm_fallback, timed_step
 from pipelines import expressions
 from pipelines.schema import AskStep, LlmStep, PipelineConfig, PipelineStep, ReplyStep, SetStep, StepConfig, ToolStep
 from tools.registry import ToolRegistry
@@ -90,7 +91,8 @@ StepNode.__call__.__annotations__ = get_type_hints(StepNode.__call__)
 
 def make_node(step: StepConfig, ctx: NodeContext) -> Node:
     """The LangGraph node running `step`, with visit counting and the path taken."""
-    return StepNode(step, _BODIES[type(step)](step, ctx), tuple(ctx.config.state_keys()))
+    body = timed_step(step, ctx.config.name, _BODIES[type(step)](step, ctx))
+    return StepNode(step, body, tuple(ctx.config.state_keys()))
 
 
 def _saved(step: StepConfig, value: Any) -> dict[str, Any]:
@@ -121,10 +123,12 @@ def _llm_body(step: LlmStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
             local = {**context, **args}
             prompt = render(step, step.prompt, local)
             system = render(step, step.system, local) if step.system else None
+            llm_call(ctx.config.name)
             try:
                 return _saved(step, llm.generate(prompt, system=system, schema=step.output))
             except ToolError:
-                pass  # the model failed: the deterministic fallback answers instead
+                llm_error(ctx.config.name)  # the model failed: the deterministic fallback answers instead
+        llm_fallback(ctx.config.name)
         result = ctx.registry.call(
             kind, params, args, run_id=context["run_id"], session_id=context["session_id"], step=step.id
         )

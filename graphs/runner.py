@@ -9,6 +9,7 @@ from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 
 from errors import AppError, ConflictError, InputError, NotFoundError
+from graphs import metrics, retention
 from graphs.nodes import outputs_of
 from graphs.persistence import new_run_id
 from graphs.result import RunResult
@@ -116,6 +117,7 @@ class Runner:
         # not answer the next one when another turn ran in between.
         token = self.engine.runs.acquire(run_id, status="waiting", updated_at=row["updated_at"])
         if token is None:
+            metrics.lease_conflict(self.name)
             current = self.engine.runs.get(run_id) or {}
             if current.get("status") == "waiting" and current.get("updated_at") == row["updated_at"]:
                 raise ConflictError(
@@ -143,11 +145,13 @@ class Runner:
         # Under the lease, so a turn in progress cannot overwrite the cancellation when it finishes.
         token = self.engine.runs.acquire(run_id)
         if token is None:
+            metrics.lease_conflict(self.name)
             raise ConflictError(
                 f"run {run_id} is busy answering another message; try again", details={"status": "busy"}
             )
         try:
             self.engine.runs.set_status(run_id, "cancelled")
+            metrics.run_ended(self.name, "cancelled")
         finally:
             self.engine.runs.release(run_id, token)
         return self._result(run_id, {**row, "status": "cancelled"}, seen=None)
@@ -170,6 +174,7 @@ class Runner:
             "recursion_limit": self.engine.settings.RECURSION_LIMIT,
         }
 
+    @metrics.observed_turn
     def _leased_turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
         """One turn under the run's lease; the status write gives the lease back."""
         try:
@@ -223,6 +228,8 @@ class Runner:
 
     def _result(self, run_id: str, row: dict[str, Any], *, seen: int | None) -> RunResult:
         snapshot = self.graph.get_state(self._run_config(run_id, row.get("owner")))
+        if not snapshot.values and (kept := retention.kept_result(self.engine.runs.engine, run_id, row["status"])):
+            return kept  # the run was pruned: its checkpoints are gone, its result was kept
         values = dict(snapshot.values or {})
         if snapshot.next and snapshot.interrupts:
             values["__interrupt__"] = list(snapshot.interrupts)
