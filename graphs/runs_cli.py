@@ -1,0 +1,35 @@
+"""`flask runs prune --older-than DAYS`: retention of LangGraph checkpoints from the command line."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from graphs.retention import prune_runs
+
+runs_cli = AppGroup("runs", help="Maintenance of runs and their LangGraph checkpoints.")
+
+
+@runs_cli.command("prune")
+@click.option(
+    "--older-than",
+    "days",
+    required=True,
+    type=click.FloatRange(min=0, max=36_500),
+    help="Prune runs that ended more than DAYS days ago (0: every ended run).",
+    metavar="DAYS",
+)
+@click.option("--dry-run", is_flag=True, help="Only count the runs that would be pruned.")
+def prune(days: float, dry_run: bool) -> None:
+    """Delete the checkpoints of completed, cancelled and failed runs older than DAYS; keep rows and results.
+
+    Waiting and running runs are never touched.
+    """
+    engine = current_app.extensions["t7"].engine
+    report = prune_runs(engine, days, dry_run=dry_run)
+    cutoff = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(report.cutoff))
+    verb = "would be pruned" if dry_run else "pruned"
+    click.echo(f"{report.pruned} ended run(s) from before {cutoff} {verb}.")
