@@ -93,7 +93,34 @@ def test_parse_order_request_uses_known_customers_for_lower_case_names() -> None
     """Without a list, "para acme" may be a product ("Funda para portátil"); with one it is the customer."""
     assert parse_order_request("quiero 3 teclados para acme")["customer"] is None
     found = parse_order_request("quiero 3 teclados para acme", ["ACME S.A.", "Globex"])
-    assert found == {"customer": "acme", "products": "3 teclados"}
+    assert found == {"customer": "ACME S.A.", "products": "3 teclados"}
+
+
+INEXACT_LINES = [
+    ("99999999999 grapadoras", [("grapadoras", 0)]),
+    ("-3 grapadoras", [("grapadoras", 0)]),
+    ("2.5 grapadoras", [("grapadoras", 0)]),
+    ("2,5 grapadoras", [("grapadoras", 0)]),
+    ("1e9 grapadoras", [("grapadoras", 0)]),
+    ("1.000 bolígrafos", [("bolígrafos", 0)]),
+    ("dos y medio teclados", [("teclados", 0)]),
+    ("99999999 docenas de bolígrafos", [("bolígrafos", 0)]),
+    ("grapadora x99999999999", [("grapadora", 0)]),
+    ("grapadora -5", [("grapadora", 0)]),
+    ("ratón (99999999999)", [("ratón", 0)]),
+    ("99999999999uds de papel", [("papel", 0)]),
+    ("3 grapadoras y 99999999999 ratones", [("grapadoras", 3), ("ratones", 0)]),
+    ("999999999 grapadoras", [("grapadoras", 999999999)]),
+    ("2 portaminas 0,5 mm", [("portaminas 0,5 mm", 2)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), INEXACT_LINES)
+def test_a_number_that_cannot_be_read_exactly_becomes_an_unknown_quantity(
+    text: str, expected: list[tuple[str, int]]
+) -> None:
+    """Huge, negative, decimal and exponent numbers are never replaced by another count: quantity 0 is asked."""
+    assert [(line["text"], line["quantity"]) for line in parse_order_lines(text)] == expected
 
 
 EDITS = [
@@ -194,6 +221,15 @@ QUANTITIES = [
     ("", None),
     ("-3", None),
     ("9" * 5000, None),
+    ("99999999999", None),
+    ("99999999999 unidades", None),
+    ("2.5", None),
+    ("2,5", None),
+    ("1e9", None),
+    ("dos y medio", None),
+    ("x99999999999", None),
+    ("0", 0),
+    ("999999999", 999999999),
 ]
 
 

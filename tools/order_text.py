@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import TypedDict
 
+from tools.customer_text import find_customer
 from tools.order_edit import EditAction, OrderEdit, parse_edit
 from tools.order_words import (
     GLUED,
@@ -13,8 +14,10 @@ from tools.order_words import (
     STRONG_CUSTOMER_MARKERS,
     TIMES,
     UNIT_WORDS,
+    UNKNOWN_QUANTITY,
     WEAK_CUSTOMER_MARKERS,
     Tok,
+    inexact_number,
     match_phrase,
     normalize,
     number_at,
@@ -90,12 +93,13 @@ def _trailing_quantity(toks: list[Tok], keys: list[str], start: int, end: int) -
     if end - start < 2:
         return None
     last, raw_last = keys[end - 1], toks[end - 1].raw.strip()
-    if match := TIMES.fullmatch(last):
-        return int(match.group(1)), end - 1
-    if raw_last.startswith("(") and raw_last.endswith(")") and last.isdigit() and len(last) <= 9:
-        return int(last), end - 1
-    if match := GLUED.fullmatch(last):
-        return int(match.group(1)), end - 1 - (keys[end - 2] in {"x", "×", "*"} and end - 2 > start)
+    if TIMES.fullmatch(last) or inexact_number(last):
+        return (number_at(keys, end - 1, articles=False) or (UNKNOWN_QUANTITY, 0))[0], end - 1
+    if raw_last.startswith("(") and raw_last.endswith(")") and last.isdigit():
+        return (number_at(keys, end - 1, articles=False) or (UNKNOWN_QUANTITY, 0))[0], end - 1
+    if GLUED.fullmatch(last):
+        value = (number_at(keys, end - 1, articles=False) or (UNKNOWN_QUANTITY, 0))[0]
+        return value, end - 1 - (keys[end - 2] in {"x", "×", "*"} and end - 2 > start)
     if last in UNIT_WORDS and last not in {"x", "×", "*"} and end - start >= 3:
         found = number_at(keys, end - 2, articles=False)
         if found and found[1] == end - 1:
@@ -139,18 +143,31 @@ def parse_order_lines(text: str) -> list[OrderLine]:
 
 
 def parse_quantity(text: str) -> int | None:
-    """The quantity a short answer gives ("4", "cuatro", "una docena", "x3"), digits first; None if none."""
+    """The quantity a short answer gives ("4", "cuatro", "una docena", "x3"), digits first; None if none.
+
+    A number that cannot be read exactly ("99999999999", "-3", "2.5", "1e9", "dos y medio") gives None too,
+    so the question is asked again instead of guessing another number."""
     keys = [t.key for t in tokens(text or "")]
     for i, key in enumerate(keys):
+        if inexact_number(key):
+            return None
         if key.isdigit() or GLUED.fullmatch(key) or TIMES.fullmatch(key):
             found = read_quantity(keys, i, articles=False)
-            if found:
-                return found[0]
+            return _exact_or_none(keys, i, found)
     for i in range(len(keys)):
         found = read_quantity(keys, i, articles=False)
         if found:
-            return found[0]
+            return _exact_or_none(keys, i, found)
     return None
+
+
+def _exact_or_none(keys: list[str], at: int, found: tuple[int, int] | None) -> int | None:
+    """The value read at `at`, or None when the reader could only tell a number was written there."""
+    if found is None:
+        return None
+    if found[0] == UNKNOWN_QUANTITY and keys[at] not in {"0", "cero", "zero", "ninguno", "ninguna", "ningun", "none"}:
+        return None
+    return found[0]
 
 
 def _customer_marker(toks: list[Tok], customers: Iterable[str]) -> tuple[int, int] | None:
@@ -192,13 +209,20 @@ def _customer_end(toks: list[Tok], keys: list[str], start: int) -> int:
 
 
 def parse_order_request(text: str, customers: Iterable[str] = ()) -> OrderRequest:
-    """Split "quiero pedir 2 sillas para Initech" into customer and product text (None when absent)."""
+    """Split "quiero pedir 2 sillas para Initech" into customer and product text (None when absent).
+
+    A known customer (one of `customers`) is found anywhere, in any case, and given by its catalog name;
+    otherwise the words after a customer marker («para Initech», «cliente X») are taken as typed."""
     text = text or ""
     toks = tokens(text)
     keys = [t.key for t in toks]
     customer: str | None = None
     pieces: list[tuple[int, int]] = [(0, len(toks))]
-    if marker := _customer_marker(toks, customers):
+    known = tuple(customers)
+    if mention := find_customer(toks, known):
+        customer = mention.name
+        pieces = [(0, mention.start), (mention.end, len(toks))]
+    elif marker := _customer_marker(toks, known):
         begin = marker[1]
         while begin < len(toks) and keys[begin] in {"es", "is", "sea"}:
             begin += 1

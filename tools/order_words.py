@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+import textnorm
 
 Phrases = tuple[tuple[str, ...], ...]
 
 EDGE_PUNCT = ".,;:!?¡¿()[]{}\"'«»“”‘’-–—"
 _KEY_PUNCT = ".,;:!?¡¿()[]{}\"'«»“”‘’"
-_DIGITS = re.compile(r"\d{1,9}")
-TIMES = re.compile(r"[x×*](\d{1,9})")
-GLUED = re.compile(r"(\d{1,9})(?:x|×|uds?|u|unidad(?:es)?|units?|pcs?|piezas?|pieces?)")
+# A quantity has at most this many digits: longer runs are never read as some other, smaller number.
+MAX_DIGITS = 9
+UNKNOWN_QUANTITY = 0  # what a number that cannot be read exactly becomes: the dialog asks for it again
+_UNITS = r"(?:x|×|uds?|u|unidad(?:es)?|units?|pcs?|piezas?|pieces?)"
+_DIGITS = re.compile(r"\d+")
+TIMES = re.compile(r"[x×*](\d+)")
+GLUED = re.compile(rf"(\d+){_UNITS}")
+# Written like a number but not a whole count: negative, decimal ("2.5", "2,5", "1.000"), exponent ("1e9").
+_INEXACT = re.compile(
+    rf"[x×*]?[-−+]\d[\d.,]*(?:e[-+]?\d+)?{_UNITS}?|[x×*]?\d+(?:[.,]\d+)+{_UNITS}?|\d+(?:[.,]\d+)*e[-+]?\d+"
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -121,9 +130,8 @@ class Tok:
 
 
 def normalize(text: str) -> str:
-    """Case-folded text without accents ("Ratón" → "raton")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Case-folded text without accents ("Ratón" → "raton"): textnorm.fold."""
+    return textnorm.fold(text)
 
 
 def tokens(text: str) -> list[Tok]:
@@ -155,18 +163,33 @@ def skip_fillers(keys: list[str], at: int, *, stop: int | None = None, phrases: 
     return at
 
 
+def _exact(digits: str) -> int:
+    """A digit run as a quantity, or UNKNOWN_QUANTITY when it has too many digits to be a count."""
+    return int(digits) if len(digits) <= MAX_DIGITS else UNKNOWN_QUANTITY
+
+
+def inexact_number(key: str) -> bool:
+    """Whether a token is written as a number that is no exact count: too many digits, negative, decimal, 1e9."""
+    if _INEXACT.fullmatch(key):
+        return True
+    match = _DIGITS.fullmatch(key) or TIMES.fullmatch(key) or GLUED.fullmatch(key)
+    return bool(match) and len(match.group(1) if match.groups() else match.group()) > MAX_DIGITS
+
+
 def number_at(keys: list[str], at: int, *, articles: bool, stop: int | None = None) -> tuple[int, int] | None:
-    """A number written at `at` (digits, "3x", "dos", "treinta y dos", "twenty-one"): (value, next index)."""
+    """A number written at `at` (digits, "3x", "dos", "treinta y dos", "twenty-one"): (value, next index).
+
+    A number that cannot be read exactly ("99999999999", "-3", "2.5", "1e9") gives UNKNOWN_QUANTITY."""
     stop = len(keys) if stop is None else min(stop, len(keys))
     if at >= stop:
         return None
     key = keys[at]
     if _DIGITS.fullmatch(key):
-        return int(key), at + 1
-    if match := TIMES.fullmatch(key):
-        return int(match.group(1)), at + 1
-    if match := GLUED.fullmatch(key):
-        return int(match.group(1)), at + 1
+        return _exact(key), at + 1
+    if match := TIMES.fullmatch(key) or GLUED.fullmatch(key):
+        return _exact(match.group(1)), at + 1
+    if _INEXACT.fullmatch(key):
+        return UNKNOWN_QUANTITY, at + 1
     if key in NUMBER_WORDS:
         value = NUMBER_WORDS[key]
         if key in _ES_TENS and value < 100 and at + 2 < stop and keys[at + 1] == "y":
@@ -207,8 +230,11 @@ def read_quantity(
         return None
     value, nxt = found
     if nxt < stop and keys[nxt] in _DOZEN:
-        return value * 12, nxt + 1
-    return value, nxt
+        value, nxt = value * 12, nxt + 1
+    # "dos y medio" is no whole count either: never round it to 2.
+    if nxt + 1 < stop and keys[nxt] in {"y", "and", "e"} and keys[nxt + 1] in {"medio", "media", "half"}:
+        return UNKNOWN_QUANTITY, nxt + 2
+    return (value if value <= 10**MAX_DIGITS - 1 else UNKNOWN_QUANTITY), nxt
 
 
 def span(text: str, toks: list[Tok], start: int, end: int) -> str | None:
