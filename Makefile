@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/flask --app app db init
 	$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) .venv-langgraph/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -28,3 +28,20 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# LangGraph Server / Studio: its own virtualenv, because langgraph-api pins an older jsonschema-rs than
+# schemathesis (a test dependency) needs. The project itself is installed there too, so it can load the graphs.
+LG_VENV := .venv-langgraph
+LANGGRAPH_PORT ?= 8123
+
+.PHONY: langgraph-env studio
+.venv-langgraph/.installed: pyproject.toml
+	test -x $(LG_VENV)/bin/python || $(PY) -m venv $(LG_VENV)
+	$(LG_VENV)/bin/pip install --quiet --upgrade pip
+	$(LG_VENV)/bin/pip install --quiet -e . 'langgraph-cli[inmem]>=0.4.40,<0.5' 'langgraph-sdk>=0.4,<0.5'
+	touch $@
+
+langgraph-env: .venv-langgraph/.installed
+
+studio: .venv-langgraph/.installed
+	$(LG_VENV)/bin/langgraph dev --no-browser --host 127.0.0.1 --port $(LANGGRAPH_PORT)
