@@ -147,6 +147,41 @@ class InputError(AppError):
         """The structured sentence for a run argument; the message itself when raised without a reason."""
         return super().user_message(lang) if self.reason else self.message
 
+    @classmethod
+    def unknown_input(cls, name: str, pipeline: str, valid: list[str], unknown: list[str]) -> InputError:
+        """A run argument the pipeline does not declare."""
+        message = f"unknown input '{name}' for pipeline '{pipeline}' (valid inputs: {', '.join(valid) or 'none'})"
+        reason = "unknown_input" if valid else "no_inputs"
+        details = {"unknown": unknown, "valid": valid}
+        return cls(message, details=details, reason=reason, input=name, pipeline=pipeline, valid=valid)
+
+    @classmethod
+    def missing_input(cls, name: str, pipeline: str, expected: str) -> InputError:
+        """A required run argument not given."""
+        message = f"missing required input '{name}' for pipeline '{pipeline}'"
+        details = {"missing": name}
+        return cls(message, details=details, reason="missing_input", input=name, pipeline=pipeline, expected=expected)
+
+    @classmethod
+    def bad_type(cls, name: str, expected: str, got: object) -> InputError:
+        """A run argument that cannot be read as its declared type."""
+        shown = str(got)[:60]
+        message = f"input '{name}' must be of type {expected}; got {shown!r}"
+        details = {"input": name, "type": expected}
+        return cls(message, details=details, reason="bad_type", input=name, expected=expected, got=shown)
+
+    @classmethod
+    def too_long(cls, name: str, limit: int) -> InputError:
+        """A text argument over the length limit."""
+        message = f"input '{name}' is longer than {limit} characters"
+        return cls(message, details={"input": name}, reason="too_long", input=name, limit=limit)
+
+    @classmethod
+    def out_of_range(cls, name: str, expected: str) -> InputError:
+        """A number argument that cannot be stored."""
+        details = {"input": name, "type": expected}
+        return cls(f"input '{name}' is out of range", details=details, reason="out_of_range", input=name)
+
     def user_fields(self) -> dict[str, Any]:
         """The input's fields (each one only when set)."""
         names = ("input", "pipeline", "expected", "got", "valid", "limit")
@@ -175,6 +210,24 @@ class ConflictError(AppError):
 
     code = "conflict"
     http_status = 409
+
+    @classmethod
+    def busy(cls, run_id: str) -> ConflictError:
+        """The run is answering another message right now."""
+        message = f"run {run_id} is busy answering another message; try again"
+        return cls(message, details={"status": "busy"}, reason="busy")
+
+    @classmethod
+    def not_waiting(cls, run_id: str, status: str, *, cancel: bool = False) -> ConflictError:
+        """The run waits for no answer (it ended), so it cannot be answered or cancelled."""
+        what = "cannot be cancelled" if cancel else "is not waiting for an answer"
+        return cls(f"run {run_id} {what} (status: {status})", details={"status": status}, reason="not_waiting")
+
+    @classmethod
+    def answered(cls, run_id: str, status: str | None) -> ConflictError:
+        """Another turn answered the question this answer was meant for."""
+        message = f"run {run_id} was answered meanwhile (status: {status})"
+        return cls(message, details={"status": status}, reason="answered")
 
 
 class LoopLimitError(AppError):

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 
-from errors import AppError, ConflictError, InputError, NotFoundError
-from graphs import metrics, retention
+from errors import AppError, ConflictError, InputError, InternalError, LoopLimitError, NotFoundError
 from graphs.nodes import outputs_of
 from graphs.persistence import new_run_id
 from graphs.result import RunResult
@@ -29,14 +28,14 @@ _TRUE, _FALSE = {"true", "1", "yes", "sí", "si", "y", "s"}, {"false", "0", "no"
 
 def _coerce_input(name: str, spec: InputConfig, value: Any) -> Any:
     if isinstance(value, str) and len(value) > MAX_INPUT_CHARS:
-        raise InputError(f"input '{name}' is longer than {MAX_INPUT_CHARS} characters", details={"input": name})
+        raise InputError.too_long(name, MAX_INPUT_CHARS)
     try:
         if spec.type == "string":
             return value if isinstance(value, str) else str(value)
         if spec.type == "integer" and not isinstance(value, bool):
             number = int(str(value).strip())
             if abs(number) >= 2**63:  # checkpoints store 64-bit integers only
-                raise InputError(f"input '{name}' is out of range", details={"input": name, "type": spec.type})
+                raise InputError.out_of_range(name, spec.type)
             return number
         if spec.type == "number" and not isinstance(value, bool):
             return float(str(value).strip().replace(",", "."))
@@ -51,21 +50,14 @@ def _coerce_input(name: str, spec: InputConfig, value: Any) -> Any:
             return value
     except ValueError:
         pass
-    raise InputError(
-        f"input '{name}' must be of type {spec.type}; got {str(value)[:60]!r}",
-        details={"input": name, "type": spec.type},
-    )
+    raise InputError.bad_type(name, spec.type, value)
 
 
 def validate_inputs(config: PipelineConfig, args: dict[str, Any]) -> dict[str, Any]:
     """Check run arguments against the declared inputs: unknown, missing or ill-typed ones raise InputError."""
     unknown = sorted(set(args) - set(config.inputs))
     if unknown:
-        valid = ", ".join(config.inputs) or "none"
-        raise InputError(
-            f"unknown input '{unknown[0]}' for pipeline '{config.name}' (valid inputs: {valid})",
-            details={"unknown": unknown, "valid": list(config.inputs)},
-        )
+        raise InputError.unknown_input(unknown[0][:64], config.name, list(config.inputs), unknown)
     values: dict[str, Any] = {}
     for name, spec in config.inputs.items():
         if name in args and args[name] is not None:
@@ -73,7 +65,7 @@ def validate_inputs(config: PipelineConfig, args: dict[str, Any]) -> dict[str, A
         elif spec.default is not None:
             values[name] = spec.default
         elif spec.required:
-            raise InputError(f"missing required input '{name}' for pipeline '{config.name}'", details={"missing": name})
+            raise InputError.missing_input(name, config.name, spec.type)
     return values
 
 
@@ -109,24 +101,15 @@ class Runner:
             raise InputError("an answer is needed to resume a run", details={"answer": None})
         row = self._row(run_id, owner)
         if row["status"] != "waiting":
-            raise ConflictError(
-                f"run {run_id} is not waiting for an answer (status: {row['status']})",
-                details={"status": row["status"]},
-            )
+            raise ConflictError.not_waiting(run_id, row["status"])
         # The lease is taken only if the run is still as read: an answer meant for the question seen then must
         # not answer the next one when another turn ran in between.
         token = self.engine.runs.acquire(run_id, status="waiting", updated_at=row["updated_at"])
         if token is None:
-            metrics.lease_conflict(self.name)
             current = self.engine.runs.get(run_id) or {}
             if current.get("status") == "waiting" and current.get("updated_at") == row["updated_at"]:
-                raise ConflictError(
-                    f"run {run_id} is busy answering another message; try again", details={"status": "busy"}
-                )
-            raise ConflictError(
-                f"run {run_id} was answered meanwhile (status: {current.get('status')})",
-                details={"status": current.get("status")},
-            )
+                raise ConflictError.busy(run_id)
+            raise ConflictError.answered(run_id, current.get("status"))
         seen = int(row.get("messages") or 0)
         return self._leased_turn(Command(resume=answer), run_id, row["owner"], seen=seen, token=token)
 
@@ -139,19 +122,13 @@ class Runner:
         """Cancel a waiting run: nothing more runs and nothing is written."""
         row = self._row(run_id, owner)
         if row["status"] != "waiting":
-            raise ConflictError(
-                f"run {run_id} cannot be cancelled (status: {row['status']})", details={"status": row["status"]}
-            )
+            raise ConflictError.not_waiting(run_id, row["status"], cancel=True)
         # Under the lease, so a turn in progress cannot overwrite the cancellation when it finishes.
         token = self.engine.runs.acquire(run_id)
         if token is None:
-            metrics.lease_conflict(self.name)
-            raise ConflictError(
-                f"run {run_id} is busy answering another message; try again", details={"status": "busy"}
-            )
+            raise ConflictError.busy(run_id)
         try:
             self.engine.runs.set_status(run_id, "cancelled")
-            metrics.run_ended(self.name, "cancelled")
         finally:
             self.engine.runs.release(run_id, token)
         return self._result(run_id, {**row, "status": "cancelled"}, seen=None)
@@ -174,7 +151,6 @@ class Runner:
             "recursion_limit": self.engine.settings.RECURSION_LIMIT,
         }
 
-    @metrics.observed_turn
     def _leased_turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
         """One turn under the run's lease; the status write gives the lease back."""
         try:
@@ -189,29 +165,25 @@ class Runner:
             final = self.graph.invoke(payload, self._run_config(run_id, owner), durability=DURABILITY)
             result = self._build(run_id, owner, final, seen=seen)
         except GraphRecursionError:
-            return self._fail(
-                run_id,
-                owner,
-                token,
-                "loop_limit",
-                f"the run took more than "
-                f"{self.engine.settings.RECURSION_LIMIT} steps; add or lower max_visits on the loop",
-            )
+            limit = self.engine.settings.RECURSION_LIMIT
+            message = f"the run took more than {limit} steps; add or lower max_visits on the loop"
+            return self._fail(run_id, owner, token, LoopLimitError(message, details={"limit": limit}))
         except AppError as exc:
-            return self._fail(run_id, owner, token, exc.code, exc.message)
+            return self._fail(run_id, owner, token, exc)
         except Exception:
             # A bug in a tool or an unserialisable value must not leave the run 'running' for ever (every later
             # answer would be refused) nor leak internals to the user: the run fails, the traceback is logged.
             logger.exception("run %s of pipeline %s failed unexpectedly", run_id, self.name)
-            return self._fail(
-                run_id, owner, token, "internal_error", "a step failed unexpectedly; the error was logged"
-            )
+            failure = InternalError("a step failed unexpectedly; the error was logged")
+            return self._fail(run_id, owner, token, failure)
         messages = len(final.get("__messages__") or [])
         self.engine.runs.set_status(run_id, result.status, messages=messages, release=token)
         return result
 
-    def _fail(self, run_id: str, owner: str | None, token: str, code: str, message: str) -> RunResult:
-        error = {"code": code, "message": message}
+    def _fail(self, run_id: str, owner: str | None, token: str, exc: AppError) -> RunResult:
+        # The run keeps the precise code and the user's sentence; the English technical text goes to the log.
+        logger.warning("run %s of pipeline %s failed: %s: %s", run_id, self.name, exc.code, exc.message)
+        error = {"code": exc.code, "message": exc.user_message("es")}
         self.engine.runs.set_status(run_id, "failed", error, release=token)
         try:
             values = self.graph.get_state(self._run_config(run_id, owner)).values or {}
@@ -228,8 +200,6 @@ class Runner:
 
     def _result(self, run_id: str, row: dict[str, Any], *, seen: int | None) -> RunResult:
         snapshot = self.graph.get_state(self._run_config(run_id, row.get("owner")))
-        if not snapshot.values and (kept := retention.kept_result(self.engine.runs.engine, run_id, row["status"])):
-            return kept  # the run was pruned: its checkpoints are gone, its result was kept
         values = dict(snapshot.values or {})
         if snapshot.next and snapshot.interrupts:
             values["__interrupt__"] = list(snapshot.interrupts)

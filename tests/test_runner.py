@@ -76,7 +76,7 @@ def test_a_filled_valid_slot_is_not_asked(eng: Engine) -> None:
     assert result.steps_done == ["pedir_nombre", "saludar"]
 
 
-def test_max_visits_exceeded_fails_the_run_with_loop_limit(todo: Runner) -> None:
+def test_max_visits_exceeded_fails_the_run_with_loop_limit(todo: Runner, caplog: pytest.LogCaptureFixture) -> None:
     result = todo(cantidad=0, nombre="Ana")
     for answer in ("a", "b"):
         result = todo.resume(result.run_id, answer)
@@ -84,7 +84,8 @@ def test_max_visits_exceeded_fails_the_run_with_loop_limit(todo: Runner) -> None
     result = todo.resume(result.run_id, "c")
     assert result.status == "failed"
     assert result.error is not None and result.error["code"] == "loop_limit"
-    assert "max_visits of 3" in result.error["message"] and "pedir_cantidad" in result.error["message"]
+    assert "demasiadas vueltas" in result.error["message"]  # the user's sentence; the technical text is logged
+    assert "max_visits of 3" in caplog.text and "pedir_cantidad" in caplog.text
     status = todo.status(result.run_id)
     assert status.status == "failed" and status.error == result.error
     with pytest.raises(ConflictError) as info:
@@ -92,7 +93,7 @@ def test_max_visits_exceeded_fails_the_run_with_loop_limit(todo: Runner) -> None
     assert info.value.details == {"status": "failed"}
 
 
-def test_the_recursion_limit_stops_a_loop_that_never_asks(settings: Config) -> None:
+def test_the_recursion_limit_stops_a_loop_that_never_asks(settings: Config, caplog: pytest.LogCaptureFixture) -> None:
     engine = make_engine(settings, RECURSION_LIMIT=25)
     try:
         runner = engine.runner(
@@ -103,7 +104,8 @@ def test_the_recursion_limit_stops_a_loop_that_never_asks(settings: Config) -> N
     finally:
         engine.close()
     assert result.status == "failed" and result.error is not None
-    assert result.error["code"] == "loop_limit" and "more than 25 steps" in result.error["message"]
+    assert result.error["code"] == "loop_limit" and "demasiadas vueltas" in result.error["message"]
+    assert "more than 25 steps" in caplog.text
 
 
 def test_answers_by_option_number_text_or_free_text(eng: Engine) -> None:
@@ -208,13 +210,16 @@ def test_runs_keep_the_version_they_started_with(eng: Engine, pipelines_dir: Pat
     assert new(nombre="Ana").message == "Buenas, Ana. Encantado de ayudarte."
 
 
-def test_an_expression_failing_at_run_time_fails_the_run_naming_the_step(eng: Engine) -> None:
+def test_an_expression_failing_at_run_time_fails_the_run_naming_the_step(
+    eng: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
     runner = eng.runner(
         "name: mal\ninputs:\n  n: {type: integer}\nsteps:\n  - {id: sumar, kind: set, values: {m: \"{{ n + 'x' }}\"}}\n"
     )
     result = runner(n=1)
     assert result.status == "failed" and result.error is not None
-    assert result.error["code"] == "expression_error" and "step 'sumar'" in result.error["message"]
+    assert result.error["code"] == "expression_error" and "step" not in result.error["message"]
+    assert "step 'sumar'" in caplog.text  # the log names the step; the user reads no internals
 
 
 def test_a_tool_that_crashes_fails_the_run_without_leaking_internals(eng: Engine) -> None:
