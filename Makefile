@@ -4,8 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+THREADS ?= 4
+# gthread serves THREADS requests at once per worker; the sync worker serves one.
+WORKER_CLASS := $(if $(filter 1,$(THREADS)),sync,gthread)
 
-.PHONY: run test bench lint install
+.PHONY: run serve test bench lint install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +22,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/flask --app app db init
 	$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
+
+serve: $(STAMP)
+	$(BIN)/flask --app app db init
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) --worker-class $(WORKER_CLASS) 'app:create_app()'
 
 test: $(STAMP) .venv-langgraph/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
