@@ -9,7 +9,10 @@ import re
 import unicodedata
 from typing import Literal
 
-__all__ = ["STOP_WORDS", "clean", "fold", "key", "language", "singular", "words", "yes_no"]
+__all__ = ["RULES_VERSION", "STOP_WORDS", "clean", "fold", "key", "language", "singular", "words", "yes_no"]
+
+# Bumped whenever fold/singular/words give other results: vector indexes built with older rules are rebuilt.
+RULES_VERSION = 1
 
 # Format characters (Unicode category Cf, which includes the bidirectional controls U+202A–U+202E,
 # U+2066–U+2069, U+200E/U+200F, U+061C, zero-width U+200B–U+200D, U+2060, U+FEFF and the soft hyphen), listed
@@ -136,21 +139,26 @@ _NO = _phrases(
 # Words that may accompany a plain yes or no without changing it ("sí, gracias", "vale, por favor").
 _COURTESY = _phrases(
     "gracias, muchas gracias, por favor, porfa, pues, entonces, bueno, hombre, ya, thanks, thank you, please, "
-    "then, well, oh, ah, eh, lo, eso, todo, pedido, el pedido, it, that, the order, order"
+    "then, well, oh, ah, eh, lo, eso, todo, pedido, el pedido, la orden, it, this, that, the, order"
+)
+# One table, longest phrases first, so «claro que no» is read whole before «claro».
+_ANSWERS = sorted(
+    [(phrase, "yes") for phrase in _YES] + [(phrase, "no") for phrase in _NO] + [(phrase, "") for phrase in _COURTESY],
+    key=lambda entry: -len(entry[0]),
 )
 _YES_NO_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9.,;:!?¡¿()\[\]\"«»“”‘’…-]")
 
 
-def _match(tokens: list[str], at: int, table: tuple[tuple[str, ...], ...]) -> int:
-    """Length of the longest phrase of `table` at position `at` (0 when none)."""
-    for phrase in table:
+def _answer_at(tokens: list[str], at: int) -> tuple[int, str]:
+    """The longest yes/no/courtesy phrase at `at`: (its length, "yes" | "no" | ""), or (0, "") when none."""
+    for phrase, meaning in _ANSWERS:
         if tuple(tokens[at : at + len(phrase)]) == phrase:
-            return len(phrase)
-    return 0
+            return len(phrase), meaning
+    return 0, ""
 
 
 def yes_no(text: str) -> Literal["yes", "no"] | None:
-    """ "yes" or "no" when `text` is a plain yes or no (Spanish or English), None when it says anything more.
+    """The answer when `text` is a plain yes or no (Spanish or English), None when it says anything more.
 
     «sí», «Sí.», «sí, claro», «vale», «de acuerdo» → "yes"; «no, gracias», «mejor no», «nope» → "no";
     «sí, pero quita X», «no, el cliente es Globex», «cancelar» → None (an edit, a correction, a command).
@@ -159,14 +167,12 @@ def yes_no(text: str) -> Literal["yes", "no"] | None:
     found: set[str] = set()
     at = 0
     while at < len(tokens):
-        for table, meaning in ((_YES, "yes"), (_NO, "no"), (_COURTESY, "")):
-            if size := _match(tokens, at, table):
-                if meaning:
-                    found.add(meaning)
-                at += size
-                break
-        else:
+        size, meaning = _answer_at(tokens, at)
+        if not size:
             return None
+        found.add(meaning)
+        at += size
+    found.discard("")
     if len(found) != 1:
         return None
     return "yes" if "yes" in found else "no"

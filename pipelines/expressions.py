@@ -7,23 +7,21 @@ that the compiled graphs use at run time, and pipelines/ may not import graphs/.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined, meta
 
+import textnorm
 from pipelines.sandbox import SafeEnvironment, joined, plain, range_budget
 
 _SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}|\{\{).)*)\}\}\s*$", re.DOTALL)
 
 
 def _normalize(value: Any) -> str:
-    """Lower-case, accent-free, single-spaced text (filter `norm`)."""
-    text = unicodedata.normalize("NFKD", str(value or ""))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().split())
+    """Lower-case, accent-free, single-spaced text (filter `norm`): textnorm.fold."""
+    return textnorm.fold(str(value or ""))
 
 
 def _replace_at(items: Any, index: int, value: Any) -> list[Any]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from typing import Any
 
+import textnorm
 from errors import AppError
-from tools.order_words import normalize
 
 __all__ = ["MEMORY_MIN_SCORE", "OVERLAP_MIN_SCORE", "PIPELINE_EXAMPLES", "classify_intent"]
 
@@ -24,17 +23,8 @@ _STOPWORDS |= {"the", "of", "for", "to", "and", "or", "i", "my", "in", "on", "wi
 
 
 def _words(text: str) -> set[str]:
-    """Content words of `text`: accent-free, without stop words or numbers, plurals trimmed."""
-    words = set()
-    for word in re.findall(r"[a-z]+", normalize(text)):
-        if word in _STOPWORDS or len(word) < 2:
-            continue
-        if len(word) > 4 and word.endswith("es"):
-            word = word[:-2]
-        elif len(word) > 3 and word.endswith("s"):
-            word = word[:-1]
-        words.add(word)
-    return words
+    """Content words of `text`: the catalog words (textnorm.words) without stop words or numbers."""
+    return {word for word in textnorm.words(text) if word.isalpha() and len(word) >= 2 and word not in _STOPWORDS}
 
 
 def _overlap(query: set[str], example: set[str]) -> float:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
+import textnorm
 from tools.order_words import (
     ADD_PHRASES,
     CANCEL_WORDS,
     CONFIRM_NOISE,
-    CONFIRM_WORDS,
     CUSTOMER_WORDS,
     LEADING_NOISE,
     QUANTITY_SEPARATORS,
@@ -90,6 +90,11 @@ def _set_or_add(
     return _edit(action, _target(text, toks, keys, start, end), 1 if action == "add" else None)
 
 
+def _is_yes_no(key: str) -> bool:
+    """True for one word that says yes, no or cancel on its own («sí», «vale», «no», «cancela»)."""
+    return key in CANCEL_WORDS or textnorm.yes_no(key) is not None
+
+
 def parse_edit(text: str) -> OrderEdit:
     """Classify a reply at the order confirmation: confirm, cancel, or an edit of a line or the customer."""
     text = text or ""
@@ -100,16 +105,17 @@ def parse_edit(text: str) -> OrderEdit:
     words = [key for key in keys[start:end] if key]
     if not words:
         return _edit("unknown")
-    yes_no = CONFIRM_WORDS | CANCEL_WORDS
-    decisive = set(words) & yes_no
-    if decisive and all(key in yes_no or key in CONFIRM_NOISE for key in words):
-        if decisive <= CONFIRM_WORDS:
-            return _edit("confirm")
-        return _edit("cancel" if decisive <= CANCEL_WORDS else "unknown")
+    answer = textnorm.yes_no(" ".join(words))  # after leading and trailing noise («y sí», «ok, gracias»)
+    if answer is not None:
+        return _edit("confirm" if answer == "yes" else "cancel")
+    if set(words) & CANCEL_WORDS and all(key in CANCEL_WORDS or key in CONFIRM_NOISE for key in words):
+        return _edit("cancel")  # «cancelar», «cancela el pedido»: a command, not a plain «no»
+    if all(_is_yes_no(key) or key in CONFIRM_NOISE for key in words):
+        return _edit("unknown")  # «vale, cancela»: a yes and a cancel at once
     # "sí, pero quita el teclado", "no, mejor 3 ratones": the edit follows the yes/no.
     while (
         start < end - 1
-        and (keys[start] in yes_no or keys[start] in {"pero", "but", "mejor", "instead", ""})
+        and (_is_yes_no(keys[start]) or keys[start] in {"pero", "but", "mejor", "instead", ""})
         and not match_phrase(keys, start, REMOVE_PHRASES)
     ):
         start += 1

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+import textnorm
 from errors import InputError
 from tools.order_text import parse_quantity
 
@@ -72,13 +72,12 @@ def _quote(text: str) -> str:
 
 
 def _fold(value: Any) -> str:
-    """A header cell folded for comparison: trimmed, lower-case, without accents."""
-    text = unicodedata.normalize("NFKD", str(value or "")).strip().lower()
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    """A header cell folded for comparison (textnorm.fold): trimmed, lower-case, without accents."""
+    return textnorm.fold(str(value or ""))
 
 
 def _clean_text(value: Any, row: int, column: str) -> str:
-    text = _SPACES.sub(" ", _LINE_BREAKERS.sub(" ", str(value))).strip()
+    text = _SPACES.sub(" ", _LINE_BREAKERS.sub(" ", textnorm.clean(str(value)))).strip()
     if len(text) > MAX_CELL_CHARS:
         raise InputError(
             f"La fila {row} tiene un «{column}» de más de {MAX_CELL_CHARS} caracteres.",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+
+import textnorm
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Neither survives normalisation, so they mark where n-gram windows must not cross.
@@ -17,24 +18,13 @@ _BATCH = 4096
 
 
 def normalise(text: str) -> str:
-    """Lower-case `text`, strip accents (ñ becomes n: users often type it so), punctuation to spaces."""
-    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates would break the hashing
-    text = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-    return " ".join(_NON_ALNUM.sub(" ", text).split())
-
-
-def _singular(word: str) -> str:
-    """A crude Spanish/English singular, so 'monitores' and 'monitor' share their word-end n-grams."""
-    if len(word) > 4 and word.endswith("es") and word[-3] in "rlndjz":
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
-        return word[:-1]
-    return word
+    """Folded text (textnorm.fold: lower-case, no accents, ñ→n) with punctuation turned into spaces."""
+    return " ".join(_NON_ALNUM.sub(" ", textnorm.fold(text)).split())
 
 
 def tokens(text: str) -> list[str]:
-    """The normalised, singularised words of `text`."""
-    return [_singular(word) for word in normalise(text).split()]
+    """The words embedded for `text`: the catalog comparison words (textnorm.words), so SQL and vectors agree."""
+    return textnorm.words(text)
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -69,7 +59,7 @@ class NgramEmbeddings(Embeddings):
     def fingerprint(self) -> str:
         """Identifies the vector space: stored indexes built with another fingerprint are rebuilt."""
         low, high = self.ngram_range
-        return f"ngram:v1:{self.dim}:{low}-{high}"
+        return f"ngram:v2:rules{textnorm.RULES_VERSION}:{self.dim}:{low}-{high}"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed several texts (LangChain interface)."""
