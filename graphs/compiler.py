@@ -16,6 +16,8 @@ from errors import PipelineError, PipelineErrors
 from graphs.nodes import NodeContext, condition, make_node, variables_of
 from pipelines.check_support import successors
 from pipelines.checks import check_duplicate_ids, check_goto_targets, check_tools
+from pipelines.repair_checks import check_corrections
+from pipelines.repair_schema import REPAIR_NODE
 from pipelines.schema import END as END_STEP
 from pipelines.schema import PipelineConfig, PipelineStep
 from tools.registry import ToolRegistry
@@ -38,6 +40,8 @@ def state_schema(config: PipelineConfig) -> type:
             "__messages__": Annotated[list, operator.add],
             "__data__": Any,
             "__status__": Any,
+            "__goto__": Any,  # where the repair node sends a corrected run
+            "__parent__": Any,  # the run a digression interrupted
         }
     )
     return TypedDict(f"{config.name.title()}State", fields, total=False)  # type: ignore[operator]
@@ -114,6 +118,7 @@ def compile_pipeline(
     problems = [
         *check_duplicate_ids(config),
         *check_goto_targets(config),
+        *check_corrections(config),
         *check_tools(config, registry.param_models()),
     ]
     if problems:
@@ -147,7 +152,27 @@ def compile_pipeline(
             builder.add_conditional_edges(step.id, route, path_map)
         else:
             builder.add_edge(step.id, _target(successors(config, index)[0]))
+    _add_repair_node(builder, config)
     return builder.compile(checkpointer=checkpointer, name=config.name)
+
+
+def _repair_route(state: dict[str, Any]) -> str:
+    return state.get("__goto__") or END
+
+
+def _add_repair_node(builder: StateGraph, config: PipelineConfig) -> None:
+    """A node no edge leads to: a correction is written *as* this node (`update_state(as_node=…)`), so the run
+    continues at the step that re-validates the slot through LangGraph's own routing, and the jump is drawn."""
+    targets = sorted({correction.goto for correction in config.corrections().values()})
+    if not targets:
+        return
+    builder.add_node(REPAIR_NODE, _no_op)
+    builder.add_conditional_edges(REPAIR_NODE, _repair_route, {target: target for target in targets})
+
+
+def _no_op(state: dict[str, Any]) -> dict[str, Any]:
+    """The repair node's body never runs (nothing routes to it); updates are written as coming from it."""
+    return {}
 
 
 class GraphCache:

@@ -179,6 +179,7 @@ def _ask_body(step: AskStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
             "question": render(step, step.question, context),
             "options": options,
             "data": render(step, step.data, context),
+            "help": render(step, step.help, context) if step.help else None,
             "step": step.id,
             "pipeline": ctx.config.name,
         }

@@ -26,6 +26,7 @@ class RunResult:
     steps_done: list[str] = field(default_factory=list)
     pipeline_version: str = ""
     state: dict[str, Any] = field(default_factory=dict)
+    parent: str | None = None  # the waiting run this digression interrupted
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON run result of the contract (plus `message`, what the run said to the user)."""

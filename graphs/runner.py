@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Any
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 
+import textnorm
 from errors import AppError, ConflictError, InputError, InternalError, LoopLimitError, NotFoundError
+from graphs import metrics, retention
 from graphs.nodes import outputs_of
 from graphs.persistence import new_run_id
 from graphs.result import RunResult
+from pipelines.repair_schema import REPAIR_NODE
 from pipelines.schema import InputConfig, PipelineConfig
 
 if TYPE_CHECKING:
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
 DURABILITY = "exit"
 logger = logging.getLogger(__name__)
 MAX_INPUT_CHARS = 10_000
-_TRUE, _FALSE = {"true", "1", "yes", "sí", "si", "y", "s"}, {"false", "0", "no", "n"}
+_TRUE, _FALSE = {"true", "1", "y", "s"}, {"false", "0", "n"}  # literals; words go through textnorm.yes_no
 
 
 def _coerce_input(name: str, spec: InputConfig, value: Any) -> Any:
@@ -42,8 +45,9 @@ def _coerce_input(name: str, spec: InputConfig, value: Any) -> Any:
         if spec.type == "boolean":
             if isinstance(value, bool):
                 return value
-            if str(value).strip().lower() in _TRUE | _FALSE:
-                return str(value).strip().lower() in _TRUE
+            literal, answer = str(value).strip().lower(), textnorm.yes_no(str(value))
+            if literal in _TRUE | _FALSE or answer is not None:
+                return literal in _TRUE or answer == "yes"
         if spec.type == "list" and isinstance(value, list):
             return value
         if spec.type == "object" and isinstance(value, dict):
@@ -86,32 +90,62 @@ class Runner:
         """Start a run with these arguments."""
         return self.start(args)
 
-    def start(self, args: dict[str, Any], *, owner: str | None = None) -> RunResult:
-        """Start a run owned by `owner` (a session or API token) and run it until it waits or ends."""
+    def start(self, args: dict[str, Any], *, owner: str | None = None, parent: str | None = None) -> RunResult:
+        """Start a run owned by `owner` (a session or API token) and run it until it waits or ends; `parent` is
+        the waiting run this one interrupts as a digression."""
         inputs = validate_inputs(self.config, args)
+        if parent:
+            inputs["__parent__"] = parent
         run_id = new_run_id()
         runs = self.engine.runs
         runs.save_version(self.name, self.version, self.config.source_text)
         token = runs.create(run_id, self.name, self.version, owner)
         return self._leased_turn(inputs, run_id, owner, seen=0, token=token)
 
-    def resume(self, run_id: str, answer: Any, *, owner: str | None = None) -> RunResult:
-        """Answer a waiting run; a run that is not waiting, or busy with another turn, raises ConflictError."""
+    def resume(self, run_id: str, answer: Any, *, owner: str | None = None, understand: bool = True) -> RunResult:
+        """Answer a waiting run; a run that is not waiting, or busy with another turn, raises ConflictError.
+
+        A text answer is first read as a conversation-repair command (cancel, help, correct, digress, choose);
+        `understand=False` takes it as the answer as it is."""
+        if understand and isinstance(answer, str):
+            from graphs.repair import respond
+
+            return respond(self, run_id, answer, owner)
         if answer is None:
             raise InputError("an answer is needed to resume a run", details={"answer": None})
         row = self._row(run_id, owner)
+        token = self._lease_waiting(run_id, row)
+        seen = int(row.get("messages") or 0)
+        return self._leased_turn(Command(resume=answer), run_id, row["owner"], seen=seen, token=token)
+
+    def jump(self, run_id: str, update: dict[str, Any], *, owner: str | None = None) -> RunResult:
+        """Apply a conversation-repair update to a waiting run, written as the repair node so LangGraph routes the
+        run to `update["__goto__"]` (its pending question is dropped), and run it until it waits or ends."""
+        row = self._row(run_id, owner)
+        token = self._lease_waiting(run_id, row)
+        try:
+            config = self._run_config(run_id, row["owner"])
+            self.graph.update_state(config, {**update, "__path__": [REPAIR_NODE]}, as_node=REPAIR_NODE)
+        except BaseException:
+            self.engine.runs.release(run_id, token)
+            raise
+        seen = int(row.get("messages") or 0)
+        return self._leased_turn(None, run_id, row["owner"], seen=seen, token=token)
+
+    def _lease_waiting(self, run_id: str, row: dict[str, Any]) -> str:
+        """The lease of a run still waiting as `row` saw it; ConflictError when it is not waiting or busy."""
         if row["status"] != "waiting":
             raise ConflictError.not_waiting(run_id, row["status"])
         # The lease is taken only if the run is still as read: an answer meant for the question seen then must
         # not answer the next one when another turn ran in between.
         token = self.engine.runs.acquire(run_id, status="waiting", updated_at=row["updated_at"])
         if token is None:
+            metrics.lease_conflict(self.name)
             current = self.engine.runs.get(run_id) or {}
             if current.get("status") == "waiting" and current.get("updated_at") == row["updated_at"]:
                 raise ConflictError.busy(run_id)
             raise ConflictError.answered(run_id, current.get("status"))
-        seen = int(row.get("messages") or 0)
-        return self._leased_turn(Command(resume=answer), run_id, row["owner"], seen=seen, token=token)
+        return token
 
     def status(self, run_id: str, *, owner: str | None = None) -> RunResult:
         """The run's current result, with its current step, the steps done and its pipeline version."""
@@ -126,9 +160,11 @@ class Runner:
         # Under the lease, so a turn in progress cannot overwrite the cancellation when it finishes.
         token = self.engine.runs.acquire(run_id)
         if token is None:
+            metrics.lease_conflict(self.name)
             raise ConflictError.busy(run_id)
         try:
             self.engine.runs.set_status(run_id, "cancelled")
+            metrics.run_ended(self.name, "cancelled")
         finally:
             self.engine.runs.release(run_id, token)
         return self._result(run_id, {**row, "status": "cancelled"}, seen=None)
@@ -151,6 +187,7 @@ class Runner:
             "recursion_limit": self.engine.settings.RECURSION_LIMIT,
         }
 
+    @metrics.observed_turn
     def _leased_turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
         """One turn under the run's lease; the status write gives the lease back."""
         try:
@@ -200,6 +237,8 @@ class Runner:
 
     def _result(self, run_id: str, row: dict[str, Any], *, seen: int | None) -> RunResult:
         snapshot = self.graph.get_state(self._run_config(run_id, row.get("owner")))
+        if not snapshot.values and (kept := retention.kept_result(self.engine.runs.engine, run_id, row["status"])):
+            return kept  # the run was pruned: its checkpoints are gone, its result was kept
         values = dict(snapshot.values or {})
         if snapshot.next and snapshot.interrupts:
             values["__interrupt__"] = list(snapshot.interrupts)
@@ -225,6 +264,7 @@ class Runner:
             data=values.get("__data__"),
             steps_done=list(values.get("__path__") or []),
             pipeline_version=self.version,
+            parent=values.get("__parent__"),
         )
         new = messages[seen:] if seen is not None else messages[-1:]
         result.message = "\n".join(str(m) for m in new) or None

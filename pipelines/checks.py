@@ -8,6 +8,7 @@ from pydantic import BaseModel, ValidationError
 
 from errors import PipelineError
 from pipelines.check_support import Problems, error_at, step_edges, suggest
+from pipelines.repair_checks import check_corrections, check_digressions, check_questions
 from pipelines.schema import (
     END,
     RESERVED_KEYS,
@@ -205,5 +206,8 @@ def run_checks(
         *check_tools(config, tool_kinds),
         *check_sub_pipelines(config, known_pipelines),
         *check_templates(config),
+        *check_corrections(config),
+        *check_digressions(config, known_pipelines),
+        *check_questions(config),
     ]
     return sorted(problems, key=lambda e: (e.line or 0, e.column or 0))

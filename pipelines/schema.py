@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from pipelines.repair_schema import CorrectionConfig, RepairConfig
+
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
 END = "end"  # the reserved goto target that finishes the run
@@ -98,6 +100,9 @@ class AskStep(_Step):
     options: list[Any] | str | None = Field(default=None, description="a list, or an expression giving one")
     data: Any = None
     valid: str | None = Field(default=None, description="condition the slot's value must meet to skip")
+    help: str | None = Field(
+        default=None, max_length=2000, description="what «ayuda» / «?» explains at this question (a template)"
+    )
 
     @model_validator(mode="after")
     def _one_target(self) -> AskStep:
@@ -153,6 +158,13 @@ class PipelineConfig(_Model):
     tools: dict[Annotated[str, Field(pattern=NAME_PATTERN)], ToolConfig] = Field(default_factory=dict)
     steps: list[StepConfig] = Field(min_length=1)
     outputs: dict[Key, Any] = Field(default_factory=dict, description="output name -> template")
+    questions: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="questions this pipeline answers as a digression of another run, with {input} placeholders, "
+        "e.g. «¿cuánto stock hay de {producto}?»",
+    )
+    repair: RepairConfig = Field(default_factory=RepairConfig, description="conversation repair while waiting")
 
     _source_file: str | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
@@ -200,6 +212,16 @@ class PipelineConfig(_Model):
         for step in self.steps:
             keys.update(dict.fromkeys(provided_keys(step)))
         return list(keys)
+
+    def corrections(self) -> dict[str, CorrectionConfig]:
+        """Correctable slots: as declared in `repair.corrections`, else every ask step's slot (from that step)."""
+        if self.repair.corrections is not None:
+            return dict(self.repair.corrections)
+        return {
+            step.slot: CorrectionConfig(goto=step.id, words=[step.slot])
+            for step in self.steps
+            if isinstance(step, AskStep) and step.slot
+        }
 
     def summary(self) -> dict[str, Any]:
         """Name, description, inputs and version, as listed by the API."""

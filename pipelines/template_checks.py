@@ -42,7 +42,7 @@ def _templates(step: StepConfig) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
     elif isinstance(step, LlmStep):
         fields = {"prompt": step.prompt, "system": step.system, "with": step.with_}
     elif isinstance(step, AskStep):
-        fields = {"question": step.question, "options": step.options, "data": step.data}
+        fields = {"question": step.question, "options": step.options, "data": step.data, "help": step.help}
         if step.valid:
             yield ("valid",), step.valid, True
     elif isinstance(step, SetStep):

@@ -1,0 +1,148 @@
+"""Conversation repair: a text sent to a waiting run is read as a command and applied through LangGraph.
+
+cancel ends the run; help explains the pending question; correct writes the new value as the repair node and the
+run goes on from the step that checks it; digress runs another pipeline meanwhile and asks the question again;
+choose answers with the option meant; anything else is the answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from errors import AppError
+from graphs.repair_text import back_text, cancelled_text, help_text, none_text
+from graphs.result import RunResult
+from textnorm import clean, language
+
+if TYPE_CHECKING:
+    from graphs.engine import Engine
+    from graphs.runner import Runner
+
+
+def respond(runner: Runner, run_id: str, text: str, owner: str | None) -> RunResult:
+    """Answer a waiting run with a user's text, reading it as a repair command first."""
+    text = clean(text)
+    row = runner._row(run_id, owner)
+    snapshot = runner.graph.get_state(runner._run_config(run_id, row["owner"]))
+    pending = (snapshot.interrupts[0].value or {}) if snapshot.interrupts and row["status"] == "waiting" else None
+    if pending is None:  # not waiting: the plain path raises the precise conflict
+        return runner.resume(run_id, text, owner=owner, understand=False)
+    values = dict(snapshot.values or {})
+    found = runner.engine.registry.call(
+        "read_command", {}, _command_args(runner, values, pending, text), run_id=run_id, session_id=row["owner"]
+    )
+    lang = language(text)
+    kind = found["command"]
+    if kind == "cancel":
+        cancelled = _say(runner.cancel(run_id, owner=owner), cancelled_text(lang))
+        return after_child(runner.engine, cancelled, row["owner"], lang)
+    if kind == "help":
+        return _say(runner.status(run_id, owner=owner), help_text(pending, lang))
+    if kind == "choose" and found["option"] is None:
+        return _say(runner.status(run_id, owner=owner), none_text(lang))
+    if kind == "correct":
+        update = _correction(runner, values, found)
+        if update is not None:
+            return after_child(runner.engine, runner.jump(run_id, update, owner=owner), row["owner"], lang)
+    if kind == "digress":
+        return _digress(runner, run_id, row["owner"], found, owner, lang)
+    answer = found["option"] if kind == "choose" else text
+    return after_child(runner.engine, runner.resume(run_id, answer, owner=owner, understand=False), row["owner"], lang)
+
+
+def after_child(engine: Engine, result: RunResult, owner: str | None, lang: str = "es") -> RunResult:
+    """When a digression ends, the run it interrupted asks its question again, after what the digression said."""
+    if result.status == "waiting" or not result.parent:
+        return result
+    try:
+        parent = engine.status(result.parent, owner=owner)
+    except AppError:
+        return result
+    if parent.status != "waiting":
+        return result
+    said = result.message or back_text(result.status, lang)
+    return _say(parent, said)
+
+
+def _say(result: RunResult, message: str) -> RunResult:
+    """`result` saying `message` (instead of the last thing the run said, which the user has seen already)."""
+    result.message = message
+    return result
+
+
+def _command_args(runner: Runner, values: dict[str, Any], pending: dict[str, Any], text: str) -> dict[str, Any]:
+    config = runner.config
+    corrections = [
+        {
+            "slot": slot,
+            "words": correction.words or [slot],
+            "lines": correction.lines,
+            "items": [i for i in values.get(slot) or [] if isinstance(i, dict)] if correction.lines else [],
+        }
+        for slot, correction in config.corrections().items()
+    ]
+    return {
+        "message": text,
+        "question": str(pending.get("question") or ""),
+        "options": [str(o) for o in pending.get("options") or []],
+        "corrections": corrections,
+        "digressions": [] if values.get("__parent__") else _digressions(runner.engine, config.name),
+        "cancel": config.repair.cancel,
+        "help": config.repair.help,
+        "choose": config.repair.choose,
+    }
+
+
+def _digressions(engine: Engine, name: str) -> list[dict[str, Any]]:
+    config = engine.config(name)
+    names = config.repair.digressions
+    found = []
+    for other in names if names is not None else engine.names():
+        if other == name:
+            continue
+        try:
+            target = engine.config(other)
+        except AppError:
+            continue
+        if target.questions:
+            inputs = {key: spec.type for key, spec in target.inputs.items()}
+            found.append({"pipeline": other, "questions": list(target.questions), "inputs": inputs})
+    return found
+
+
+def _correction(runner: Runner, values: dict[str, Any], found: dict[str, Any]) -> dict[str, Any] | None:
+    """The state update of a correction (the slot's new value, or one line changed), or None if it no longer fits."""
+    slot = found["slot"]
+    correction = runner.config.corrections().get(slot)
+    if correction is None:
+        return None
+    update: dict[str, Any] = dict.fromkeys(correction.clear)
+    update["__goto__"] = correction.goto
+    if not correction.lines:
+        update[slot] = found["value"]
+        return update
+    items = [dict(i) for i in values.get(slot) or [] if isinstance(i, dict)]
+    edit = found["edit"] or {}
+    index = edit.get("index")
+    if edit.get("action") == "add":
+        blank = dict.fromkeys({key for item in items for key in item})
+        items.append({**blank, "text": edit.get("text"), "quantity": int(edit.get("quantity") or 1)})
+    elif not isinstance(index, int) or not 0 <= index < len(items):
+        return None
+    elif edit.get("action") == "remove":
+        del items[index]
+    else:
+        items[index] = {**items[index], "quantity": int(edit["quantity"])}
+    update[slot] = items
+    return update
+
+
+def _digress(
+    runner: Runner, run_id: str, owner: str | None, found: dict[str, Any], caller: str | None, lang: str
+) -> RunResult:
+    engine = runner.engine
+    try:
+        result = engine.runner(found["pipeline"]).start(found["args"] or {}, owner=owner, parent=run_id)
+    except AppError as exc:
+        return _say(runner.status(run_id, owner=caller), exc.user_message(lang))
+    return after_child(engine, result, owner, lang)

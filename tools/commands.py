@@ -1,0 +1,240 @@
+"""The offline command reader: what a message sent to a waiting run means before it is taken as the answer.
+
+Precedence (first that applies wins): cancel · help · correct · digress · choose · answer.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from textnorm import clean, fold, words, yes_no
+from tools import command_words as W
+from tools.order_edit import parse_edit
+from tools.order_words import Tok, match_phrase, span, tokens, trim_trailing
+
+MAX_MESSAGE = 2000
+COMMANDS = ("cancel", "help", "correct", "digress", "choose", "answer")
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Correctable(_Args):
+    """A slot the user may correct: what users call it, and (for a list of order lines) its current lines."""
+
+    slot: str = Field(max_length=64)
+    words: list[str] = Field(default_factory=list, max_length=20)
+    lines: bool = False
+    items: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
+
+
+class Digressable(_Args):
+    """A pipeline that may answer a question meanwhile: its question patterns and its inputs' types."""
+
+    pipeline: str = Field(max_length=64)
+    questions: list[str] = Field(default_factory=list, max_length=100)
+    inputs: dict[str, str] = Field(default_factory=dict, max_length=50)
+
+
+class CommandArgs(_Args):
+    """A message sent to a waiting run, with what the run asks and which repairs its pipeline allows."""
+
+    message: str = Field(max_length=MAX_MESSAGE)
+    question: str = Field(default="", max_length=4000)
+    options: list[str] = Field(default_factory=list, max_length=100)
+    corrections: list[Correctable] = Field(default_factory=list, max_length=50)
+    digressions: list[Digressable] = Field(default_factory=list, max_length=50)
+    cancel: bool = True
+    help: bool = True
+    choose: bool = True
+
+
+def command(kind: str, **fields: Any) -> dict[str, Any]:
+    """A command: its kind plus the fields it uses (slot/value, edit, pipeline/args, option)."""
+    base: dict[str, Any] = {"command": kind, "slot": None, "value": None, "edit": None}
+    return {**base, "pipeline": None, "args": None, "option": None, **fields}
+
+
+def _toks(text: str) -> list[Tok]:
+    return [tok for tok in tokens(text) if tok.key]
+
+
+def _only(keys: list[str], main: W.Phrases, noise: W.Phrases) -> bool:
+    """True when `keys` are phrases of `main` (at least one) and `noise` only."""
+    at, hit = 0, False
+    while at < len(keys):
+        if size := match_phrase(keys, at, main):
+            hit, at = True, at + size
+        elif size := match_phrase(keys, at, noise):
+            at += size
+        else:
+            return False
+    return hit
+
+
+def _skip(keys: list[str], at: int, table: W.Phrases) -> int:
+    while at < len(keys) and (size := match_phrase(keys, at, table)):
+        at += size
+    return at
+
+
+def _slot_correction(text: str, toks: list[Tok], target: Correctable) -> dict[str, Any] | None:
+    """«no, el cliente es X», «cambia el cliente a X», «customer: X» → the slot's new value."""
+    keys = [t.key for t in toks]
+    names = W.phrases(",".join(fold(word) for word in [*target.words, target.slot]))
+    start = _skip(keys, 0, W.CORRECTION_OPENERS)
+    at = start + match_phrase(keys, start, W.SLOT_VERBS)
+    verb = at > start
+    while at < len(keys) and keys[at] in W.ARTICLES:
+        at += 1
+    size = match_phrase(keys, at, names)
+    if not size:
+        return None
+    at += size
+    colon = toks[at - 1].raw.endswith((":", "="))
+    after = _skip(keys, at, W.COPULAS)
+    if not (verb or colon or after > at) or after >= len(keys):
+        return None
+    value = span(text, toks, after, trim_trailing(keys, after, len(keys)))
+    return command("correct", slot=target.slot, value=value) if value else None
+
+
+def _line_index(target: str, items: list[dict[str, Any]]) -> int:
+    """The line a text names: by position («la segunda línea», «line 2») or by its product words, else -1."""
+    keys = [t.key for t in _toks(target)]
+    if any(key in W.LINE_WORDS for key in keys):
+        for key in keys:
+            place = W.ORDINALS.get(key) or (int(key) if key.isdecimal() and len(key) < 4 else None)
+            if place:
+                index = place - 1 if place > 0 else len(items) + place
+                return index if 0 <= index < len(items) else -1
+    wanted = words(target)
+    if not wanted:
+        return -1
+    for field in ("product", "text"):
+        for index, item in enumerate(items):
+            have = words(str(item.get(field) or ""))
+            if all(any(word == w or word.startswith(w) for word in have) for w in wanted):
+                return index
+    return -1
+
+
+def _line_correction(text: str, toks: list[Tok], target: Correctable) -> dict[str, Any] | None:
+    """«quita X», «sin X», «mejor 3 X», «que sean 4 X», «añade 2 Y», «quita la segunda línea» on a list of lines."""
+    keys = [t.key for t in toks]
+    at = 0
+    while at < len(keys) and not match_phrase(keys, at, W.LINE_VERBS):
+        size = match_phrase(keys, at, W.CORRECTION_OPENERS)
+        if not size:
+            return None
+        at += size
+    if at >= len(keys) or not target.items:
+        return None
+    edit = parse_edit(text[toks[at].start :])
+    action, quantity, what = edit["action"], edit["quantity"], edit["target"]
+    if action == "add" and what:
+        return command("correct", slot=target.slot, edit={"action": "add", "text": what, "quantity": quantity or 1})
+    if action not in ("remove", "set_quantity") or not what:
+        return None
+    index = _line_index(what, target.items)
+    if index < 0 or (action == "set_quantity" and (not quantity or quantity < 1)):
+        return None
+    return command("correct", slot=target.slot, edit={"action": action, "index": index, "quantity": quantity})
+
+
+def _folded_with_positions(text: str) -> tuple[str, list[int]]:
+    """The message folded and without question marks or edge punctuation, with each character's original index."""
+    chars, where = [], []
+    for index, char in enumerate(text):
+        folded = fold(char) if not char.isspace() else " "
+        if char in '¿?¡!.,;:"«»“”()':
+            folded = " "
+        if len(folded) != 1:
+            folded = " " if not folded else folded[0]
+        if folded == " " and chars and chars[-1] == " ":
+            continue
+        chars.append(folded)
+        where.append(index)
+    return "".join(chars), where
+
+
+@lru_cache(maxsize=512)
+def _pattern(question: str, types: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """A digression question («¿cuánto stock hay de {producto}?») as a regular expression over folded text."""
+    typed = dict(types)
+    parts = re.split(r"(\{[^{}]*\})", question)
+    body = []
+    for part in parts:
+        if part.startswith("{") and part.endswith("}"):
+            name = part[1:-1]
+            value = r"\d{1,18}" if typed.get(name) in ("integer", "number") else r".+?"
+            body.append(f"(?P<{name}>{value})")
+        else:
+            literal = " ".join(fold(re.sub(r"[¿?¡!.,;:\"«»]", " ", part)).split())
+            body.append(re.escape(literal).replace(r"\ ", r"\s+") if literal else "")
+    joined = r"\s*".join(piece for piece in body if piece)
+    openers = "|".join(re.escape(o.strip()).replace(r"\ ", r"\s+") for o in W.DIGRESSION_OPENERS.split(","))
+    return re.compile(rf"^\s*(?:(?:{openers})\s+)*{joined}\s*$")
+
+
+def _digression(text: str, digressions: list[Digressable]) -> dict[str, Any] | None:
+    folded, where = _folded_with_positions(text)
+    for target in digressions:
+        types = tuple(sorted(target.inputs.items()))
+        for question in target.questions:
+            match = _pattern(question, types).match(folded)
+            if not match:
+                continue
+            args = {}
+            for name in match.groupdict():
+                start, end = where[match.start(name)], where[match.end(name) - 1] + 1
+                raw = text[start:end].strip(' ¿?¡!.,;:"«»')
+                args[name] = int(raw) if target.inputs.get(name) == "integer" and raw.isdecimal() else raw
+            if all(args.values()):
+                return command("digress", pipeline=target.pipeline, args=args)
+    return None
+
+
+def _choice(text: str, toks: list[Tok], options: list[str]) -> dict[str, Any] | None:
+    """An option by number, ordinal, distinctive words or a plain «sí» to the only one; «ninguno» asks for more."""
+    keys = [t.key for t in toks]
+    if _only(keys, W.NONE_OF_THEM, W.phrases(",".join(W.CHOICE_NOISE))):
+        return command("choose", option=None)
+    content = [key for key in keys if key not in W.CHOICE_NOISE]
+    if len(content) == 1 and (content[0] in W.ORDINALS or (content[0].isdecimal() and len(content[0]) < 4)):
+        place = W.ORDINALS.get(content[0]) or int(content[0])
+        index = place - 1 if place > 0 else len(options) + place
+        if 0 <= index < len(options):
+            return command("choose", option=options[index])
+    if len(options) == 1 and yes_no(text) == "yes" and fold(options[0]) not in ("si", "yes"):
+        return command("choose", option=options[0])
+    wanted = words(" ".join(content))
+    if not wanted:
+        return None
+    matching = [o for o in options if all(any(w == x or x.startswith(w) for x in words(o)) for w in wanted)]
+    return command("choose", option=matching[0]) if len(matching) == 1 else None
+
+
+def read_command(args: CommandArgs) -> dict[str, Any]:
+    """The command a message means at a waiting question, deterministically (no model)."""
+    text = clean(args.message)
+    toks = _toks(text)
+    keys = [t.key for t in toks]
+    if args.cancel and _only(keys, W.CANCEL, W.CANCEL_NOISE):
+        return command("cancel")
+    if args.help and (_only(keys, W.HELP, W.HELP_NOISE) or (not keys and "?" in text)):
+        return command("help")
+    for target in args.corrections:
+        found = _line_correction(text, toks, target) if target.lines else _slot_correction(text, toks, target)
+        if found:
+            return found
+    if found := _digression(text, args.digressions):
+        return found
+    if args.choose and args.options and (found := _choice(text, toks, args.options)):
+        return found
+    return command("answer", value=text)
