@@ -113,6 +113,18 @@ SENTENCES: dict[tuple[str, str | None], tuple[str, str]] = {
         "Algo ha fallado por dentro y no he podido terminar. Ha quedado registrado." + _AGAIN[0],
         "Something went wrong on my side and I could not finish. It has been logged." + _AGAIN[1],
     ),
+    ("unauthorized", None): (
+        "Hace falta identificarse: envía un token válido en «Authorization: Bearer …».",
+        "You need to identify yourself: send a valid token in «Authorization: Bearer …».",
+    ),
+    ("unsupported_media_type", None): (
+        "La petición tiene que ir en JSON (Content-Type: application/json).",
+        "The request must be JSON (Content-Type: application/json).",
+    ),
+    ("embeddings_unavailable", None): (
+        "La búsqueda por parecido no está disponible ahora mismo." + _AGAIN[0],
+        "Similarity search is not available right now." + _AGAIN[1],
+    ),
     ("pipeline_invalid", None): (
         "Este pipeline tiene un error de configuración y no se puede ejecutar. Avisa a quien lo mantiene.",
         "This pipeline has a configuration error and cannot run. Please tell whoever maintains it.",

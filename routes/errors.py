@@ -1,14 +1,18 @@
-"""The one error handler: every error becomes `{"error": {"code", "message", "details"}}` with a 4xx status."""
+"""The one error handler: every error becomes `{"error": {"code", "message", "details"}}` with a 4xx status.
+
+For an AppError `message` is the sentence for a person (Spanish; English with `Accept-Language: en`) and
+`details.detail` the English technical text; a PipelineError keeps its technical message and line/column items.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from errors import AppError
+from errors import AppError, PipelineError
 
 
 def error_response(code: str, message: str, status: int, details: Any = None) -> tuple[Response, int]:
@@ -21,12 +25,26 @@ def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
     return [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]
 
 
+def user_language() -> Literal["es", "en"]:
+    """The caller's language for error sentences: English when `Accept-Language` prefers it, else Spanish."""
+    return "en" if request.accept_languages.best_match(["es", "en"], default="es") == "en" else "es"
+
+
+def technical_details(exc: AppError) -> dict[str, Any]:
+    """The error's details with its English technical text under `detail` (for logs and developers)."""
+    if isinstance(exc.details, dict):
+        return {**exc.details, "detail": exc.message}
+    return {"detail": exc.message} if exc.details is None else {"detail": exc.message, "data": exc.details}
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers for AppError, pydantic errors and HTTP errors."""
 
     @app.errorhandler(AppError)
     def _app_error(exc: AppError) -> tuple[Response, int]:
-        return error_response(exc.code, exc.message, exc.http_status, exc.details)
+        if isinstance(exc, PipelineError):  # for pipeline authors: the technical text, with line and column
+            return error_response(exc.code, exc.message, exc.http_status, exc.details)
+        return error_response(exc.code, exc.user_message(user_language()), exc.http_status, technical_details(exc))
 
     @app.errorhandler(ValidationError)
     def _validation_error(exc: ValidationError) -> tuple[Response, int]:

@@ -51,6 +51,21 @@ _ERRORS = {
 Mode = Literal["validation", "serialization"]
 
 
+_ERROR_FIELDS = {
+    "code": "what went wrong, precise and stable (bad_input, not_found, conflict, tool_error, loop_limit, …)",
+    "message": "a sentence for the person using the app, saying what is wrong and what to do: Spanish, English "
+    "with 'Accept-Language: en'; for pipeline_invalid, the technical message for the pipeline's author",
+    "details": "an object whose 'detail' holds the English technical text, beside the error's own fields "
+    "(e.g. 'status', 'valid', 'available'); for pipeline_invalid, the list of {line, column, path, message}",
+}
+
+
+def _describe_errors(schemas: dict[str, Any]) -> None:
+    """Say in the document what each field of the error body holds."""
+    for name, text in _ERROR_FIELDS.items():
+        schemas["ErrorInfo"]["properties"][name]["description"] = text
+
+
 def _components() -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """`$ref`s of every model by name and the component schemas they point to."""
     pairs: list[tuple[type[BaseModel], Mode]] = [(m, "validation") for m in _REQUESTS]
@@ -134,6 +149,7 @@ def _operation(
 @cache
 def _document(bearer: bool) -> dict[str, Any]:
     refs, schemas = _components()
+    _describe_errors(schemas)
     auth = " 401" if bearer else ""
     run, status = _json(refs["RunResultModel"]), _json(refs["RunStatusModel"])
     pictures = {

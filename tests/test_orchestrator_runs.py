@@ -69,7 +69,7 @@ def test_cancel_a_waiting_run_then_it_cannot_be_answered(client: FlaskClient) ->
 def test_resume_a_completed_run_is_409(client: FlaskClient) -> None:
     run = start(client, nombre="Ana")
     error = error_of(client.post(f"/orchestrator/resume/{run['run_id']}", json={"answer": "otra"}), 409)
-    assert error["details"] == {"status": "completed"}
+    assert error["details"]["status"] == "completed" and "not waiting" in error["details"]["detail"]
 
 
 def test_unknown_pipeline_is_404_listing_the_available_ones(client: FlaskClient) -> None:
@@ -78,17 +78,18 @@ def test_unknown_pipeline_is_404_listing_the_available_ones(client: FlaskClient)
 
 
 @pytest.mark.parametrize(
-    ("args", "fragment"),
+    ("args", "fragment", "sentence"),
     [
-        ({"apellido": "x"}, "unknown input"),
-        ({"cantidad": "muchas"}, "must be of type integer"),
-        ({"nombre": "x" * 10_001}, "longer than"),
+        ({"apellido": "x"}, "unknown input", "no tiene ningún dato llamado «apellido»"),
+        ({"cantidad": "muchas"}, "must be of type integer", "tiene que ser un número entero"),
+        ({"nombre": "x" * 10_001}, "longer than", "demasiado largo"),
     ],
 )
-def test_bad_args_are_400(client: FlaskClient, args: dict, fragment: str) -> None:
+def test_bad_args_are_400(client: FlaskClient, args: dict, fragment: str, sentence: str) -> None:
     pipeline = "todo_junto" if "cantidad" in args else "ejemplo_simple"
     error = error_of(client.post("/orchestrator/run_chain", json={"pipeline": pipeline, "args": args}), 400)
-    assert error["code"] == "bad_input" and fragment in error["message"]
+    assert error["code"] == "bad_input" and sentence in error["message"]
+    assert fragment in error["details"]["detail"]  # the English technical text
 
 
 @pytest.mark.parametrize(
@@ -123,7 +124,7 @@ def test_malformed_run_chain_bodies_are_400(client: FlaskClient, body: dict) -> 
 def test_hostile_json_is_400_never_500(client: FlaskClient, data: str | bytes, fragment: str) -> None:
     response = client.post("/orchestrator/run_chain", data=data, content_type="application/json")
     error = error_of(response, 400)
-    assert fragment in error["message"]
+    assert fragment in f"{error['message']} {error['details']}"  # the technical text is in one or the other
 
 
 def test_huge_integers_arrive_as_floats_and_never_break_a_run(client: FlaskClient) -> None:
