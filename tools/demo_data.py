@@ -45,6 +45,37 @@ LISTED_PRODUCTS: list[tuple[str, str, str, int]] = [
     ("GRA-01", "Grapadora", "8.90", 150),
 ]
 
+# Other names of the demo products: English names and the short forms sales people type. A word shared by two
+# products ("keyboard") makes a choice between them, as the Spanish head word does.
+DEMO_ALIASES: dict[str, list[str]] = {
+    "TEC-MEC-01": ["keyboard", "mechanical keyboard", "teclado gaming"],
+    "TEC-INA-01": ["keyboard", "wireless keyboard", "bluetooth keyboard", "teclado bluetooth", "teclado sin cable"],
+    "RAT-INA-01": ["mouse", "wireless mouse", "bluetooth mouse", "ratón bluetooth", "ratón sin cable"],
+    "RAT-USB-01": ["mouse", "usb mouse", "optical mouse", "ratón con cable"],
+    "MON-24-01": ["screen", "display", "pantalla", "24 inch monitor", "24 inch screen"],
+    "MON-27-01": ["screen", "display", "pantalla", "27 inch monitor", "27 inch screen"],
+    "POR-14-01": ["laptop", "notebook", "ordenador portátil", "portátil 14", "14 inch laptop"],
+    "SIL-ERG-01": ["chair", "office chair", "ergonomic chair", "silla de oficina", "silla ergo"],
+    "AUR-MIC-01": ["headset", "headphones", "earphones", "cascos", "casco con micro", "auriculares", "micro"],
+    "CAB-HDMI-2M": ["hdmi cable", "hdmi", "hdmi lead", "cable de vídeo"],
+    "WEB-HD-01": ["webcam", "web cam", "camera", "cámara web", "cámara"],
+    "IMP-LAS-01": ["printer", "laser printer", "impresora", "impresora laser"],
+    "PAP-A4-500": ["paper", "a4 paper", "printer paper", "copy paper", "paquete de folios", "folios a4", "papel"],
+    "BOL-AZU-01": ["pen", "blue pen", "ballpoint", "biro", "boli", "boli azul", "boligrafo"],
+    "GRA-01": ["stapler", "grapadora de oficina"],
+    **{f"MEM-{i:03d}": ["pendrive", "usb stick", "usb drive"] for i in range(1, 6)},
+    **{f"MUE-{i:03d}": ["whiteboard"] for i in (6, 7, 8)},
+    "ARC-005": ["archive box"],
+    "OFI-007": ["scissors"],
+    "MAQ-008": ["calculator", "scientific calculator"],
+    "MAQ-009": ["calculator", "desk calculator"],
+    "MAQ-010": ["calculator", "financial calculator"],
+    "MUE-010": ["footrest"],
+    "RED-001": ["wifi router"],
+    "INF-008": ["projector"],
+    "INF-010": ["speakers", "bluetooth speakers"],
+}
+
 LISTED_CUSTOMERS: list[DemoCustomer] = [
     {"name": "ACME S.A.", "tax_id": "A28000001", "city": "Madrid"},
     {"name": "Globex", "tax_id": "B08000002", "city": "Barcelona"},
@@ -163,6 +194,12 @@ def demo_products() -> list[DemoProduct]:
     for sku, name in _DISCONTINUED:
         rows.append({"sku": sku, "name": name, "price": Decimal("9.99"), "stock": 0, "active": False})
     return rows
+
+
+def demo_aliases() -> list[tuple[str, str]]:
+    """(sku, alias) pairs of the demo catalog's other names, only for SKUs `demo_products` seeds."""
+    skus = {row["sku"] for row in demo_products()}
+    return [(sku, alias) for sku, aliases in DEMO_ALIASES.items() if sku in skus for alias in aliases]
 
 
 def demo_customers() -> list[DemoCustomer]:

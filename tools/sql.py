@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any
 
 import sqlalchemy as sa
 
 from errors import ConflictError, NotFoundError, ToolError
 from tools.catalog import normalize, tokens
 from tools.demo_data import demo_customers, demo_products
+from tools.sql_aliases import read_aliases, seed_demo_aliases
+from tools.sql_events import CatalogChange, CatalogListener, CatalogListeners
 from tools.sql_meta import SEEDED_KEY, VERSION_KEY, bump_version, is_seeded, read_meta, set_meta
 from tools.sql_orders import money, order_id_for_key, read_order, write_order
-from tools.sql_reads import matching_rows, product_dict, read_only_rows, resolution
-from tools.sql_schema import SQLITE_IMMEDIATE, app_meta, customers, make_engine, metadata, orders, products
+from tools.sql_reads import lookup_words, matching_rows, product_dict, read_only_rows, resolution
+from tools.sql_schema import (
+    SQLITE_IMMEDIATE,
+    app_meta,
+    customers,
+    make_engine,
+    metadata,
+    orders,
+    product_aliases,
+    products,
+)
 
-log = logging.getLogger(__name__)
+__all__ = ["MAX_ORDER_ID", "CatalogChange", "CatalogListener", "SqlService"]
 
 MAX_LOOKUP_TEXT = 500
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
-
-
-class CatalogChange(TypedDict):
-    """What a catalog listener receives after a committed change."""
-
-    version: int
-    action: str  # "seeded" | "reset" | "added" | "activated" | "deactivated"
-    skus: list[str]
-
-
-CatalogListener = Callable[[CatalogChange], None]
 
 
 MAX_ORDER_ID = 2**31 - 1  # orders.id is a 32-bit INTEGER on PostgreSQL
@@ -48,8 +46,8 @@ class SqlService:
             raise ValueError(f"unsupported database '{backend}': use sqlite:/// or postgresql+psycopg://")
         self.url = url
         self.engine = make_engine(url, **dict(engine_options or {}))
-        self._listeners: list[CatalogListener] = []
-        self._lock = threading.Lock()
+        self._events = CatalogListeners()
+        self._customer_names: tuple[int, tuple[str, ...]] | None = None
 
     @property
     def backend(self) -> str:
@@ -89,6 +87,7 @@ class SqlService:
             )
             conn.execute(sa.insert(products), [{**p, "normalized_name": normalize(p["name"])} for p in demo_products()])
             set_meta(conn, SEEDED_KEY, 1)
+            seed_demo_aliases(conn)
             version = bump_version(conn)
         self._notify(version, "seeded", [])
         return True
@@ -96,7 +95,15 @@ class SqlService:
     def ensure_ready(self, seed: bool = True) -> bool:
         """Create the schema and, when `seed`, the demo data on first start; True when it seeded now."""
         self.create_schema()
-        return self.seed_demo() if seed else False
+        if not seed:
+            return False
+        if self.seed_demo():
+            return True
+        with self._write() as conn:  # a database seeded before aliases existed gets the demo ones now
+            version = bump_version(conn) if seed_demo_aliases(conn) else 0
+        if version:
+            self._notify(version, "aliases", [])
+        return False
 
     def reset(self, seed: bool = True) -> None:
         """Drop and recreate every business table (all data is lost), then seed the demo data."""
@@ -119,25 +126,10 @@ class SqlService:
 
     def on_change(self, listener: CatalogListener) -> Callable[[], None]:
         """Call `listener` after every committed catalog change in this process; returns an unsubscribe."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._events.add(listener)
 
     def _notify(self, version: int, action: str, skus: list[str]) -> None:
-        with self._lock:
-            listeners = list(self._listeners)
-        change: CatalogChange = {"version": version, "action": action, "skus": skus}
-        for listener in listeners:
-            try:
-                listener(change)
-            except Exception:  # the change is committed already; one bad listener must not hide it from others
-                log.exception("catalog listener %r failed", listener)
+        self._events.notify(version, action, skus)
 
     # --- products and customers --------------------------------------------------------------------
 
@@ -148,6 +140,20 @@ class SqlService:
             query = query.where(products.c.active.is_(True))
         with self.engine.connect() as conn:
             return [{**product_dict(row), "active": bool(row["active"])} for row in conn.execute(query).mappings()]
+
+    def list_aliases(self) -> list[dict[str, str]]:
+        """Every alias of an active product as {sku, alias}, ordered by SKU."""
+        with self.engine.connect() as conn:
+            return read_aliases(conn)
+
+    def customer_names(self) -> tuple[str, ...]:
+        """The customers' names, read once per catalog version (customers change only with seeds and resets)."""
+        version = self.catalog_version()
+        cached = self._customer_names
+        if cached is None or cached[0] != version:
+            cached = (version, tuple(customer["name"] for customer in self.list_customers()))
+            self._customer_names = cached
+        return cached[1]
 
     def list_customers(self) -> list[dict[str, Any]]:
         """Every customer as {id, name}, ordered by name."""
@@ -204,18 +210,19 @@ class SqlService:
             raise ToolError("the text to look up must be a string")
         if len(text) > MAX_LOOKUP_TEXT:
             raise ToolError(f"the text to look up is longer than {MAX_LOOKUP_TEXT} characters")
-        return tokens(text)
+        return lookup_words(text)
 
     def resolve_product(self, text: str, limit: int = 10) -> dict[str, Any]:
-        """Text → {status: exact|several|none, match, candidates[{sku,name,price,stock}]} over active products."""
+        """Text → {status: exact|several|none, match, candidates[{sku,name,price,stock}]} over active products,
+        by name, alias ("keyboard", "boli") or SKU."""
         words = self._words(text)
         if not words:
             return resolution([], limit)
         with self.engine.connect() as conn:
-            rows = matching_rows(conn, products, words, True, sku=text.strip())
+            rows = matching_rows(conn, products, words, True, sku=text.strip(), aliases=product_aliases)
             if not rows and len(words) > 1 and words[0].isdigit():
                 # "2 teclados" typed where only a product is expected: the leading number is a quantity.
-                rows = matching_rows(conn, products, words[1:], True)
+                rows = matching_rows(conn, products, words[1:], True, aliases=product_aliases)
         found = sorted(rows, key=lambda row: (row["normalized_name"], row["name"], row["sku"]))
         return resolution([product_dict(row) for row in found], limit)
 

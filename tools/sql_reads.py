@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+import textnorm
 from tools.sql_orders import money
 
 
@@ -24,33 +25,81 @@ def resolution(found: list[dict[str, Any]], limit: int) -> dict[str, Any]:
     return {"status": status, "match": found[0] if status == "exact" else None, "candidates": found[:limit]}
 
 
+# Measure words as users type them, written the way catalog names write them ("27 inch" → "27 pulgadas").
+_MEASURES = {
+    **dict.fromkeys(("inch", "inche", "pulg", "pulgs", "pulgadas"), "pulgada"),
+    **dict.fromkeys(("metro", "meter", "metre", "mt", "mts", "mtr", "mtrs"), "m"),
+    **dict.fromkeys(("centimetro", "centimeter", "centimetre", "cms"), "cm"),
+    **dict.fromkeys(("milimetro", "millimeter", "millimetre", "mms"), "mm"),
+    **dict.fromkeys(("giga", "gigabyte", "gbs"), "gb"),
+    **dict.fromkeys(("tera", "terabyte", "tbs"), "tb"),
+}
+
+
+def lookup_words(text: str) -> list[str]:
+    """The words a catalog look-up compares: textnorm's words with measures spelled as in the catalog."""
+    return [_MEASURES.get(word, word) for word in textnorm.words(text)]
+
+
+def lookup_key(text: str) -> str:
+    """The comparison key of an alias: its look-up words joined by single spaces."""
+    return " ".join(lookup_words(text))
+
+
+def _padded(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """A normalised text between spaces, so LIKE '% word %' finds whole words only."""
+    return sa.literal(" ") + column + sa.literal(" ")
+
+
 @functools.cache
-def _matching_statement(table: sa.Table, active_only: bool, words: int, by_sku: bool) -> sa.Select:
-    """SELECT (active) rows with `words` bound words (:w0, :w1…) in their padded normalised name, or SKU :sku.
+def _matching_statement(
+    table: sa.Table, active_only: bool, words: int, by_sku: bool, aliases: sa.Table | None
+) -> sa.Select:
+    """SELECT (active) rows with `words` bound words (:w0, :w1…) in their padded normalised name or one of
+    their aliases, or SKU :sku; with aliases, `alias_exact` tells whether an alias equals the whole key :key.
 
     Built once per shape: building SQLAlchemy expressions costs more than running the query."""
-    padded = sa.literal(" ") + table.c.normalized_name + sa.literal(" ")
-    each_word = sa.and_(*(padded.like(sa.bindparam(f"w{i}")) for i in range(words)))
+
+    def has_word(i: int) -> sa.ColumnElement[bool]:
+        word = sa.bindparam(f"w{i}")
+        in_name = _padded(table.c.normalized_name).like(word)
+        if aliases is None:
+            return in_name
+        in_alias = sa.exists().where(aliases.c.sku == table.c.sku, _padded(aliases.c.normalized_alias).like(word))
+        return sa.or_(in_name, in_alias)
+
+    each_word = sa.and_(*(has_word(i) for i in range(words)))
     wanted = sa.or_(sa.func.upper(table.c.sku) == sa.bindparam("sku"), each_word) if by_sku else each_word
-    statement = sa.select(table).where(wanted)
+    columns: list[Any] = [table]
+    if aliases is not None:
+        exact = sa.exists().where(aliases.c.sku == table.c.sku, aliases.c.normalized_alias == sa.bindparam("key"))
+        columns.append(exact.label("alias_exact"))
+    statement = sa.select(*columns).where(wanted)
     return statement.where(table.c.active.is_(True)) if active_only else statement
 
 
 def matching_rows(
-    conn: sa.Connection, table: sa.Table, words: list[str], active_only: bool, sku: str | None = None
+    conn: sa.Connection,
+    table: sa.Table,
+    words: list[str],
+    active_only: bool,
+    sku: str | None = None,
+    aliases: sa.Table | None = None,
 ) -> list[Mapping[str, Any]]:
-    """In one query: the row whose SKU is `sku`, else rows whose normalised name equals the words, else
-    rows having every word as a whole word of their normalised name."""
+    """In one query: the row whose SKU is `sku`, else rows whose normalised name (or an alias) equals the
+    words, else rows having every word as a whole word of their normalised name or of their aliases."""
     distinct = list(dict.fromkeys(words))
+    key = " ".join(words)
     # Words hold only [a-z0-9] after normalisation, so they never carry LIKE wildcards.
     values: dict[str, Any] = {f"w{i}": f"% {word} %" for i, word in enumerate(distinct)}
     if sku is not None:
         values["sku"] = sku.upper()
-    statement = _matching_statement(table, active_only, len(distinct), sku is not None)
+    if aliases is not None:
+        values["key"] = key
+    statement = _matching_statement(table, active_only, len(distinct), sku is not None, aliases)
     rows = list(conn.execute(statement, values).mappings().all())
-    key = " ".join(words)
     by_sku = [row for row in rows if sku is not None and row["sku"].upper() == values["sku"]]
-    exact = [row for row in rows if row["normalized_name"] == key]
+    exact = [row for row in rows if row["normalized_name"] == key or row.get("alias_exact")]
     return by_sku or exact or rows
 
 

@@ -42,6 +42,17 @@ products = sa.Table(
     sa.CheckConstraint("price >= 0", name="ck_products_price_not_negative"),
 )
 
+# Other names a product is known by (English names, short forms): found by the same look-ups as its name.
+product_aliases = sa.Table(
+    "product_aliases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sku", sa.String(40), sa.ForeignKey("products.sku", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("alias", sa.String(200), nullable=False),
+    sa.Column("normalized_alias", sa.String(200), nullable=False, index=True),
+    sa.UniqueConstraint("sku", "normalized_alias", name="uq_product_aliases_sku_alias"),
+)
+
 orders = sa.Table(
     "orders",
     metadata,
