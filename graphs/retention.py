@@ -9,6 +9,7 @@ never touched.
 from __future__ import annotations
 
 import json
+import math
 import time
 import weakref
 from collections.abc import Iterator
@@ -101,8 +102,8 @@ def prune_runs(
     engine: Engine, older_than_days: float, *, now: float | None = None, dry_run: bool = False
 ) -> PruneReport:
     """Delete the checkpoints of runs that ended more than `older_than_days` ago; keep their rows and results."""
-    if older_than_days < 0:
-        raise ValueError("older_than_days must be zero or more")
+    if not math.isfinite(older_than_days) or older_than_days < 0:
+        raise ValueError("older_than_days must be a number, zero or more")
     sql = engine.runs.engine
     _ensure_table(sql)
     cutoff = (time.time() if now is None else now) - older_than_days * SECONDS_PER_DAY

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import click
@@ -13,6 +14,12 @@ from graphs.retention import prune_runs
 runs_cli = AppGroup("runs", help="Maintenance of runs and their LangGraph checkpoints.")
 
 
+def _finite(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value):  # FloatRange lets NaN through: every comparison with it is false
+        raise click.BadParameter(f"{value} is not a number of days")
+    return value
+
+
 @runs_cli.command("prune")
 @click.option(
     "--older-than",
@@ -21,6 +28,7 @@ runs_cli = AppGroup("runs", help="Maintenance of runs and their LangGraph checkp
     type=click.FloatRange(min=0, max=36_500),
     help="Prune runs that ended more than DAYS days ago (0: every ended run).",
     metavar="DAYS",
+    callback=_finite,
 )
 @click.option("--dry-run", is_flag=True, help="Only count the runs that would be pruned.")
 def prune(days: float, dry_run: bool) -> None:
