@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 __all__ = ["RULES_VERSION", "STOP_WORDS", "clean", "fold", "key", "language", "singular", "words", "yes_no"]
@@ -30,6 +31,7 @@ _CONTROL = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff"
 _INVISIBLE = re.compile(f"[{_FORMAT}{_OTHER_INVISIBLE}{_CONTROL}]")
 _SPACE = re.compile(r"[^\S\n]")
 _PLAIN = re.compile(r"[\n\x20-\x7e]*")
+_LATIN_MARKS = re.compile("[\u0300-\u036f]")  # the combining marks of Spanish text: removed in one pass
 
 # Filler words dropped on both sides of a catalog comparison, so "cable de red" equals "cable red".
 # fmt: off
@@ -53,8 +55,9 @@ _ES_CONSONANTS = frozenset("lrndjyx")
 _VOWELS = frozenset("aeiou")
 
 _LETTER_DOT = re.compile(r"(?<=[a-z])\.")
-_NUMBER_UNIT = re.compile(r"(?<=\d)(?=[a-z])")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+# A word is letters then digits: anything else separates words, and so does a digit followed by a letter
+# ("2m" → "2 m", "500gb" → "500 gb", while "a4" stays one word).
+_WORD = re.compile(r"[a-z]+[0-9]*|[0-9]+")
 
 
 def clean(text: str) -> str:
@@ -65,23 +68,28 @@ def clean(text: str) -> str:
     text = str(text)
     if _PLAIN.fullmatch(text):
         return text.strip()
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACE.sub(" ", _INVISIBLE.sub("", text))
-    # NFKC can turn compatibility characters into spaces (U+00A0, U+3000), so whitespace is mapped again.
-    text = _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
+    if not unicodedata.is_normalized("NFKC", text):
+        # NFKC can turn compatibility characters into spaces (U+00A0, U+3000), so whitespace is mapped again.
+        text = _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
     return text.strip()
 
 
 def _strip_marks(text: str) -> str:
     """`text` decomposed (NFKD) without its combining marks (á→a, ñ→n, ü→u)."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return text if text.isascii() else "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def fold(text: str) -> str:
     """Cleaned, case-folded, accent-free text with whitespace collapsed to single spaces ("Ratón  A" → "raton a")."""
-    return " ".join(_strip_marks(clean(text).casefold()).split())
+    text = clean(text).casefold()
+    return " ".join((text if text.isascii() else _strip_marks(text)).split())
 
 
+@lru_cache(maxsize=65536)  # a catalog repeats its words; re-embedding 100k names calls this a million times
 def singular(word: str) -> str:
     """The singular of one lower-case, accent-free Spanish or English word (best effort, rule based)."""
     if len(word) <= 3 or not word.isalpha():
@@ -107,9 +115,9 @@ def singular(word: str) -> str:
 def words(text: str) -> list[str]:
     """The catalog comparison words of `text`: folded, "S.A."→"sa", "2m"→"2 m", singular, no filler words."""
     text = fold(text)
-    text = _LETTER_DOT.sub("", text)  # "S.A." → "sa", so "ACME SA" and "ACME S.A." agree
-    text = _NUMBER_UNIT.sub(" ", text)  # "2m" → "2 m", "500gb" → "500 gb"
-    found = (singular(word) for word in _NOT_WORD.split(text) if word)
+    if "." in text:
+        text = _LETTER_DOT.sub("", text)  # "S.A." → "sa", so "ACME SA" and "ACME S.A." agree
+    found = (singular(word) for word in _WORD.findall(text))
     return [word for word in found if word not in STOP_WORDS]
 
 
