@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tools.demo_data import demo_customers
+from tools.llm_tools import llm_toolset
 from tools.order_text import parse_order_request
+from tools.registry import Services, ToolRegistry
+from tools.sql import SqlService
 
 CUSTOMERS = [customer["name"] for customer in demo_customers()]
 
@@ -56,3 +59,12 @@ def test_a_short_form_shared_by_two_customers_is_not_guessed() -> None:
 def test_no_customer_list_keeps_the_marker_rules() -> None:
     """Without known customers, a capitalised name after «para» is still the customer."""
     assert parse_order_request("quiero 3 teclados para Globex") == {"customer": "Globex", "products": "3 teclados"}
+
+
+def test_the_tool_reads_the_customers_from_the_catalog(demo_sql: SqlService) -> None:
+    """The `parse_order_request` tool kind uses the SQL service's customers when the step names none."""
+    registry = ToolRegistry(Services(sql=demo_sql), [llm_toolset])
+    found = registry.call("parse_order_request", {}, {"text": "para umbrella corp quiero 3 grapadoras"})
+    assert found == {"customer": "Umbrella Corp", "products": "3 grapadoras"}
+    alone = ToolRegistry(Services(), [llm_toolset]).call("parse_order_request", {}, {"text": "3 sillas para globex"})
+    assert alone == {"customer": None, "products": "3 sillas para globex"}

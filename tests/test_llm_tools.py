@@ -55,7 +55,7 @@ def test_parse_tools_through_the_registry() -> None:
     lines = registry.call("parse_order_lines", {}, {"text": "3 teclado mecánico, 2 ratón"})
     assert lines == {"lines": [{"text": "teclado mecánico", "quantity": 3}, {"text": "ratón", "quantity": 2}]}
     request = registry.call("parse_order_request", {}, {"text": "quiero 3 teclados para acme", "customers": ["ACME"]})
-    assert request == {"customer": "acme", "products": "3 teclados"}
+    assert request == {"customer": "ACME", "products": "3 teclados"}
     edit = registry.call("parse_edit", {}, {"text": "remove the mouse"})
     assert edit == {"action": "remove", "target": "mouse", "quantity": None, "customer": None}
 

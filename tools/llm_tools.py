@@ -173,8 +173,10 @@ def parse_order_lines_tool(args: TextArgs, ctx: ToolContext) -> dict[str, Any]:
 
 @llm_toolset.tool("parse_order_request", args=RequestArgs)
 def parse_order_request_tool(args: RequestArgs, ctx: ToolContext) -> dict[str, Any]:
-    """Customer and product text of a free-text order request: {"customer", "products"}."""
-    return dict(parse_order_request(args.text, args.customers))
+    """Customer and product text of a free-text order request: {"customer", "products"}; a customer of the
+    catalog (or of `customers` when given) is found anywhere in the sentence and named as the catalog does."""
+    customers = args.customers or (ctx.services.sql.customer_names() if ctx.services.sql is not None else ())
+    return dict(parse_order_request(args.text, customers))
 
 
 @llm_toolset.tool("parse_edit", args=TextArgs)
