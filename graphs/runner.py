@@ -34,7 +34,7 @@ def _coerce_input(name: str, spec: InputConfig, value: Any) -> Any:
         raise InputError.too_long(name, MAX_INPUT_CHARS)
     try:
         if spec.type == "string":
-            return value if isinstance(value, str) else str(value)
+            return textnorm.clean(value if isinstance(value, str) else str(value))  # no NUL, bidi or zero-width
         if spec.type == "integer" and not isinstance(value, bool):
             number = int(str(value).strip())
             if abs(number) >= 2**63:  # checkpoints store 64-bit integers only
