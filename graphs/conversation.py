@@ -6,12 +6,13 @@ import re
 import secrets
 import shlex
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from errors import AppError, InputError
+from errors import AppError, InputError, user_message_for
 from graphs.engine import Engine
 from graphs.result import RunResult
 from pipelines.expressions import ENV
+from textnorm import language
 
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 FREE_TEXT_INPUT = "mensaje"  # a pipeline declaring this input receives the user's sentence when routed by intent
@@ -59,13 +60,17 @@ def parse_run_command(text: str) -> tuple[str, dict[str, str]]:
     return words[1], args
 
 
-def reply_text(result: RunResult) -> str:
-    """What the chat says for a run result (Spanish)."""
+def reply_text(result: RunResult, lang: Literal["es", "en"] = "es") -> str:
+    """What the chat says for a run result (Spanish; English with `lang="en"`)."""
     parts = [result.message] if result.message else []
     if result.status == "waiting":
         parts.append(result.question or "")
     elif result.status == "failed":
-        parts.append(f"No he podido completar «{result.pipeline}»: {(result.error or {}).get('message', '')}")
+        error = result.error or {}
+        if lang == "en":  # the run keeps the Spanish sentence only; its code gives the English one
+            parts.append(f"I could not complete «{result.pipeline}»: {user_message_for(error.get('code', ''), 'en')}")
+        else:
+            parts.append(f"No he podido completar «{result.pipeline}»: {error.get('message', '')}")
     elif result.status == "cancelled" and not parts:
         parts.append("Cancelado. No se ha guardado nada.")
     elif result.status == "completed" and not parts:
@@ -99,7 +104,7 @@ class Conversation:
                 return self._from_result(session_id, self.engine.resume(waiting["run_id"], text, owner=owner))
             return self._route_intent(session_id, text)
         except AppError as exc:
-            return ChatReply(session_id, exc.message, status="idle")
+            return ChatReply(session_id, exc.user_message(language(text)), status="idle")
 
     def _command(self, session_id: str, text: str) -> ChatReply:
         command = text.split(maxsplit=1)[0].lower()

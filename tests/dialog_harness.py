@@ -58,9 +58,13 @@ def _send(client: FlaskClient, text: str, run_id: str | None, headers: Mapping[s
         response = client.get(f"/orchestrator/run_status/{run_id}", headers=headers)
     else:
         response = client.post(f"/orchestrator/resume/{run_id}", json={"answer": text}, headers=headers)
-    assert response.status_code == 200, f"«{text}» → HTTP {response.status_code}: {response.get_data(as_text=True)}"
+    answer = f"«{text}» → HTTP {response.status_code}: {response.get_data(as_text=True)}"
+    assert response.status_code == 200 or 400 <= response.status_code < 500, answer
     body = response.get_json()
-    assert isinstance(body, dict)
+    assert isinstance(body, dict), answer
+    if response.status_code != 200:  # refused (e.g. a mistyped input): the error's sentence is the reply
+        assert set(body) == {"error"} and isinstance(body["error"].get("message"), str), answer
+        return {"status": "idle", "run_id": None, "message": body["error"]["message"], "options": [], "data": None}
     return body
 
 
@@ -83,7 +87,8 @@ def play_dialog(
     """Play every turn through run_chain (`!run`), resume (answers), cancel (`!cancel`) and run_status (`!status`).
 
     Each response is checked against the turn's `expect` (status, options_first, options_include,
-    reply_contains against question + message, data_contains); `order` / `no_order` go to `check_orders`.
+    reply_contains / reply_lacks against question + message, data_contains / data_lacks); a 4xx answer counts
+    as an `idle` turn whose reply is the error's `message`; `order` / `no_order` go to `check_orders`.
     Returns the response bodies, one per turn.
     """
     loaded = load_dialog(dialog) if isinstance(dialog, Path) else dict(dialog)

@@ -42,9 +42,13 @@ def check_turn(where: str, expect: dict[str, Any], *, status: str, reply: str, o
         assert option in options, context
     for text in expect.get("reply_contains", []):
         assert fold(text) in fold(reply), context
+    for text in expect.get("reply_lacks", []):
+        assert fold(text) not in fold(reply), f"{context}: the reply must not contain {text!r}"
     encoded = fold(json.dumps(data, ensure_ascii=False))
     for text in expect.get("data_contains", []):
         assert fold(text) in encoded, f"{context} data={encoded}"
+    for text in expect.get("data_lacks", []):
+        assert fold(text) not in encoded, f"{context} data={encoded}: the data must not contain {text!r}"
 
 
 def check_orders(where: str, expect: dict[str, Any], sql: Any, run_ids: list[str], run_id: str | None) -> None:

@@ -159,8 +159,8 @@ def test_unknown_command(chat: FlaskClient) -> None:
         ("!run ejemplo_simple Ana", "no es un argumento clave=valor"),
         ("!run no_existe", "No conozco el pipeline «no_existe»"),
         ("!run ../../etc/passwd", "No conozco el pipeline"),
-        ("!run ejemplo_simple color=rojo", "unknown input 'color'"),
-        ("!run todo_junto cantidad=muchas", "must be of type integer"),
+        ("!run ejemplo_simple color=rojo", "ningún dato llamado «color». Usa uno de estos: nombre"),
+        ("!run todo_junto cantidad=muchas", "«cantidad» tiene que ser un número entero"),
     ],
 )
 def test_malformed_commands_get_a_helpful_idle_reply(chat: FlaskClient, command: str, words: str) -> None:

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from errors import AppError
 from graphs.conversation import parse_run_command, reply_text
 from tests.dialog_support import RestartableApp, check_orders, check_turn, load_dialogs
+from textnorm import language
 
 DIALOGS = list(load_dialogs())
 PYTHON_DIALOGS = [d for d in DIALOGS if d[1]["turns"][0]["user"].startswith("!run") and not d[1].get("chat_only")]
@@ -55,17 +57,22 @@ def test_dialog_through_python_api(restartable: RestartableApp, name: str, dialo
         restartable.before_turn(turn)
         engine = restartable.app.extensions["t7"].engine
         text = turn["user"]
+        where = f"{name} turn {number} ({text!r}) via Python"
+        expect = turn.get("expect", {})
         if text.startswith("!run"):
             pipeline, args = parse_run_command(text)
-            result = engine.runner(pipeline).start(args)
+            try:
+                result = engine.runner(pipeline).start(args)
+            except AppError as exc:  # refused before starting: the user reads the error's sentence
+                check_turn(where, expect, status="idle", reply=exc.user_message(language(text)), options=[], data=None)
+                check_orders(where, expect, restartable.app.extensions["services"].sql, [], None)
+                continue
         elif text.strip() == "!cancel":
             result = engine.cancel(result.run_id)
         elif text.strip() == "!status":
             result = engine.status(result.run_id)
         else:
             result = engine.resume(result.run_id, text)
-        where = f"{name} turn {number} ({text!r}) via Python"
-        expect = turn.get("expect", {})
         data = result.data if result.data is not None else result.output
         check_turn(where, expect, status=result.status, reply=reply_text(result), options=result.options, data=data)
         check_orders(where, expect, restartable.app.extensions["services"].sql, [result.run_id], result.run_id)
@@ -74,7 +81,7 @@ def test_dialog_through_python_api(restartable: RestartableApp, name: str, dialo
 def test_order_numbers_beyond_any_id_are_refused_or_not_found(restartable: RestartableApp) -> None:
     client = restartable.app.test_client()
     too_big = client.post("/chat", json={"message": "!run consulta_pedido id=99999999999999999999"}).get_json()
-    assert too_big["status"] == "idle" and "out of range" in too_big["reply"]
+    assert too_big["status"] == "idle" and "«id» es demasiado grande" in too_big["reply"]
     body = client.post("/chat", json={"message": "!run consulta_pedido id=9999999999"}).get_json()
     assert body["status"] == "completed"
     assert "No existe ningún pedido" in body["reply"]
