@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +38,14 @@ def _secret_key(settings: Config) -> str:
         return settings.SECRET_KEY
     path = Path(settings.DATA_DIR) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # Written whole, then linked in: of several processes starting at once only the first key is kept,
+        # so every process signs sessions with the same one.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+        os.unlink(tmp)
     return path.read_text().strip()
 
 

@@ -48,9 +48,11 @@ def atomic_write(path: Path, data: bytes) -> None:
 class Collection:
     """Entries plus index of one collection; callers hold `lock` around every method."""
 
-    def __init__(self, name: str, files: tuple[Path, Path], space: str, hnsw_threshold: int) -> None:
+    def __init__(self, name: str, files: tuple[Path, Path] | None, space: str, hnsw_threshold: int) -> None:
         self.name = name
-        self.index_path, self.sidecar_path = files
+        # No files: the collection lives in memory only, synced from its source (SQL) and its snapshots.
+        self.files = files
+        self.index_path, self.sidecar_path = files or (Path(), Path())
         self.space = space
         self.hnsw_threshold = hnsw_threshold
         self.lock = threading.RLock()
@@ -64,11 +66,12 @@ class Collection:
     @property
     def exists(self) -> bool:
         """True once the collection has been written to disk."""
-        return self.sidecar_path.exists()
+        return self.files is not None and self.sidecar_path.exists()
 
     def load(self, embed: Embed) -> None:
         """Read the files once; a failure (e.g. embeddings server down) leaves it unloaded, to retry later."""
-        if self.loaded:
+        if self.loaded or self.files is None:
+            self.loaded = True
             return
         try:
             self._load(embed)
@@ -114,6 +117,8 @@ class Collection:
 
     def save(self) -> None:
         """Persist index then sidecar, each atomically; the sidecar (texts) is the source of truth."""
+        if self.files is None:
+            return
         self.sidecar_path.parent.mkdir(parents=True, exist_ok=True)
         if self.index is not None:
             atomic_write(self.index_path, self.index.to_bytes())

@@ -15,10 +15,12 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from errors import InputError
-from vector_memory.collection import Collection, atomic_write
+from vector_memory.collection import Collection
 from vector_memory.embeddings import embed_query, embed_texts, fingerprint
+from vector_memory.facts import SessionFacts
 from vector_memory.items import check_k, check_name, check_text, to_entries
 from vector_memory.ngram import NgramEmbeddings
+from vector_memory.snapshot import create_once, read_snapshot, snapshot_path, snapshots_of, write_snapshot
 
 MEMORY_PREFIX = "memory:"
 # Measured on the demo catalog: random strings peak at 0.38 (p99), 1–2-letter typos of a name at 0.40+.
@@ -54,8 +56,11 @@ class VectorMemory:
     """Named collections of (key, text, meta) searchable by meaning; thread-safe, persisted in `data_dir`.
 
     Files are named by a hash of the collection name, never by the name itself, so no name
-    (`../../etc`, `memory:<anything>`) can point outside `data_dir`. Session memories live in
-    `data_dir/memory`, the other collections in `data_dir/collections`.
+    (`../../etc`, `memory:<anything>`) can point outside `data_dir`.
+
+    Processes may share `data_dir`: session memories (`memory:<session>`) live in SQL (`facts`), synced
+    collections (`sync`, `bind`) in memory plus write-once snapshots per version; only collections written
+    directly (`upsert`/`replace` of an unsynced name) keep rewritable files, for single-process use.
     """
 
     def __init__(
@@ -66,6 +71,7 @@ class VectorMemory:
         hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD,
         suggest_min_score: float = DEFAULT_SUGGEST_MIN_SCORE,
         max_loaded: int = 64,
+        facts: SessionFacts | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.embeddings = embeddings if embeddings is not None else NgramEmbeddings()
@@ -77,6 +83,15 @@ class VectorMemory:
         self._loaded: OrderedDict[str, Collection] = OrderedDict()
         self._users: dict[str, int] = {}
         self._sources: dict[str, _Source] = {}
+        self._synced: set[str] = set()
+        self._facts = facts
+
+    @property
+    def facts(self) -> SessionFacts:
+        """Where session memories are kept (by default a SQLite file in `data_dir/memory`, made on first use)."""
+        with self._lock:
+            self._facts = self._facts or SessionFacts.in_folder(self.data_dir / "memory")
+            return self._facts
 
     def _files(self, name: str) -> tuple[Path, Path, Path]:
         """Index, sidecar and name files of a collection, named by a hash of its name."""
@@ -96,7 +111,13 @@ class VectorMemory:
             collection = self._loaded.get(name)
             if collection is None:
                 index_path, sidecar_path, _ = self._files(name)
-                collection = Collection(name, (index_path, sidecar_path), self.space, self.hnsw_threshold)
+                snapshots = [] if name.startswith(MEMORY_PREFIX) else snapshots_of(index_path.parent, index_path.stem)
+                if snapshots:
+                    self._synced.add(name)  # synced by another VectorMemory on this folder before
+                in_memory = name.startswith(MEMORY_PREFIX) or name in self._synced  # its source is SQL or a sync
+                files = None if in_memory else (index_path, sidecar_path)
+                collection = Collection(name, files, self.space, self.hnsw_threshold)
+                any(read_snapshot(collection, path) for path in snapshots)
                 self._loaded[name] = collection
             self._loaded.move_to_end(name)
             self._users[name] = self._users.get(name, 0) + 1
@@ -122,16 +143,26 @@ class VectorMemory:
     def _save(self, collection: Collection) -> None:
         """Persist a collection, plus its raw name (read only for listing, never used as a path)."""
         collection.save()
-        name_file = self._files(collection.name)[2]
+        self._write_name(collection.name)
+
+    def _write_name(self, name: str) -> None:
+        """Keep the raw name beside the files, created once (every process would write the same bytes)."""
+        name_file = self._files(name)[2]
         if not name_file.exists():
-            atomic_write(name_file, collection.name.encode("utf-8"))
+            create_once(name_file, name.encode("utf-8"))
 
     def upsert(self, collection: str, items: Iterable[Mapping[str, Any]], *, max_items: int | None = None) -> int:
         """Add or update items `{key, text, meta?}` by key; returns how many vectors were (re)embedded.
 
-        With `max_items`, the oldest items beyond that many are dropped in the same step.
+        With `max_items`, the oldest items beyond that many are dropped in the same step. A session memory
+        (`memory:<session>`) is written to its SQL facts, which every process's index then follows.
         """
         entries = to_entries(items)
+        if check_name(collection).startswith(MEMORY_PREFIX):
+            session = collection[len(MEMORY_PREFIX) :]
+            for entry in entries:
+                self.facts.put(session, entry.key, entry.text, entry.meta, max_items)
+            return len(entries)
         with self._open(collection) as coll:
             added = coll.upsert(entries, self._embed)
             if max_items is not None and len(coll.entries) > max_items:
@@ -163,16 +194,23 @@ class VectorMemory:
         `items` may be a callable, called only when the version differs. Only the difference is
         applied: removed keys are deleted, new or renamed items embedded, metadata updated in place.
         """
-        version = str(version)
-        with self._open(collection) as coll:
-            if coll.version == version and coll.exists:
+        version, name = str(version), check_name(collection)
+        self._synced.add(name)
+        shared = not name.startswith(MEMORY_PREFIX)
+        with self._open(name) as coll:
+            if coll.version == version:
                 return False
+            snapshot = snapshot_path(self._files(name)[0].parent, self._files(name)[0].stem, version, self.space)
+            if shared and not coll.entries and coll.version is None and read_snapshot(coll, snapshot):
+                return True  # another process already built this version
             entries = to_entries(items() if callable(items) else items)
             wanted = {entry.key for entry in entries}
             coll.remove([key for key in coll.by_key if key not in wanted])
             coll.upsert(entries, self._embed)
             coll.version = version
-            self._save(coll)
+            if shared:
+                write_snapshot(coll, snapshot)
+                self._write_name(name)
             return True
 
     def bind(
@@ -183,10 +221,15 @@ class VectorMemory:
     ) -> None:
         """Keep `collection` in sync with a source: every search first syncs it at `version()`."""
         self._sources[check_name(collection)] = _Source(items, version)
+        self._synced.add(check_name(collection))
 
     def refresh(self, collection: str) -> bool:
-        """Sync a bound collection with its source now; False when unbound or already current."""
-        source = self._sources.get(check_name(collection))
+        """Sync a bound collection (or a session memory) with its source now; False when already current."""
+        name = check_name(collection)
+        if name.startswith(MEMORY_PREFIX):
+            session = name[len(MEMORY_PREFIX) :]
+            return self.sync(name, lambda: self.facts.items(session), self.facts.version(session))
+        source = self._sources.get(name)
         return bool(source) and self.sync(collection, source.items, source.version())
 
     def suggest(self, collection: str, text: str, k: int = 3, min_score: float | None = None) -> list[Hit]:
@@ -211,7 +254,9 @@ class VectorMemory:
             return len(coll.entries)
 
     def keys(self, collection: str) -> list[str]:
-        """The keys of a collection, least recently written first."""
+        """The keys of a collection, least recently written first (a session memory as its SQL facts say)."""
+        if check_name(collection).startswith(MEMORY_PREFIX):
+            self.refresh(collection)
         with self._open(collection) as coll:
             return [entry.key for entry in coll.entries.values()]
 
@@ -228,7 +273,7 @@ class VectorMemory:
     def has_collection(self, collection: str) -> bool:
         """True when the collection is bound to a source, saved on disk or holds items."""
         name = check_name(collection)
-        if name in self._sources or self._files(name)[1].exists():
+        if name in self._sources or name in self._synced or self._files(name)[1].exists():
             return True
         with self._lock:
             loaded = self._loaded.get(name)
