@@ -12,7 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textnorm
+from graphs.runner import validate_inputs
 from pipelines.expressions import ENV
+from pipelines.loader import load_config
 from tools.catalog import normalize, tokens
 from tools.demo_data import demo_customers, demo_products
 from tools.intent import _words as intent_words
@@ -163,6 +165,11 @@ def test_every_format_character_is_removed() -> None:
     removed = [chr(cp) for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) in {"Cf", "Cc", "Cs"}]
     kept = [ch for ch in removed if textnorm.clean(f"a{ch}b") not in {"ab", "a b", "a\nb"}]
     assert kept == []
+
+
+def test_string_run_inputs_are_cleaned() -> None:
+    config = load_config(Path(__file__).parents[1] / "pipelines" / "ejemplo_simple.yaml")
+    assert validate_inputs(config, {"nombre": " A\u202ena\x00\u200b "}) == {"nombre": "Ana"}
 
 
 _CATEGORIES_OUT = {"Cc", "Cf", "Cs"}
