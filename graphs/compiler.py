@@ -40,7 +40,7 @@ def state_schema(config: PipelineConfig) -> type:
             "__messages__": Annotated[list, operator.add],
             "__data__": Any,
             "__status__": Any,
-            "__goto__": Any,  # where the repair node sends a corrected run
+            "__corrected__": Any,  # the slot a correction changed: the repair node routes on it
             "__parent__": Any,  # the run a digression interrupted
         }
     )
@@ -156,18 +156,24 @@ def compile_pipeline(
     return builder.compile(checkpointer=checkpointer, name=config.name)
 
 
-def _repair_route(state: dict[str, Any]) -> str:
-    return state.get("__goto__") or END
-
-
 def _add_repair_node(builder: StateGraph, config: PipelineConfig) -> None:
     """A node no edge leads to: a correction is written *as* this node (`update_state(as_node=…)`), so the run
     continues at the step that re-validates the slot through LangGraph's own routing, and the jump is drawn."""
-    targets = sorted({correction.goto for correction in config.corrections().values()})
-    if not targets:
+    corrections = config.corrections()
+    if not corrections:
         return
+    labels = {slot: f"correct {slot}" for slot in corrections}
+
+    first = next(iter(labels.values()))
+
+    def route(state: dict[str, Any]) -> str:
+        # Only graphs.repair writes as this node, always naming a declared slot; `first` keeps the picture free
+        # of an arrow to the end that no run can take.
+        return labels.get(state.get("__corrected__") or "", first)
+
     builder.add_node(REPAIR_NODE, _no_op)
-    builder.add_conditional_edges(REPAIR_NODE, _repair_route, {target: target for target in targets})
+    path_map = {labels[slot]: correction.goto for slot, correction in corrections.items()}
+    builder.add_conditional_edges(REPAIR_NODE, route, path_map)
 
 
 def _no_op(state: dict[str, Any]) -> dict[str, Any]:

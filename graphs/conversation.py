@@ -10,14 +10,13 @@ from typing import Any, Literal
 
 from errors import AppError, InputError, user_message_for
 from graphs.engine import Engine
+from graphs.repair import after_child
 from graphs.result import RunResult
-from pipelines.expressions import ENV
-from textnorm import language
+from textnorm import clean, language, yes_no
 
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 FREE_TEXT_INPUT = "mensaje"  # a pipeline declaring this input receives the user's sentence when routed by intent
 _ARG = re.compile(r"^([A-Za-z][A-Za-z0-9_]{0,63})=(.*)$", re.DOTALL)
-_YES = {"si", "sí", "yes", "y", "s", "ok", "vale", "1", "confirmar"}
 
 
 @dataclass
@@ -91,7 +90,7 @@ class Conversation:
 
     def handle(self, session_id: str, message: str) -> ChatReply:
         """Answer one chat message of a session."""
-        text = message.strip()
+        text = clean(message)
         owner = self.owner(session_id)
         try:
             pending = self.engine.runs.pending(owner)
@@ -127,7 +126,8 @@ class Conversation:
         if command == "!cancel":
             if not waiting:
                 return ChatReply(session_id, "No hay nada en curso que cancelar.", status="idle")
-            return self._from_result(session_id, self.engine.cancel(waiting["run_id"], owner=owner))
+            cancelled = self.engine.cancel(waiting["run_id"], owner=owner)
+            return self._from_result(session_id, after_child(self.engine, cancelled, owner))
         if command == "!status":
             if not waiting:
                 return ChatReply(session_id, "No hay ninguna ejecución esperando respuesta.", status="idle")
@@ -140,7 +140,7 @@ class Conversation:
         owner = self.owner(session_id)
         self.engine.runs.set_pending(owner, None)
         waiting = self.engine.runs.waiting_for(owner)
-        if ENV.filters["norm"](answer) in _YES:
+        if yes_no(answer) == "yes" or answer.strip() == "1":
             if waiting:
                 self.engine.cancel(waiting["run_id"], owner=owner)
             return self._command(session_id, command)

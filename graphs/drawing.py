@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from errors import InputError
 from graphs.drawing_formats import render
+from pipelines.repair_schema import REPAIR_NODE
 from pipelines.schema import PipelineConfig, PipelineStep
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class Picture:
 
 
 def _label(node_id: str, step: Any) -> str:
+    if node_id == REPAIR_NODE:
+        return "repair (corrections)"
     if step is None:
         return "start" if node_id == START else "end"
     if isinstance(step, PipelineStep):
@@ -91,7 +94,7 @@ def _add_graph(
         if scope and node_id in (START, END):
             continue
         step = steps.get(node_id)
-        kind = step.kind if step is not None else "terminal"
+        kind = step.kind if step is not None else "repair" if node_id == REPAIR_NODE else "terminal"
         pic.nodes[prefix + node_id] = Node(
             prefix + node_id, _label(node_id, step), kind, scope, None if scope else node_id
         )

@@ -53,6 +53,7 @@ _MERMAID_SHAPES = {
     "reply": ('("', '")'),
     "terminal": ('(["', '"])'),
     "exit": ('(["', '"])'),
+    "repair": ('{{"', '"}}'),
 }
 _MERMAID_CLASSES = {
     "ask": "fill:#fff3c4,stroke:#b38600,stroke-width:2px",
@@ -60,6 +61,7 @@ _MERMAID_CLASSES = {
     "reply": "fill:#e8f5e9,stroke:#2e7d32",
     "terminal": "fill:#ede7f6,stroke:#5e35b1",
     "exit": "fill:#eeeeee,stroke:#757575",
+    "repair": "fill:#fde2e4,stroke:#c2185b,stroke-dasharray:4 3",
     "done": f"fill:{DONE_FILL}",
     "current": f"stroke:{CURRENT_STROKE},stroke-width:4px",
 }
@@ -69,6 +71,7 @@ _DOT_NODES: dict[str, dict[str, str]] = {
     "reply": {"fillcolor": "#e8f5e9", "color": "#2e7d32"},
     "terminal": {"shape": "oval", "fillcolor": "#ede7f6", "color": "#5e35b1"},
     "exit": {"shape": "oval", "fillcolor": "#eeeeee", "color": "#757575", "fontsize": "10"},
+    "repair": {"shape": "hexagon", "fillcolor": "#fde2e4", "color": "#c2185b", "style": "filled,dashed"},
 }
 
 

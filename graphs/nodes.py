@@ -179,10 +179,11 @@ def _ask_body(step: AskStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
             "question": render(step, step.question, context),
             "options": options,
             "data": render(step, step.data, context),
-            "help": render(step, step.help, context) if step.help else None,
             "step": step.id,
             "pipeline": ctx.config.name,
         }
+        if step.help:
+            payload["help"] = render(step, step.help, context)
         answer = interrupt(payload)
         return {step.target: _coerce(match_option(answer, options), declared_type)}
 

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 from errors import AppError
 from graphs.repair_text import back_text, cancelled_text, help_text, none_text
 from graphs.result import RunResult
+from pipelines.schema import PipelineConfig
 from textnorm import clean, language
+from tools.command_tools import understand
 
 if TYPE_CHECKING:
     from graphs.engine import Engine
@@ -28,9 +30,7 @@ def respond(runner: Runner, run_id: str, text: str, owner: str | None) -> RunRes
     if pending is None:  # not waiting: the plain path raises the precise conflict
         return runner.resume(run_id, text, owner=owner, understand=False)
     values = dict(snapshot.values or {})
-    found = runner.engine.registry.call(
-        "read_command", {}, _command_args(runner, values, pending, text), run_id=run_id, session_id=row["owner"]
-    )
+    found = understand(_command_args(runner, values, pending, text), runner.engine.registry.services.llm)
     lang = language(text)
     kind = found["command"]
     if kind == "cancel":
@@ -60,7 +60,7 @@ def after_child(engine: Engine, result: RunResult, owner: str | None, lang: str 
         return result
     if parent.status != "waiting":
         return result
-    said = result.message or back_text(result.status, lang)
+    said = (result.message if result.status == "completed" else None) or back_text(result.status, lang)
     return _say(parent, said)
 
 
@@ -86,16 +86,15 @@ def _command_args(runner: Runner, values: dict[str, Any], pending: dict[str, Any
         "question": str(pending.get("question") or ""),
         "options": [str(o) for o in pending.get("options") or []],
         "corrections": corrections,
-        "digressions": [] if values.get("__parent__") else _digressions(runner.engine, config.name),
+        "digressions": [] if values.get("__parent__") else _digressions(runner.engine, config),
         "cancel": config.repair.cancel,
         "help": config.repair.help,
         "choose": config.repair.choose,
     }
 
 
-def _digressions(engine: Engine, name: str) -> list[dict[str, Any]]:
-    config = engine.config(name)
-    names = config.repair.digressions
+def _digressions(engine: Engine, config: PipelineConfig) -> list[dict[str, Any]]:
+    name, names = config.name, config.repair.digressions
     found = []
     for other in names if names is not None else engine.names():
         if other == name:
@@ -117,7 +116,7 @@ def _correction(runner: Runner, values: dict[str, Any], found: dict[str, Any]) -
     if correction is None:
         return None
     update: dict[str, Any] = dict.fromkeys(correction.clear)
-    update["__goto__"] = correction.goto
+    update["__corrected__"] = slot
     if not correction.lines:
         update[slot] = found["value"]
         return update

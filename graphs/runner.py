@@ -120,7 +120,8 @@ class Runner:
 
     def jump(self, run_id: str, update: dict[str, Any], *, owner: str | None = None) -> RunResult:
         """Apply a conversation-repair update to a waiting run, written as the repair node so LangGraph routes the
-        run to `update["__goto__"]` (its pending question is dropped), and run it until it waits or ends."""
+        run to the step that checks `update["__corrected__"]` (its pending question is dropped), and run it until it
+        waits or ends."""
         row = self._row(run_id, owner)
         token = self._lease_waiting(run_id, row)
         try:

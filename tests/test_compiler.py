@@ -19,7 +19,7 @@ from tools.generic import generic_toolset
 from tools.registry import Services, ToolRegistry
 
 TODO_JUNTO = Path(__file__).parent / "pipelines" / "todo_junto.yaml"
-INTERNAL_KEYS = {"__visits__", "__path__", "__messages__", "__data__", "__status__"}
+INTERNAL_KEYS = {"__visits__", "__path__", "__messages__", "__data__", "__status__", "__corrected__", "__parent__"}
 
 
 @pytest.fixture
@@ -57,6 +57,9 @@ def test_todo_junto_compiles_to_the_expected_nodes_and_edges(registry: ToolRegis
         ("pequeno", "__end__", False, None),
     }
     assert graph.name == "todo_junto"
+    # Every ask with a slot is a correction target: the repair node (which no edge reaches, so LangGraph's own
+    # picture leaves out its branch) routes a corrected run back to that ask.
+    assert graph.builder.branches["__repair__"]["route"].ends == {"correct cantidad": "pedir_cantidad"}
 
 
 def test_mermaid_shows_every_branch_with_its_condition(registry: ToolRegistry, resolve: Any) -> None:

@@ -93,6 +93,7 @@ def test_mermaid_has_every_edge_with_its_condition(todo: Runner) -> None:
         ("calcular", "otherwise", "pequeno"),
         ("grande", None, "__end__"),
         ("pequeno", None, "__end__"),
+        ("__repair__", "correct cantidad", "pedir_cantidad"),  # a correction of the slot jumps back to its ask
     }
 
 

@@ -9,13 +9,12 @@ from tools.registry import NoParams, Services, ToolContext, ToolKind, ToolRegist
 
 def shipped_toolsets() -> list[ToolSet]:
     """Every tool kind this project ships, grouped by module."""
-    from tools.command_tools import command_toolset
     from tools.llm_tools import llm_toolset
     from tools.memory_tools import memory_toolset
     from tools.order_tools import order_toolset
     from tools.sql_tools import sql_toolset
 
-    return [generic_toolset, sql_toolset, memory_toolset, llm_toolset, order_toolset, command_toolset]
+    return [generic_toolset, sql_toolset, memory_toolset, llm_toolset, order_toolset]
 
 
 def build_services(settings: Config) -> Services:

@@ -1,4 +1,5 @@
-"""The `read_command` tool kind: a model reads the command when one is configured, the offline reader otherwise."""
+"""The command reader as the conversation layer uses it: a model reads the command when one is configured, and the
+offline reader does when there is none or the model fails."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from typing import Any
 
 from errors import ToolError
 from tools.commands import COMMANDS, CommandArgs, command, read_command
-from tools.registry import ToolContext, ToolSet
+from tools.llm import LLMClient
 
-command_toolset = ToolSet()
 logger = logging.getLogger(__name__)
 
 _NULLABLE = {"type": ["string", "null"]}
@@ -91,10 +91,10 @@ def _checked(found: dict[str, Any], args: CommandArgs) -> dict[str, Any]:
     raise ToolError("the language model named a command the run does not offer", details={"kind": "bad_output"})
 
 
-@command_toolset.tool("read_command", args=CommandArgs)
-def read_command_tool(args: CommandArgs, ctx: ToolContext) -> dict[str, Any]:
-    """What a message to a waiting run means (cancel, help, correct, digress, choose, answer) and with what."""
-    llm = ctx.services.llm
+def understand(args: CommandArgs | dict[str, Any], llm: LLMClient | None) -> dict[str, Any]:
+    """What a message to a waiting run means (cancel, help, correct, digress, choose, answer) and with what;
+    `reader` says who read it ("llm" or "offline")."""
+    args = args if isinstance(args, CommandArgs) else CommandArgs.model_validate(args)
     if llm is not None:
         try:
             found = llm.generate(_prompt(args), system=SYSTEM, schema=COMMAND_SCHEMA)
