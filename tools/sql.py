@@ -186,7 +186,8 @@ class SqlService:
                 conn.execute(sa.insert(products).values(**row))
                 version = bump_version(conn)
         except sa.exc.IntegrityError as exc:
-            raise ConflictError(f"a product with SKU '{sku}' already exists", details={"sku": sku}) from exc
+            message = f"a product with SKU '{sku}' already exists"
+            raise ConflictError(message, details={"sku": sku}, reason="duplicate") from exc
         self._notify(version, "added", [row["sku"]])
         return self.get_product(row["sku"]) or {}
 
