@@ -109,3 +109,34 @@ def gunicorn_server(port: int, env: Mapping[str, str], log: Path, *, workers: in
         "120",
     ]
     return ServerProcess(argv, env=env, ready_url=f"http://127.0.0.1:{port}/orchestrator/pipelines", log=log)
+
+
+def app_env(data_dir: Path, database_url: str | None = None) -> tuple[dict[str, str], str, str]:
+    """Environment of an app process on `data_dir` (and `database_url` for both data and checkpoints, if given),
+    with the business-data and checkpoint URLs it resolves to."""
+    env = {
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": database_url or "",
+        "CHECKPOINT_URL": database_url or "",
+        "OPENAI_API_KEY": "",
+        "OPENAI_BASE_URL": "",
+        "LANGSMITH_TRACING": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
+    data = database_url or f"sqlite:///{(data_dir / 'app.db').resolve()}"
+    checkpoints = database_url or f"sqlite:///{(data_dir / 'checkpoints.db').resolve()}"
+    return env, data, checkpoints
+
+
+def init_database(env: Mapping[str, str], log: Path) -> None:
+    """`flask db init` (create and seed the business database once, as `make run` and `make serve` do)."""
+    with log.open("ab") as out:
+        subprocess.run(
+            [str(VENV_BIN / "flask"), "--app", "app", "db", "init"],
+            cwd=PROJECT_DIR,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=300,
+        )
