@@ -17,6 +17,7 @@ from tools.order_edit import parse_edit
 from tools.order_words import Tok, match_phrase, span, tokens, trim_trailing
 
 MAX_MESSAGE = 2000
+_CLAUSE_MARKS = re.compile(r"[,;.!?¿¡:]+")
 COMMANDS = ("cancel", "help", "correct", "digress", "choose", "answer")
 
 
@@ -75,6 +76,31 @@ def _only(keys: list[str], main: W.Phrases, noise: W.Phrases) -> bool:
         else:
             return False
     return hit
+
+
+def _says(text: str, keys: list[str], main: W.Phrases, noise: W.Phrases, names: frozenset[str]) -> bool:
+    """`_only`, or one clause of a longer message is `main` only and no other clause edits or confirms anything.
+
+    «no quiero hacer ningún pedido, cancela», «no sé, ¿qué pongo?»; never «cancela, quiero 3 teclados» nor
+    «déjalo, está bien así».
+    """
+    if _only(keys, main, noise):
+        return True
+    clauses = [c for c in ([t.key for t in _toks(part)] for part in _CLAUSE_MARKS.split(text)) if c]
+    if len(clauses) < 2 or not any(_only(clause, main, noise) for clause in clauses):
+        return False
+    rest = [clause for clause in clauses if not _only(clause, main, noise)]
+    return not any(_edits_or_confirms(clause, names) for clause in rest)
+
+
+def _edits_or_confirms(keys: list[str], names: frozenset[str]) -> bool:
+    """True when a clause holds a number, an edit verb, a slot's name or a word that keeps the order as it is."""
+    for at, key in enumerate(keys):
+        if any(char.isdigit() for char in key) or key in names or key in W.KEEP_WORDS:
+            return True
+        if match_phrase(keys, at, W.LINE_VERBS) or match_phrase(keys, at, W.SLOT_VERBS):
+            return True
+    return False
 
 
 def _skip(keys: list[str], at: int, table: W.Phrases) -> int:
@@ -137,6 +163,9 @@ def _line_correction(text: str, toks: list[Tok], target: Correctable) -> dict[st
         return None
     edit = parse_edit(text[toks[at].start :])
     action, quantity, what = edit["action"], edit["quantity"], edit["target"]
+    if action in ("set_quantity", "unknown") and not what and (quantity or 0) > 0 and len(target.items) == 1:
+        # «déjalo en 3», «mejor 5»: with one line there is no doubt which line is meant.
+        return command("correct", slot=target.slot, edit={"action": "set_quantity", "index": 0, "quantity": quantity})
     if action == "add" and what:
         return command("correct", slot=target.slot, edit={"action": "add", "text": what, "quantity": quantity or 1})
     if action not in ("remove", "set_quantity") or not what:
@@ -172,7 +201,7 @@ def _pattern(question: str, types: tuple[tuple[str, str], ...]) -> re.Pattern[st
     for part in parts:
         if part.startswith("{") and part.endswith("}"):
             name = part[1:-1]
-            value = r"\d{1,18}" if typed.get(name) in ("integer", "number") else r".+?"
+            value = r"[-+]?\d+" if typed.get(name) in ("integer", "number") else r".+?"
             body.append(f"(?P<{name}>{value})")
         else:
             literal = " ".join(fold(re.sub(r"[¿?¡!.,;:\"«»]", " ", part)).split())
@@ -194,10 +223,24 @@ def _digression(text: str, digressions: list[Digressable]) -> dict[str, Any] | N
             for name in match.groupdict():
                 start, end = where[match.start(name)], where[match.end(name) - 1] + 1
                 raw = text[start:end].strip(' ¿?¡!.,;:"«»')
-                args[name] = int(raw) if target.inputs.get(name) == "integer" and raw.isdecimal() else raw
+                args[name] = raw
             if all(args.values()):
                 return command("digress", pipeline=target.pipeline, args=args)
     return None
+
+
+def _points_at_it(text: str, keys: list[str]) -> bool:
+    """«sí», «vale», «sí, ese», «ese mismo», «that one»: a yes or a pointing word, with no negation."""
+    if yes_no(text) == "yes":
+        return True
+    pointing = [key for key in keys if key not in W.CHOICE_NOISE or key in W.THAT_ONE]
+    return bool(pointing) and all(key in W.THAT_ONE for key in pointing) and not set(keys) & W.NEGATIONS
+
+
+def _shared(content: list[str], ordinal: str, options: list[str]) -> bool:
+    """True when every word of `content` but the ordinal is in every option («el segundo monitor»)."""
+    rest = words(" ".join(key for key in content if key != ordinal))
+    return all(any(w == x or x.startswith(w) for x in words(o)) for o in options for w in rest)
 
 
 def _choice(text: str, toks: list[Tok], options: list[str]) -> dict[str, Any] | None:
@@ -206,12 +249,14 @@ def _choice(text: str, toks: list[Tok], options: list[str]) -> dict[str, Any] | 
     if _only(keys, W.NONE_OF_THEM, W.phrases(",".join(W.CHOICE_NOISE))):
         return command("choose", option=None)
     content = [key for key in keys if key not in W.CHOICE_NOISE]
-    if len(content) == 1 and (content[0] in W.ORDINALS or (content[0].isdecimal() and len(content[0]) < 4)):
-        place = W.ORDINALS.get(content[0]) or int(content[0])
+    # «el segundo monitor»: besides the ordinal, only words every option has.
+    places = [key for key in content if key in W.ORDINALS or (key.isdecimal() and len(key) < 4)]
+    if len(places) == 1 and (len(content) == 1 or (places[0] in W.ORDINALS and _shared(content, places[0], options))):
+        place = W.ORDINALS.get(places[0]) or int(places[0])
         index = place - 1 if place > 0 else len(options) + place
         if 0 <= index < len(options):
             return command("choose", option=options[index])
-    if len(options) == 1 and yes_no(text) == "yes" and fold(options[0]) not in ("si", "yes"):
+    if len(options) == 1 and fold(options[0]) not in ("si", "yes") and _points_at_it(text, keys):
         return command("choose", option=options[0])
     wanted = words(" ".join(content))
     if not wanted:
@@ -225,9 +270,10 @@ def read_command(args: CommandArgs) -> dict[str, Any]:
     text = clean(args.message)
     toks = _toks(text)
     keys = [t.key for t in toks]
-    if args.cancel and _only(keys, W.CANCEL, W.CANCEL_NOISE):
+    names = frozenset(fold(word) for target in args.corrections for word in [*target.words, target.slot])
+    if args.cancel and _says(text, keys, W.CANCEL, W.CANCEL_NOISE, names):
         return command("cancel")
-    if args.help and (_only(keys, W.HELP, W.HELP_NOISE) or (not keys and "?" in text)):
+    if args.help and (_says(text, keys, W.HELP, W.HELP_NOISE, names) or (not keys and "?" in text)):
         return command("help")
     for target in args.corrections:
         found = _line_correction(text, toks, target) if target.lines else _slot_correction(text, toks, target)
