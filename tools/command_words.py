@@ -18,7 +18,8 @@ def phrases(*groups: str) -> Phrases:
 
 CANCEL = phrases(
     "cancela, cancelar, cancelalo, cancelala, cancelo, cancelamos, cancelado, anula, anular, anulalo, anulala",
-    "dejalo, dejalo estar, dejemoslo, olvidalo, olvidate, olvida, olvidalo todo, ya no lo quiero, no lo quiero",
+    "dejalo, dejalo estar, dejemoslo, lo dejamos, lo dejo, olvidalo, olvidate, olvida, olvidalo todo",
+    "ya no lo quiero, no lo quiero",
     "ya no quiero nada, ya no me interesa, no me interesa, para ya, basta, salir, sal, abandona, abandonar",
     "cancel, cancel it, cancel that, stop, stop it, forget it, forget about it, never mind, nevermind, abort, quit",
     "i don't want it, i dont want it, i don't want it anymore, i dont want it anymore, drop it",
@@ -38,8 +39,12 @@ HELP = phrases(
     "que me pides, que necesitas, que quieres que ponga, que quieres que diga, que, eh, como, perdon que",
     "what should i write, what do i write, what should i say, what can i say, what do you need, what, huh",
     "i don't understand, i dont understand, how does this work, what are the options, options, what do i do",
+    "no se, no lo se, not sure, i'm not sure, im not sure, i don't know, i dont know, what to put, what do i put",
+    "what should i put, i'm not sure what to put, im not sure what to put, i'm not sure what to write",
 )
-HELP_NOISE = phrases("por favor, please, oye, pero, a ver, y, ahora, aqui, here, now, hmm, mmm, um, sorry, perdona")
+HELP_NOISE = phrases(
+    "por favor, please, oye, pero, a ver, y, ahora, aqui, esto, eso, here, now, this, it, hmm, mmm, um, sorry, perdona"
+)
 # What may open a correction: «no, …», «perdona, …», «mejor …», «sorry, …».
 CORRECTION_OPENERS = phrases(
     "no, no no, perdona, perdon, disculpa, lo siento, me equivoque, me he equivocado, quiero decir, quise decir",
@@ -58,6 +63,7 @@ LINE_VERBS = phrases(
     "borrar, borralo, borrala, saca, sacar, sacalo, suprime, retira, retirar, sin, fuera, ya no quiero",
     "anade, anadir, anademe, agrega, agregar, agregame, suma, incluye, incluir, mete, meter, tambien",
     "cambia, cambiar, cambiame, cambialo, cambiala, modifica, pon, ponme, ponle, deja, dejame, que sean, sean",
+    "dejalo, dejala, dejalos, dejalas",
     "mejor, remove, delete, drop, take out, without, add, include, also, plus, change, set, make it, make",
     "update, put, instead, better",
 )
@@ -81,8 +87,15 @@ ORDINALS: dict[str, int] = {
 CHOICE_NOISE = word_set(
     "el la los las lo de del un una uno the one a an of opcion option numero number num no nº quiero prefiero "
     "me quedo con elijo escojo pues entonces vale ok por favor please i want take i'll ill choose pick that "
-    "this ese esa este esta eso it go with will would like mejor seria is"
+    "this ese esa este esta eso it go with will would like mejor seria is gracias thanks thank you porfa"
 )
+# A plain «sí» or a pointing word picks the only option offered («sí, ese», «ese mismo», «that one»).
+THAT_ONE = word_set(
+    "si vale ok okay yes yep yeah sure claro exacto correcto eso ese esa este esta mismo misma that this"
+)
+# Words that keep the order as it is: «déjalo, está bien así» is not a cancellation.
+KEEP_WORDS = word_set("asi bien perfecto correcto vale ok okay si yes fine good sigue seguimos continua continue")
+NEGATIONS = word_set("no not nope ni nunca never")
 # Openers a digression question may carry («oye, ¿cuánto stock hay de X?», «by the way, how much is X?»).
 DIGRESSION_OPENERS = (
     "oye, por cierto, una pregunta, una cosa, antes, antes de seguir, perdona, y, pero, eh, ah, sabes, dime, "
