@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from errors import ToolError
 from tools.registry import NoParams, ToolContext, ToolSet
 from vector_memory import MEMORY_PREFIX, VectorMemory, memory_collection, normalise
+from vector_memory.catalog import as_product
+from vector_memory.items import MAX_K
+from vector_memory.likeness import LEXICAL_SPACES, resembles, suggest_floor
 
 # A session's memory keeps its most recent facts only, so one chatty user cannot grow it without bound.
 MAX_FACTS_PER_SESSION = 200
@@ -99,16 +102,42 @@ def _plain(hits: list[Any]) -> list[dict[str, Any]]:
     return [{"key": str(h["key"]), "text": str(h["text"]), "score": float(h["score"]), "meta": h["meta"]} for h in hits]
 
 
+def _once(hits: list[Any], k: int) -> list[Any]:
+    """Alias hits as their product's hit, each product once (its best hit), at most `k`."""
+    seen: set[str] = set()
+    result = []
+    for hit in map(as_product, hits):
+        if hit["key"] not in seen:
+            seen.add(hit["key"])
+            result.append(hit)
+    return result[:k]
+
+
+def _pool(k: int) -> int:
+    """How many raw hits to read so that `k` distinct products remain after aliases are folded in."""
+    return min(MAX_K, max(20, 5 * k))
+
+
 @memory_toolset.tool("suggest", args=SuggestArgs, params=CollectionParams)
 def suggest(args: SuggestArgs, ctx: ToolContext) -> list[dict[str, Any]]:
-    """Closest entries of a collection to a short name the user typed (typos, accents, plurals)."""
-    return _plain(_memory(ctx).suggest(_shared(ctx), args.text, k=args.k, min_score=args.min_score))
+    """Closest entries of a collection to a short name the user typed (typos, accents, plurals, aliases).
+
+    Nothing below the floor calibrated for the embeddings in use is offered (`min_score` can only raise it),
+    and in a spelling-based space a candidate must also resemble what was typed."""
+    memory = _memory(ctx)
+    floor = suggest_floor(memory.space, memory.suggest_min_score)
+    floor = max(floor, args.min_score) if args.min_score is not None else floor
+    hits = memory.search(_shared(ctx), args.text, k=_pool(args.k), min_score=floor)
+    if memory.space.startswith(LEXICAL_SPACES):
+        hits = [hit for hit in hits if resembles(args.text, hit["text"])]
+    return _plain(_once(hits, args.k))
 
 
 @memory_toolset.tool("search", args=SearchArgs, params=CollectionParams)
 def search(args: SearchArgs, ctx: ToolContext) -> list[dict[str, Any]]:
-    """Entries of a collection ranked by similarity to free text."""
-    return _plain(_memory(ctx).search(_shared(ctx), args.text, k=args.k, min_score=args.min_score))
+    """Entries of a collection ranked by similarity to free text (an alias stands for its product, once)."""
+    hits = _memory(ctx).search(_shared(ctx), args.text, k=_pool(args.k), min_score=args.min_score)
+    return _plain(_once(hits, args.k))
 
 
 @memory_toolset.tool("remember", args=RememberArgs, params=NoParams)

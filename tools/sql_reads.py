@@ -99,7 +99,9 @@ def matching_rows(
     statement = _matching_statement(table, active_only, len(distinct), sku is not None, aliases)
     rows = list(conn.execute(statement, values).mappings().all())
     by_sku = [row for row in rows if sku is not None and row["sku"].upper() == values["sku"]]
-    exact = [row for row in rows if row["normalized_name"] == key or row.get("alias_exact")]
+    # Word order does not matter to an exact match: "27 inch monitor" is "Monitor 27 pulgadas".
+    same = sorted(words)
+    exact = [row for row in rows if sorted(row["normalized_name"].split()) == same or row.get("alias_exact")]
     return by_sku or exact or rows
 
 

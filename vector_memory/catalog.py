@@ -15,10 +15,13 @@ CUSTOMERS = "customers"
 PIPELINE_EXAMPLES = "pipeline_examples"
 
 _SCALARS = (str, int, float, bool, Decimal, type(None))
+ALIAS_MARK = "#"  # between a product's SKU and its alias in an alias item's key
 
 
 class CatalogSource(Protocol):
-    """What the vector memory needs from the catalog (the SQL service satisfies it)."""
+    """What the vector memory needs from the catalog (the SQL service satisfies it).
+
+    A source may also have `list_aliases() -> [{sku, alias}]`: each alias becomes an item of its product."""
 
     def catalog_version(self) -> object:
         """A value that changes whenever a product is added, renamed, (de)activated or removed."""
@@ -34,8 +37,10 @@ class CatalogSource(Protocol):
 
 
 def product_items(source: CatalogSource) -> list[dict[str, Any]]:
-    """Active products as vector-memory items keyed by SKU, with sku/name/price/stock as metadata."""
+    """Active products as vector-memory items keyed by SKU, with sku/name/price/stock as metadata, plus one
+    item per alias keyed "<sku>#<alias>" whose metadata is its product's with the `alias` added."""
     items = []
+    metas: dict[str, dict[str, Any]] = {}
     for product in source.list_products(active_only=True):
         if not product.get("active", True):
             continue
@@ -45,7 +50,23 @@ def product_items(source: CatalogSource) -> list[dict[str, Any]]:
         if product.get("stock") is not None:
             meta["stock"] = int(product["stock"])
         items.append({"key": meta["sku"], "text": meta["name"], "meta": meta})
+        metas[meta["sku"]] = meta
+    list_aliases = getattr(source, "list_aliases", None)
+    for alias in list_aliases() if callable(list_aliases) else []:
+        meta = metas.get(str(alias["sku"]))
+        if meta is not None:
+            text = str(alias["alias"])
+            items.append({"key": f"{meta['sku']}{ALIAS_MARK}{text}", "text": text, "meta": {**meta, "alias": text}})
     return items
+
+
+def as_product(hit: Mapping[str, Any]) -> dict[str, Any]:
+    """A hit on an alias item as a hit on its product (key = SKU, text = product name); other hits unchanged."""
+    meta = hit.get("meta") or {}
+    if "alias" not in meta or "sku" not in meta or "name" not in meta:
+        return dict(hit)
+    product_meta = {key: value for key, value in meta.items() if key != "alias"}
+    return {**hit, "key": str(meta["sku"]), "text": str(meta["name"]), "meta": product_meta}
 
 
 def customer_items(source: CatalogSource) -> list[dict[str, Any]]:
