@@ -12,7 +12,7 @@ from typing import Any
 
 from bench import machine
 
-MODULES = ("bench_engine", "bench_sql", "bench_vector", "bench_api", "bench_chat")
+MODULES = ("bench_engine", "bench_sql", "bench_vector", "bench_api", "bench_chat", "bench_lookup")
 RESULTS = Path(__file__).with_name("results.json")
 
 
