@@ -1,0 +1,96 @@
+"""The command reader with a model: a local OpenAI-compatible HTTP server answers; any failure reads offline."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from config import Config
+from tests.llm_server import OpenAICompatServer
+
+
+@pytest.fixture
+def server() -> Iterator[OpenAICompatServer]:
+    with OpenAICompatServer() as running:
+        yield running
+
+
+@pytest.fixture
+def llm_app(tmp_path: Path, pipelines_dir: Path, server: OpenAICompatServer) -> Iterator[Flask]:
+    settings = Config(
+        DATA_DIR=tmp_path / "data",
+        PIPELINES_DIR=pipelines_dir,
+        SECRET_KEY="test",
+        OPENAI_BASE_URL=server.base_url,
+        OPENAI_API_KEY="test",
+        LLM_MODEL="stub-model",
+        LLM_TIMEOUT=5,
+    )
+    app = create_app(settings)
+    yield app
+    app.extensions["t7"].engine.close()
+
+
+def _say(client: FlaskClient, message: str, session: str | None) -> dict:
+    body = {"message": message, **({"session_id": session} if session else {})}
+    response = client.post("/chat", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def _waiting_for_products(client: FlaskClient) -> dict:
+    body = _say(client, "!run alta_pedido cliente=Initech", None)
+    assert body["status"] == "waiting" and "productos" in body["reply"], body
+    return body
+
+
+def test_the_model_reads_a_correction_the_word_lists_cannot(llm_app: Flask, server: OpenAICompatServer) -> None:
+    client = llm_app.test_client()
+    start = _waiting_for_products(client)
+    server.reply({"command": "correct", "slot": "cliente", "value": "Globex"})
+    body = _say(client, "uy, me he liado, esto va para los de Globex", start["session_id"])
+    assert body["status"] == "waiting" and "productos" in body["reply"], body
+    state = client.get(f"/orchestrator/run_status/{start['run_id']}", headers=_session(start)).get_json()
+    assert state["state"]["cliente_ok"]["name"] == "Globex" and "__repair__" in state["steps_done"]
+    sent = json.dumps(server.requests[-1]["json"], ensure_ascii=False)
+    assert "me he liado" in sent and "cliente" in sent and "stock" in sent  # message, slots and digressions
+
+
+def test_the_model_picks_an_option_and_asks_a_digression(llm_app: Flask, server: OpenAICompatServer) -> None:
+    client = llm_app.test_client()
+    start = _waiting_for_products(client)
+    server.reply({"command": "digress", "pipeline": "stock", "args": {"producto": "grapadora"}})
+    body = _say(client, "antes de nada, me dices cuántas grapadoras os quedan", start["session_id"])
+    assert body["status"] == "waiting" and body["run_id"] == start["run_id"], body
+    assert "Grapadora" in body["reply"] and "productos" in body["reply"]
+
+
+def test_a_model_answer_naming_what_the_run_does_not_offer_is_read_offline(
+    llm_app: Flask, server: OpenAICompatServer
+) -> None:
+    client = llm_app.test_client()
+    start = _waiting_for_products(client)
+    server.reply({"command": "digress", "pipeline": "borrar_todo", "args": {"x": "y"}})
+    body = _say(client, "cancela", start["session_id"])
+    assert body["status"] == "cancelled", body  # the offline reader read «cancela»
+
+
+def test_a_failing_model_is_read_offline(llm_app: Flask, server: OpenAICompatServer) -> None:
+    client = llm_app.test_client()
+    start = _waiting_for_products(client)
+    server.reply(status=500, times=5)
+    body = _say(client, "perdona, el cliente es Umbrella Corp", start["session_id"])
+    assert body["status"] == "waiting" and "productos" in body["reply"], body
+    assert server.requests, "the model was not even asked"
+    state = client.get(f"/orchestrator/run_status/{start['run_id']}", headers=_session(start)).get_json()
+    assert state["state"]["cliente_ok"]["name"] == "Umbrella Corp"
+
+
+def _session(body: dict) -> dict[str, str]:
+    return {"X-Chat-Session": body["session_id"]}
