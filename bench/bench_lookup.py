@@ -18,7 +18,7 @@ if __package__ in (None, ""):  # `python bench/bench_lookup.py` as well as `pyth
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import machine
-from bench.lookups import demo_registry, evaluate, load_lookups, play
+from bench.lookups import HOLDOUT, demo_registry, evaluate, load_lookups, play
 from tools.registry import ToolRegistry
 from vector_memory import likeness
 
@@ -77,6 +77,7 @@ def main() -> dict[str, Any]:
         memory = registry.services.memory
         floor = likeness.suggest_floor(memory.space, memory.suggest_min_score)
         report = evaluate(registry, lookups)
+        holdout = evaluate(registry, load_lookups(HOLDOUT))
         grid = calibrate(registry)
         latency = _latency_ms(registry, [lookup.text for lookup in lookups])
         space = memory.space
@@ -87,6 +88,7 @@ def main() -> dict[str, Any]:
         "calibrated_floor": best_floor(grid),
         **{key: value for key, value in report.items() if key != "misses"},
         "misses": report["misses"],
+        "holdout": holdout,
         "calibration": grid,
         "latency": latency,
     }
@@ -98,6 +100,11 @@ def main() -> dict[str, Any]:
     print("top-1 by kind: " + ", ".join(f"{kind} {value:.0%}" for kind, value in report["top1_by_kind"].items()))
     for miss in report["misses"]:
         print(f"  miss: {miss['text']!r} expected {miss['expect'] or 'nothing'}, got {miss['got']} {miss['offered']}")
+    held = f"top-1 {holdout['top1']:.1%} of {holdout['lookups']}"
+    held += f", false suggestions {holdout['false_suggestion_rate']:.1%}"
+    print(f"held-out set (never tuned on): {held}, offered when nothing fits {holdout['offered_when_nothing_fits']}")
+    for miss in holdout["misses"]:
+        print(f"  held-out miss: {miss['text']!r} expected {miss['expect'] or 'nothing'}, got {miss['got']}")
     print(f"floor in use {floor}; calibrated floor {figures['calibrated_floor']} (highest floor with the best top-1)")
     print(f"{'floor':>6} {'top-1':>7} {'false sugg.':>11} {'offered/none':>13}")
     for row in grid:

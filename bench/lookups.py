@@ -23,6 +23,7 @@ from tools.sql_tools import sql_toolset
 from vector_memory import VectorMemory, attach_catalog
 
 LOOKUPS = Path(__file__).resolve().parent.parent / "tests" / "data" / "lookups.yaml"
+HOLDOUT = LOOKUPS.with_name("lookups_holdout.yaml")  # never tuned on: the out-of-sample figure
 # The `sugerir` step of pipelines/buscar_producto.yaml (tests/test_lookups.py checks they agree).
 SUGGEST_ARGS = {"k": 3, "min_score": 0.2}
 
