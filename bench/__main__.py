@@ -12,7 +12,16 @@ from typing import Any
 
 from bench import machine
 
-MODULES = ("bench_engine", "bench_sql", "bench_vector", "bench_api", "bench_chat", "bench_lookup", "bench_commands", "bench_prune")
+MODULES = (
+    "bench_engine",
+    "bench_sql",
+    "bench_vector",
+    "bench_api",
+    "bench_chat",
+    "bench_lookup",
+    "bench_commands",
+    "bench_prune",
+)
 RESULTS = Path(__file__).with_name("results.json")
 
 
