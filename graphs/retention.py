@@ -31,6 +31,18 @@ __all__ = ["ENDED_STATUSES", "PruneReport", "kept_result", "prune_runs", "run_re
 
 ENDED_STATUSES = ("completed", "cancelled", "failed")
 SECONDS_PER_DAY = 86_400.0
+_KEPT = (
+    "run_id",
+    "pipeline",
+    "status",
+    "output",
+    "data",
+    "error",
+    "message",
+    "current_step",
+    "steps_done",
+    "pipeline_version",
+)
 BATCH = 500
 
 _meta = MetaData()
@@ -63,7 +75,7 @@ def _candidates(engine: SqlEngine, cutoff: float, limit: int) -> list[dict[str, 
     """Ended runs last updated before `cutoff` whose checkpoints are still there (not yet in run_results)."""
     kept = select(run_results_table.c.run_id).where(run_results_table.c.run_id == runs_table.c.run_id)
     query = (
-        select(runs_table.c.run_id, runs_table.c.pipeline, runs_table.c.version, runs_table.c.owner)
+        select(runs_table)
         .where(
             and_(
                 runs_table.c.status.in_(ENDED_STATUSES),
@@ -87,10 +99,11 @@ def _delete_threads(saver: BaseCheckpointSaver, thread_ids: list[str]) -> None:
             saver.delete_thread(thread_id)
 
 
-def _archived(runner: Runner, run_id: str, owner: str | None) -> str:
-    result = runner.status(run_id, owner=owner).status_dict()
-    result.pop("state", None)  # the slot values go with the checkpoint; the outputs, data and path stay
-    return json.dumps(result, ensure_ascii=False, default=str)
+def _archived(runner: Runner, row: dict[str, Any]) -> str:
+    # The row read by the candidate query is the run's final one (an ended run never changes): no second read.
+    result = runner._result(row["run_id"], row, seen=None)
+    kept = {key: getattr(result, key) for key in _KEPT}  # the slot values go with the checkpoint
+    return json.dumps(kept, ensure_ascii=False, default=str)
 
 
 def _batches(engine: Engine, cutoff: float) -> Iterator[list[dict[str, Any]]]:
@@ -119,7 +132,7 @@ def prune_runs(
             key = (run["pipeline"], run["version"])
             if key not in runners:
                 runners[key] = Runner(engine, engine.config_version(*key))
-            rows.append({"run_id": run["run_id"], "result": _archived(runners[key], run["run_id"], run["owner"])})
+            rows.append({"run_id": run["run_id"], "result": _archived(runners[key], run)})
         stamp = time.time()
         # The result is kept before the checkpoints go: a prune killed in between only prunes the batch again.
         with sql.begin() as conn:
