@@ -89,3 +89,14 @@ def test_customer_names_follow_the_catalog(demo_sql: SqlService) -> None:
     assert demo_sql.customer_names() is names  # cached while the catalog version stays
     demo_sql.reset(seed=False)
     assert demo_sql.customer_names() == ()
+
+
+def test_new_demo_aliases_reach_a_database_holding_an_older_set(demo_sql: SqlService) -> None:
+    """A database whose alias set is older gets only the missing aliases on its next start."""
+    with demo_sql.engine.begin() as conn:
+        conn.execute(sa.delete(product_aliases).where(product_aliases.c.alias == "bolis"))
+        conn.execute(sa.update(app_meta).where(app_meta.c.key == ALIASES_KEY).values(value=1))
+    before = len(demo_sql.list_aliases())
+    demo_sql.ensure_ready()
+    assert len(demo_sql.list_aliases()) == before + 1
+    assert demo_sql.resolve_product("bolis azules")["status"] == "exact"

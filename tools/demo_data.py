@@ -61,7 +61,7 @@ DEMO_ALIASES: dict[str, list[str]] = {
     "WEB-HD-01": ["webcam", "web cam", "camera", "cámara web", "cámara"],
     "IMP-LAS-01": ["printer", "laser printer", "impresora", "impresora laser"],
     "PAP-A4-500": ["paper", "a4 paper", "printer paper", "copy paper", "paquete de folios", "folios a4", "papel"],
-    "BOL-AZU-01": ["pen", "blue pen", "ballpoint", "biro", "boli", "boli azul", "boligrafo"],
+    "BOL-AZU-01": ["pen", "blue pen", "ballpoint", "biro", "boli", "bolis", "boli azul", "boligrafo"],
     "GRA-01": ["stapler", "grapadora de oficina"],
     **{f"MEM-{i:03d}": ["pendrive", "usb stick", "usb drive"] for i in range(1, 6)},
     **{f"MUE-{i:03d}": ["whiteboard"] for i in (6, 7, 8)},

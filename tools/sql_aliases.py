@@ -13,6 +13,8 @@ from tools.sql_reads import lookup_key
 from tools.sql_schema import product_aliases, products
 
 ALIASES_KEY = "demo_aliases_seeded"
+# Raise when DEMO_ALIASES grows: a database holding an older set gets the new aliases on its next start.
+DEMO_ALIASES_VERSION = 2
 
 
 def alias_rows(pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -26,16 +28,23 @@ def alias_rows(pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
 
 
 def seed_demo_aliases(conn: sa.Connection) -> bool:
-    """Insert the demo aliases once, when the demo catalog was seeded; True when rows were written now.
+    """Insert the demo aliases a demo catalog lacks (once per DEMO_ALIASES_VERSION); True when rows were written.
 
-    Runs on every start, so a database seeded before aliases existed gets them too."""
-    if read_meta(conn, ALIASES_KEY) or not read_meta(conn, SEEDED_KEY):
+    Runs on every start, so a database seeded before aliases existed (or before the last ones) gets them too."""
+    if read_meta(conn, ALIASES_KEY) >= DEMO_ALIASES_VERSION or not read_meta(conn, SEEDED_KEY):
         return False
-    existing = set(conn.execute(sa.select(products.c.sku)).scalars())
-    rows = [row for row in alias_rows(demo_aliases()) if row["sku"] in existing]
+    skus = set(conn.execute(sa.select(products.c.sku)).scalars())
+    present = {
+        (sku, key) for sku, key in conn.execute(sa.select(product_aliases.c.sku, product_aliases.c.normalized_alias))
+    }
+    rows = [
+        row
+        for row in alias_rows(demo_aliases())
+        if row["sku"] in skus and (row["sku"], row["normalized_alias"]) not in present
+    ]
     if rows:
         conn.execute(sa.insert(product_aliases), rows)
-    set_meta(conn, ALIASES_KEY, 1)
+    set_meta(conn, ALIASES_KEY, DEMO_ALIASES_VERSION)
     return bool(rows)
 
 
