@@ -67,6 +67,8 @@ LINE_VERBS = phrases(
     "mejor, remove, delete, drop, take out, without, add, include, also, plus, change, set, make it, make",
     "update, put, instead, better",
 )
+# Adverbs between an edit verb and its product («añade también 3 X», «quita ahora la webcam»).
+EDIT_ADVERBS = phrases("tambien, ademas, ahora, entonces, luego, also, too, now, then, as well")
 LINE_WORDS = word_set("linea lineas line lines fila row")
 NONE_OF_THEM = phrases(
     "ninguno, ninguna, ninguno de esos, ninguna de esas, ninguno de ellos, ninguna de ellas, ni uno, ni una",

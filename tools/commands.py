@@ -161,7 +161,10 @@ def _line_correction(text: str, toks: list[Tok], target: Correctable) -> dict[st
         at += size
     if at >= len(keys) or not target.items:
         return None
-    edit = parse_edit(text[toks[at].start :])
+    verb = match_phrase(keys, at, W.LINE_VERBS)
+    rest = _skip(keys, at + verb, W.EDIT_ADVERBS)  # «añade también 3 X»: the adverb is not part of the product
+    said = text[toks[at].start : toks[at + verb - 1].end]
+    edit = parse_edit(f"{said} {text[toks[rest].start :]}" if rest < len(toks) else said)
     action, quantity, what = edit["action"], edit["quantity"], edit["target"]
     if action in ("set_quantity", "unknown") and not what and (quantity or 0) > 0 and len(target.items) == 1:
         # «déjalo en 3», «mejor 5»: with one line there is no doubt which line is meant.
