@@ -100,7 +100,8 @@ class Conversation:
                 return self._command(session_id, text)
             waiting = self.engine.runs.waiting_for(owner)
             if waiting:
-                return self._from_result(session_id, self.engine.resume(waiting["run_id"], text, owner=owner))
+                result = self.engine.resume(waiting["run_id"], text, owner=owner)
+                return self._from_result(session_id, result, language(text))
             return self._route_intent(session_id, text)
         except AppError as exc:
             return ChatReply(session_id, exc.user_message(language(text)), status="idle")
@@ -169,7 +170,7 @@ class Conversation:
         config = self.engine.config(name)
         args = {FREE_TEXT_INPUT: text} if FREE_TEXT_INPUT in config.inputs else {}
         result = self.engine.runner(name).start(args, owner=self.owner(session_id))
-        return self._from_result(session_id, result)
+        return self._from_result(session_id, result, language(text))
 
     def _known(self, name: str) -> str:
         if name not in self.engine.names():
@@ -189,11 +190,11 @@ class Conversation:
         lines.append("Comandos: !run, !cancel, !status, !help. También puedes escribir lo que necesitas.")
         return "\n".join(lines)
 
-    def _from_result(self, session_id: str, result: RunResult) -> ChatReply:
+    def _from_result(self, session_id: str, result: RunResult, lang: Literal["es", "en"] = "es") -> ChatReply:
         data = result.output if result.status == "completed" and result.data is None else result.data
         return ChatReply(
             session_id,
-            reply_text(result),
+            reply_text(result, lang),
             status=result.status,
             options=list(result.options),
             data=data,

@@ -15,39 +15,40 @@ from graphs.result import RunResult
 from pipelines.schema import PipelineConfig
 from textnorm import clean, language
 from tools.command_tools import understand
+from tools.commands import MAX_MESSAGE
 
 if TYPE_CHECKING:
     from graphs.engine import Engine
     from graphs.runner import Runner
 
 
-def respond(runner: Runner, run_id: str, text: str, owner: str | None) -> RunResult:
-    """Answer a waiting run with a user's text, reading it as a repair command first."""
+def respond(runner: Runner, row: dict[str, Any], text: str) -> RunResult:
+    """Answer the waiting run of `row` with a user's text, reading it as a repair command first; every change is
+    made only if the run is still as `row` saw it (an answer meant for one question never answers the next)."""
     text = clean(text)
-    row = runner._row(run_id, owner)
-    snapshot = runner.graph.get_state(runner._run_config(run_id, row["owner"]))
-    pending = (snapshot.interrupts[0].value or {}) if snapshot.interrupts and row["status"] == "waiting" else None
-    if pending is None:  # not waiting: the plain path raises the precise conflict
-        return runner.resume(run_id, text, owner=owner, understand=False)
+    run_id, owner = row["run_id"], row["owner"]
+    snapshot = runner.graph.get_state(runner._run_config(run_id, owner))
+    waiting = snapshot.interrupts and row["status"] == "waiting" and len(text) <= MAX_MESSAGE
+    if not waiting:  # not waiting: the plain path raises the precise conflict; a very long text is an answer
+        return runner.answer(row, text)
+    pending = snapshot.interrupts[0].value or {}
     values = dict(snapshot.values or {})
     found = understand(_command_args(runner, values, pending, text), runner.engine.registry.services.llm)
     lang = language(text)
     kind = found["command"]
     if kind == "cancel":
         cancelled = _say(runner.cancel(run_id, owner=owner), cancelled_text(lang))
-        return after_child(runner.engine, cancelled, row["owner"], lang)
+        return after_child(runner.engine, cancelled, owner, lang)
     if kind == "help":
         return _say(runner.status(run_id, owner=owner), help_text(pending, lang))
     if kind == "choose" and found["option"] is None:
         return _say(runner.status(run_id, owner=owner), none_text(lang))
-    if kind == "correct":
-        update = _correction(runner, values, found)
-        if update is not None:
-            return after_child(runner.engine, runner.jump(run_id, update, owner=owner), row["owner"], lang)
+    if kind == "correct" and (update := _correction(runner, values, found)) is not None:
+        return after_child(runner.engine, runner.jump(row, update), owner, lang)
     if kind == "digress":
-        return _digress(runner, run_id, row["owner"], found, owner, lang)
+        return _digress(runner, run_id, owner, found, lang)
     answer = found["option"] if kind == "choose" else text
-    return after_child(runner.engine, runner.resume(run_id, answer, owner=owner, understand=False), row["owner"], lang)
+    return after_child(runner.engine, runner.answer(row, answer), owner, lang)
 
 
 def after_child(engine: Engine, result: RunResult, owner: str | None, lang: str = "es") -> RunResult:
@@ -136,12 +137,10 @@ def _correction(runner: Runner, values: dict[str, Any], found: dict[str, Any]) -
     return update
 
 
-def _digress(
-    runner: Runner, run_id: str, owner: str | None, found: dict[str, Any], caller: str | None, lang: str
-) -> RunResult:
+def _digress(runner: Runner, run_id: str, owner: str | None, found: dict[str, Any], lang: str) -> RunResult:
     engine = runner.engine
     try:
         result = engine.runner(found["pipeline"]).start(found["args"] or {}, owner=owner, parent=run_id)
     except AppError as exc:
-        return _say(runner.status(run_id, owner=caller), exc.user_message(lang))
+        return _say(runner.status(run_id, owner=owner), exc.user_message(lang))
     return after_child(engine, result, owner, lang)

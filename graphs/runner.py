@@ -107,22 +107,26 @@ class Runner:
 
         A text answer is first read as a conversation-repair command (cancel, help, correct, digress, choose);
         `understand=False` takes it as the answer as it is."""
-        if understand and isinstance(answer, str):
-            from graphs.repair import respond
-
-            return respond(self, run_id, answer, owner)
         if answer is None:
             raise InputError("an answer is needed to resume a run", details={"answer": None})
         row = self._row(run_id, owner)
-        token = self._lease_waiting(run_id, row)
-        seen = int(row.get("messages") or 0)
-        return self._leased_turn(Command(resume=answer), run_id, row["owner"], seen=seen, token=token)
+        if understand and isinstance(answer, str):
+            from graphs.repair import respond
 
-    def jump(self, run_id: str, update: dict[str, Any], *, owner: str | None = None) -> RunResult:
-        """Apply a conversation-repair update to a waiting run, written as the repair node so LangGraph routes the
-        run to the step that checks `update["__corrected__"]` (its pending question is dropped), and run it until it
-        waits or ends."""
-        row = self._row(run_id, owner)
+            return respond(self, row, answer)
+        return self.answer(row, answer)
+
+    def answer(self, row: dict[str, Any], answer: Any) -> RunResult:
+        """Resume the run of `row` with `answer` as it is, if the run is still as `row` saw it."""
+        token = self._lease_waiting(row["run_id"], row)
+        seen = int(row.get("messages") or 0)
+        return self._leased_turn(Command(resume=answer), row["run_id"], row["owner"], seen=seen, token=token)
+
+    def jump(self, row: dict[str, Any], update: dict[str, Any]) -> RunResult:
+        """Apply a conversation-repair update to the waiting run of `row` (if it is still as `row` saw it), written
+        as the repair node so LangGraph routes the run to the step that checks `update["__corrected__"]` (the
+        pending question is dropped), and run it until it waits or ends."""
+        run_id = row["run_id"]
         token = self._lease_waiting(run_id, row)
         try:
             config = self._run_config(run_id, row["owner"])
