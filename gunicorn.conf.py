@@ -7,7 +7,6 @@ prometheus-client is first imported; each worker then writes only its own `*_<pi
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,9 @@ control_socket_disable = True
 
 def on_starting(server: Any) -> None:
     """Start from an empty metrics folder: files left by processes of an earlier server would be summed in."""
-    shutil.rmtree(_metrics_dir, ignore_errors=True)
     _metrics_dir.mkdir(parents=True, exist_ok=True)
+    for stale in _metrics_dir.glob("*.db"):  # only prometheus-client's files: the folder may be the operator's
+        stale.unlink(missing_ok=True)
 
 
 def child_exit(server: Any, worker: Any) -> None:
