@@ -9,6 +9,7 @@ from typing import Any
 from config import Config
 from errors import NotFoundError, PipelineError
 from graphs.compiler import GraphCache
+from graphs.pending_cache import PendingCache
 from graphs.persistence import RunStore, open_checkpointer, sql_engine
 from graphs.result import RunResult
 from graphs.runner import Runner
@@ -27,7 +28,11 @@ class Engine:
         self.pipelines_dir = Path(self.settings.PIPELINES_DIR)
         self.registry = registry or build_registry(self.settings)
         self.checkpointer, self._close_checkpointer = open_checkpointer(self.settings.checkpoint_url())
-        self._sql = sql_engine(self.settings.checkpoint_url())
+        runs_url = self.settings.checkpoint_url()
+        if runs_url.startswith("memory:"):  # in-memory checkpoints; the run table still lives in DATA_DIR
+            runs_url = f"sqlite:///{(self.settings.DATA_DIR / 'runs.db').resolve()}"
+        self._sql = sql_engine(runs_url)
+        self.paused = PendingCache()  # where this process last saw each waiting run pause
         self.runs = RunStore(self._sql, self.settings.RUN_LEASE_SECONDS)
         self.graphs = GraphCache(self.registry, resolve=self.config)
         self._configs: dict[str, tuple[tuple[int, int, int], PipelineConfig]] = {}

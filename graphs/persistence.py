@@ -87,6 +87,11 @@ def sql_engine(url: str) -> SqlEngine:
 def open_checkpointer(url: str) -> tuple[BaseCheckpointSaver, Callable[[], None]]:
     """A persistent checkpointer for `url` (SQLite file or PostgreSQL) and a function closing it."""
     parsed = make_url(url)
+    if parsed.get_backend_name() == "memory":
+        # `memory://`: nothing survives the process (the negative control of the kill -9 tests).
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        return InMemorySaver(), lambda: None
     if parsed.get_backend_name() == "sqlite":
         from langgraph.checkpoint.sqlite import SqliteSaver
 
@@ -158,14 +163,16 @@ class RunStore:
         error: dict[str, str] | None = None,
         messages: int | None = None,
         release: str | None = None,
-    ) -> None:
-        """Store the run's status (and error when failed, and how many messages it has said).
+    ) -> float:
+        """Store the run's status (and error when failed, and how many messages it has said); returns the
+        `updated_at` written.
 
         With `release`, the lease held under that token is given back in the same write (one commit a turn).
         """
+        stamp = time.time()
         values: dict[str, Any] = {
             "status": status,
-            "updated_at": time.time(),
+            "updated_at": stamp,
             "error_code": None,
             "error_message": None,
         }
@@ -179,6 +186,7 @@ class RunStore:
             where = and_(where, runs_table.c.lease == release)
         with self.engine.begin() as conn:
             conn.execute(update(runs_table).where(where).values(**values))
+        return stamp
 
     def acquire(self, run_id: str, *, status: str | None = None, updated_at: float | None = None) -> str | None:
         """Take the run's lease for one turn; None when another turn holds it (in any process), or when the run

@@ -27,12 +27,10 @@ def respond(runner: Runner, row: dict[str, Any], text: str) -> RunResult:
     made only if the run is still as `row` saw it (an answer meant for one question never answers the next)."""
     text = clean(text)
     run_id, owner = row["run_id"], row["owner"]
-    snapshot = runner.graph.get_state(runner._run_config(run_id, owner))
-    waiting = snapshot.interrupts and row["status"] == "waiting" and len(text) <= MAX_MESSAGE
-    if not waiting:  # not waiting: the plain path raises the precise conflict; a very long text is an answer
+    paused = _paused(runner, row) if row["status"] == "waiting" and len(text) <= MAX_MESSAGE else None
+    if paused is None:  # not waiting: the plain path raises the precise conflict; a very long text is an answer
         return runner.answer(row, text)
-    pending = snapshot.interrupts[0].value or {}
-    values = dict(snapshot.values or {})
+    values, pending = paused
     found = understand(_command_args(runner, values, pending, text), runner.engine.registry.services.llm)
     lang = language(text)
     kind = found["command"]
@@ -49,6 +47,17 @@ def respond(runner: Runner, row: dict[str, Any], text: str) -> RunResult:
         return _digress(runner, run_id, owner, found, lang)
     answer = found["option"] if kind == "choose" else text
     return after_child(runner.engine, runner.answer(row, answer), owner, lang)
+
+
+def _paused(runner: Runner, row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(state values, pending question) of a waiting run: as its last turn here left them, else from the checkpoint."""
+    cached = runner.engine.paused.get(row["run_id"], row["updated_at"])
+    if cached is not None:
+        return cached
+    snapshot = runner.graph.get_state(runner._run_config(row["run_id"], row["owner"]))
+    if not snapshot.interrupts:
+        return None
+    return dict(snapshot.values or {}), snapshot.interrupts[0].value or {}
 
 
 def after_child(engine: Engine, result: RunResult, owner: str | None, lang: str = "es") -> RunResult:
@@ -126,7 +135,13 @@ def _correction(runner: Runner, values: dict[str, Any], found: dict[str, Any]) -
     index = edit.get("index")
     if edit.get("action") == "add":
         blank = dict.fromkeys({key for item in items for key in item})
-        items.append({**blank, "text": edit.get("text"), "quantity": int(edit.get("quantity") or 1)})
+        items.append(
+            {
+                **blank,
+                "text": edit.get("text"),
+                "quantity": int(1 if edit.get("quantity") is None else edit["quantity"]),
+            }
+        )
     elif not isinstance(index, int) or not 0 <= index < len(items):
         return None
     elif edit.get("action") == "remove":

@@ -219,7 +219,10 @@ class Runner:
             failure = InternalError("a step failed unexpectedly; the error was logged")
             return self._fail(run_id, owner, token, failure)
         messages = len(final.get("__messages__") or [])
-        self.engine.runs.set_status(run_id, result.status, messages=messages, release=token)
+        stamp = self.engine.runs.set_status(run_id, result.status, messages=messages, release=token)
+        if result.status == "waiting":
+            pending = final["__interrupt__"][0].value or {}
+            self.engine.paused.put(run_id, stamp, {k: v for k, v in final.items() if k != "__interrupt__"}, pending)
         return result
 
     def _fail(self, run_id: str, owner: str | None, token: str, exc: AppError) -> RunResult:

@@ -83,7 +83,11 @@ def _checked(found: dict[str, Any], args: CommandArgs) -> dict[str, Any]:
         if not target.lines and isinstance(found.get("value"), str) and found["value"].strip():
             return command("correct", slot=target.slot, value=found["value"].strip())
         if target.lines and edit.get("action") == "add" and edit.get("text"):
-            return command("correct", slot=target.slot, edit={**edit, "quantity": edit.get("quantity") or 1})
+            return command(
+                "correct",
+                slot=target.slot,
+                edit={**edit, "quantity": 1 if edit.get("quantity") is None else edit["quantity"]},
+            )
         index, action = edit.get("index"), edit.get("action")
         valid = action == "remove" or (action == "set_quantity" and (edit.get("quantity") or 0) > 0)
         if target.lines and valid and isinstance(index, int) and 0 <= index < len(target.items):

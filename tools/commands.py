@@ -170,7 +170,11 @@ def _line_correction(text: str, toks: list[Tok], target: Correctable) -> dict[st
         # «déjalo en 3», «mejor 5»: with one line there is no doubt which line is meant.
         return command("correct", slot=target.slot, edit={"action": "set_quantity", "index": 0, "quantity": quantity})
     if action == "add" and what:
-        return command("correct", slot=target.slot, edit={"action": "add", "text": what, "quantity": quantity or 1})
+        return command(
+            "correct",
+            slot=target.slot,
+            edit={"action": "add", "text": what, "quantity": 1 if quantity is None else quantity},
+        )
     if action not in ("remove", "set_quantity") or not what:
         return None
     index = _line_index(what, target.items)
