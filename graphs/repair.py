@@ -87,7 +87,7 @@ def _command_args(runner: Runner, values: dict[str, Any], pending: dict[str, Any
             "slot": slot,
             "words": correction.words or [slot],
             "lines": correction.lines,
-            "items": [i for i in values.get(slot) or [] if isinstance(i, dict)] if correction.lines else [],
+            "items": _lines(runner, values.get(slot)) if correction.lines else [],
         }
         for slot, correction in config.corrections().items()
     ]
@@ -101,6 +101,14 @@ def _command_args(runner: Runner, values: dict[str, Any], pending: dict[str, Any
         "help": config.repair.help,
         "choose": config.repair.choose,
     }
+
+
+def _lines(runner: Runner, value: Any) -> list[dict[str, Any]]:
+    """The lines of a list slot, each with its product's catalog aliases («keyboard» names «Teclado mecánico»)."""
+    sql = runner.engine.registry.services.sql
+    aliases = sql.aliases_by_sku() if sql is not None else {}
+    lines = [item for item in value or [] if isinstance(item, dict)]
+    return [{**item, "aliases": list(aliases.get(str(item.get("sku")), ()))} for item in lines]
 
 
 def _digressions(engine: Engine, config: PipelineConfig) -> list[dict[str, Any]]:

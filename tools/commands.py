@@ -131,7 +131,8 @@ def _slot_correction(text: str, toks: list[Tok], target: Correctable) -> dict[st
 
 
 def _line_index(target: str, items: list[dict[str, Any]]) -> int:
-    """The line a text names: by position («la segunda línea», «line 2») or by its product words, else -1."""
+    """The line a text names: by position («la segunda línea», «line 2»), by its product's or its own words, or
+    by one of its product's catalog aliases («the keyboard»), else -1."""
     keys = [t.key for t in _toks(target)]
     if any(key in W.LINE_WORDS for key in keys):
         for key in keys:
@@ -142,11 +143,13 @@ def _line_index(target: str, items: list[dict[str, Any]]) -> int:
     wanted = words(target)
     if not wanted:
         return -1
-    for field in ("product", "text"):
+    for field in ("product", "text", "aliases"):
         for index, item in enumerate(items):
-            have = words(str(item.get(field) or ""))
-            if all(any(word == w or word.startswith(w) for word in have) for w in wanted):
-                return index
+            value = item.get(field) or ""
+            for name in value if isinstance(value, list) else [value]:
+                have = words(str(name))
+                if all(any(word == w or word.startswith(w) for word in have) for w in wanted):
+                    return index
     return -1
 
 

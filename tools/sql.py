@@ -146,6 +146,18 @@ class SqlService:
         with self.engine.connect() as conn:
             return read_aliases(conn)
 
+    def aliases_by_sku(self) -> dict[str, tuple[str, ...]]:
+        """SKU -> the aliases of that active product, read once per catalog version."""
+        version = self.catalog_version()
+        cached = getattr(self, "_aliases", None)
+        if cached is None or cached[0] != version:
+            found: dict[str, list[str]] = {}
+            for row in self.list_aliases():
+                found.setdefault(row["sku"], []).append(row["alias"])
+            cached = (version, {sku: tuple(names) for sku, names in found.items()})
+            self._aliases = cached
+        return cached[1]
+
     def customer_names(self) -> tuple[str, ...]:
         """The customers' names, read once per catalog version (customers change only with seeds and resets)."""
         version = self.catalog_version()
