@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from errors import AppError, InputError, user_message_for
 from graphs.engine import Engine
-from graphs.repair import after_child
+from graphs.repair import after_child, cancel_chain
 from graphs.result import RunResult
 from textnorm import clean, language, yes_no
 
@@ -143,7 +143,7 @@ class Conversation:
         waiting = self.engine.runs.waiting_for(owner)
         if yes_no(answer) == "yes" or answer.strip() == "1":
             if waiting:
-                self.engine.cancel(waiting["run_id"], owner=owner)
+                cancel_chain(self.engine, waiting["run_id"], owner)
             return self._command(session_id, command)
         if waiting:
             reply = self._from_result(session_id, self.engine.status(waiting["run_id"], owner=owner))

@@ -70,8 +70,18 @@ def after_child(engine: Engine, result: RunResult, owner: str | None, lang: str 
         return result
     if parent.status != "waiting":
         return result
-    said = (result.message if result.status == "completed" else None) or back_text(result.status, lang)
-    return _say(parent, said)
+    said = result.message if result.status == "completed" else (result.error or {}).get("message")
+    return _say(parent, said or back_text(result.status, lang))
+
+
+def cancel_chain(engine: Engine, run_id: str, owner: str | None) -> None:
+    """Cancel a waiting run and, when it is a digression, the runs it interrupted (abandoning the whole dialog)."""
+    while run_id:
+        try:
+            result = engine.cancel(run_id, owner=owner)
+        except AppError:
+            return
+        run_id = result.parent or ""
 
 
 def _say(result: RunResult, message: str) -> RunResult:

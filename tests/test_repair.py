@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from graphs.engine import Engine
 from pipelines.loader import parse_text
@@ -166,3 +167,20 @@ def test_the_json_schema_shows_the_repair_fields(orders: Engine) -> None:
     )
     assert "help" in schema["$defs"]["AskStep"]["properties"]
     assert "lines" in schema["$defs"]["CorrectionConfig"]["properties"]
+
+
+def test_abandoning_a_digression_for_another_pipeline_abandons_the_dialog_it_interrupted(client: FlaskClient) -> None:
+    def say(message: str, session: str | None = None) -> dict:
+        return client.post("/chat", json={"message": message, **({"session_id": session} if session else {})}).json
+
+    start = say("!run alta_pedido cliente=Globex")
+    session = start["session_id"]
+    asked = say("¿cuánto stock hay de teclados?", session)
+    assert asked["pipeline"] == "stock" and asked["status"] == "waiting"
+    switch = say("!run ejemplo_simple nombre=Ana", session)
+    assert switch["options"] == ["sí", "no"]
+    assert say("sí", session)["status"] == "completed"
+    assert say("!status", session)["status"] == "idle"  # neither the digression nor the order is left waiting
+    for run_id in (start["run_id"], asked["run_id"]):
+        status = client.get(f"/orchestrator/run_status/{run_id}", headers={"X-Chat-Session": session}).json
+        assert status["status"] == "cancelled"
