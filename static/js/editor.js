@@ -1,6 +1,9 @@
-// The pipeline editor: pick or create, edit YAML with live validation, a schema form per step, preview, save, try.
+// The pipeline editor: pick or create, edit YAML with live validation, a schema form per step, the conversation
+// settings (repair, questions), preview, save, try.
 /* global jsyaml */
 import { api, debounce, el, errorText, fitToggle, showSvg } from "./common.js";
+import { changeTopKeys } from "./pipeline_text.js";
+import { RepairForm } from "./repair_form.js";
 import { StepForm, stepKinds } from "./step_form.js";
 import { changeSteps, stepRanges } from "./step_text.js";
 import { TryRun } from "./try_run.js";
@@ -11,8 +14,10 @@ const root = document.getElementById("editor");
 const $ = (id) => document.getElementById(id);
 const area = new YamlArea($("yaml"), $("gutter"));
 const tryRun = new TryRun($("run-form"), $("run-result"));
-const state = { name: "", saved: null, doc: null, pipelines: [], validation: 0, preview: 0 };
+const state = { name: "", saved: null, doc: null, pipelines: [], others: null, validation: 0, preview: 0 };
 let form = null;
+let repairForm = null;
+const TABS = ["form", "repair", "graph", "run"];
 
 function template(name) {
   return [`name: ${name}`, "description: Describe aquí qué hace el pipeline", "inputs:",
@@ -36,6 +41,21 @@ async function loadList() {
     ...names.sort().map((n) => el("option", { value: n, selected: n === state.name && "selected" }, n)));
 }
 
+/** The digression questions every pipeline declares, read from each one's YAML, for the «Conversación» defaults. */
+async function loadQuestions() {
+  const found = await Promise.all(state.pipelines.map(async (p) => {
+    try {
+      const body = await api("GET", `/orchestrator/pipelines/${encodeURIComponent(p.name)}`);
+      const doc = jsyaml.load(body.yaml);
+      return { name: p.name, questions: doc && Array.isArray(doc.questions) ? doc.questions.map(String) : [] };
+    } catch {
+      return { name: p.name, questions: [] };
+    }
+  }));
+  state.others = found;
+  if (repairForm) repairForm.setPipelines(found);
+}
+
 function setName(name) {
   state.name = name;
   const pick = $("pick");
@@ -52,6 +72,7 @@ async function openPipeline(name) {
     state.saved = body.yaml;
     area.value = body.yaml;
     if (form) form.close();
+    if (repairForm) repairForm.dirty = false;
     setStatus("save-status", `Versión ${body.version || "—"}`);
     setName(name);
     textChanged();
@@ -72,6 +93,7 @@ function createPipeline() {
   }
   state.saved = null;
   area.value = template(name);
+  if (repairForm) repairForm.dirty = false;
   setStatus("save-status", "Pipeline nuevo: guárdalo para crearlo.");
   setName(name);
   loadList().catch(() => {});
@@ -121,6 +143,7 @@ function parseText() {
     else form.close();
   }
   renderStepList();
+  if (repairForm && !repairForm.dirty) repairForm.load(state.doc, stepContext());
   if (state.doc && state.doc.inputs !== undefined) tryRun.setPipeline(state.name, state.doc.inputs || {});
 }
 
@@ -183,6 +206,7 @@ async function save() {
     setStatus("save-status", `Guardado: versión ${body.version || "nueva"}.`, true);
     await loadList();
     setName(name);
+    loadQuestions().catch(() => {});
   } catch (error) {
     const details = error.details;
     const errors = Array.isArray(details) ? details : (details && details.errors) || [];
@@ -204,15 +228,29 @@ function writeStep(change) {
   }
 }
 
+/** Write the «Conversación» panel's `repair` and `questions` into the YAML text. */
+function writeRepair({ repair, questions }) {
+  try {
+    const { text, rewritten } = changeTopKeys(area.value, { questions, repair });
+    area.value = text;
+    if (rewritten) setStatus("save-status", "Aviso: el YAML se ha reescrito entero y se han perdido los comentarios.");
+    textChanged();
+    return true;
+  } catch (error) {
+    repairForm.fail(`No se puede escribir en el YAML: ${error.reason || error.message}`);
+    return false;
+  }
+}
+
 function selectTab(name) {
-  for (const tab of ["form", "graph", "run"]) {
+  for (const tab of TABS) {
     $(`tab-${tab}`).setAttribute("aria-selected", String(tab === name));
     $(`panel-${tab}`).hidden = tab !== name;
   }
 }
 
 async function start() {
-  for (const tab of ["form", "graph", "run"]) $(`tab-${tab}`).addEventListener("click", () => selectTab(tab));
+  for (const tab of TABS) $(`tab-${tab}`).addEventListener("click", () => selectTab(tab));
   $("yaml").addEventListener("input", debounce(textChanged, 300));
   fitToggle($("preview-fit"), $("preview"));
   $("pick").addEventListener("change", (event) => {
@@ -235,12 +273,14 @@ async function start() {
       },
       onRemove: (index) => { if (writeStep({ op: "remove", index })) { form.close(); renderStepList(); } },
     });
+    repairForm = new RepairForm(schema, $("repair-form"), { onApply: writeRepair });
     $("new-kind").replaceChildren(...Object.keys(stepKinds(schema)).map((k) => el("option", { value: k }, k)));
     $("add-step").addEventListener("click", () => {
       form.open({ kind: $("new-kind").value }, null, stepContext());
       renderStepList();
     });
     await loadList();
+    loadQuestions().catch(() => {});
   } catch (error) {
     setStatus("save-status", errorText(error), false);
   }

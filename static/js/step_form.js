@@ -1,8 +1,9 @@
 // A form for one pipeline step, generated from the JSON Schema of PipelineConfig (steps: a union on `kind`).
 /* global jsyaml */
 import { el } from "./common.js";
+import { KIND_DESCRIPTIONS, STEP_LABELS, labelOf } from "./labels.js";
 
-const LONG_TEXT = new Set(["question", "message", "prompt", "system"]);
+const LONG_TEXT = new Set(["question", "help", "message", "prompt", "system"]);
 const DATALISTS = { tool: "dl-tools", fallback: "dl-tools", pipeline: "dl-pipelines", goto: "dl-steps" };
 
 function resolve(schema, node) {
@@ -123,14 +124,19 @@ export class StepForm {
     const required = new Set(def.required || []);
     // The id first and the fields every kind shares last, so each form (and the YAML it writes) leads with what
     // is particular to its kind.
+    // `help` follows the question it explains.
     const shared = ["description", "next", "max_visits"];
     const names = Object.keys(def.properties || {}).filter((n) => n !== "kind")
       .sort((a, b) => (a === "id" ? -1 : b === "id" ? 1 : shared.indexOf(a) - shared.indexOf(b)));
+    if (names.includes("help") && names.includes("question")) {
+      names.splice(names.indexOf("help"), 1);
+      names.splice(names.indexOf("question") + 1, 0, "help");
+    }
     this.fields = names.map((name) => ({ name, ...field(this.schema, name, def.properties[name], step[name], required.has(name)) }));
     const rows = this.fields.flatMap(({ name, control }) => {
-      const prop = def.properties[name];
-      return [el("label", { for: `field-${name}` }, `${name}${required.has(name) ? " *" : ""}`,
-        prop.description ? el("span", { className: "hint" }, prop.description) : null), control];
+      const [label, hint] = labelOf(STEP_LABELS, name, def.properties[name]);
+      return [el("label", { for: `field-${name}` }, label, required.has(name) ? " *" : "", " ",
+        el("code", { className: "key" }, name), hint ? el("span", { className: "hint" }, hint) : null), control];
     });
     const position = index === null ? el("select", { id: "step-position", name: "position" },
       el("option", { value: "0" }, "al principio"),
@@ -139,7 +145,8 @@ export class StepForm {
     this.current = { kind, index, position };
     this.form.replaceChildren(
       el("h2", {}, index === null ? `Nuevo paso (${kind})` : `Paso ${step.id} (${kind})`),
-      el("p", { className: "muted", hidden: !def.description }, def.description || ""),
+      el("p", { className: "muted", hidden: !(KIND_DESCRIPTIONS[kind] || def.description) },
+        KIND_DESCRIPTIONS[kind] || def.description || ""),
       el("div", { className: "form-grid" }, rows, position ? [el("label", { for: "step-position" }, "posición"), position] : []),
       el("div", { className: "form-actions" },
         el("button", { type: "submit", id: "step-apply" }, index === null ? "Añadir al YAML" : "Aplicar al YAML"),
