@@ -93,6 +93,7 @@ def test_without_a_model_the_llm_step_counts_a_fallback(client: FlaskClient) -> 
 
 @pytest.fixture
 def llm_client(settings: Config) -> Iterator[tuple[FlaskClient, OpenAICompatServer]]:
+    """A client of the app talking to a local OpenAI-compatible server, and that server."""
     with OpenAICompatServer() as server:
         app = create_app(
             settings.model_copy(update={"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "t", "LLM_TIMEOUT": 5})

@@ -66,6 +66,7 @@ class _FakeLangSmith:
 
 @pytest.fixture
 def langsmith() -> Iterator[_FakeLangSmith]:
+    """A local stand-in for the LangSmith API, serving on a free port."""
     fake = _FakeLangSmith()
     fake.thread.start()
     yield fake
