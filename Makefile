@@ -53,3 +53,10 @@ langgraph-env: .venv-langgraph/.installed
 
 studio: .venv-langgraph/.installed
 	$(LG_VENV)/bin/langgraph dev --no-browser --host 127.0.0.1 --port $(LANGGRAPH_PORT)
+
+# Load: gunicorn on PostgreSQL (BENCH_POSTGRES_URL, default the local test database), 50 sessions x 20 dialogs
+# for 1, 2 and 4 workers (LOAD_SESSIONS, LOAD_DIALOGS, LOAD_WORKERS, LOAD_THREADS override).
+.PHONY: bench-load
+bench-load: $(STAMP)
+	$(BIN)/python -c "import gunicorn" 2>/dev/null || $(BIN)/pip install --quiet 'gunicorn>=22'
+	$(BIN)/python -m bench.bench_load

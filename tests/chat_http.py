@@ -72,3 +72,14 @@ def forked_threads(checkpoint_url: str) -> dict[str, str]:
         if len(roots) != 1 or forks:
             problems[thread] = f"{len(roots)} roots, forks at {forks}"
     return problems
+
+
+def get_json(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+    """GET `path` on 127.0.0.1:`port`; the HTTP status and the JSON body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+    finally:
+        conn.close()
