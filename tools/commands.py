@@ -79,11 +79,7 @@ def _only(keys: list[str], main: W.Phrases, noise: W.Phrases) -> bool:
 
 
 def _says(text: str, keys: list[str], main: W.Phrases, noise: W.Phrases, names: frozenset[str]) -> bool:
-    """`_only`, or one clause of a longer message is `main` only and no other clause edits or confirms anything.
-
-    «no quiero hacer ningún pedido, cancela», «no sé, ¿qué pongo?»; never «cancela, quiero 3 teclados» nor
-    «déjalo, está bien así».
-    """
+    """`_only`, or one clause is, and no other edits or confirms («nada, cancela»; not «déjalo, está bien así»)."""
     if _only(keys, main, noise):
         return True
     clauses = [c for c in ([t.key for t in _toks(part)] for part in _CLAUSE_MARKS.split(text)) if c]
@@ -285,10 +281,14 @@ def read_command(args: CommandArgs) -> dict[str, Any]:
         return command("cancel")
     if args.help and (_says(text, keys, W.HELP, W.HELP_NOISE, names) or (not keys and "?" in text)):
         return command("help")
-    for target in args.corrections:
-        found = _line_correction(text, toks, target) if target.lines else _slot_correction(text, toks, target)
-        if found:
-            return found
+    # A correction opens the message or one of its clauses («una basta, pon 1 teclado»).
+    starts = [0, *(at for at in range(1, len(toks)) if toks[at - 1].raw.endswith((",", ";", ":", ".")))]
+    for begin in starts:
+        for target in args.corrections:
+            part = toks[begin:]
+            found = _line_correction(text, part, target) if target.lines else _slot_correction(text, part, target)
+            if found:
+                return found
     if found := _digression(text, args.digressions):
         return found
     if args.choose and args.options and (found := _choice(text, toks, args.options)):
