@@ -135,5 +135,8 @@ def parse_edit(text: str) -> OrderEdit:
         return _edit("remove", _target(text, toks, keys, body, end))
     for phrases, action in ((ADD_PHRASES, "add"), (SET_PHRASES, "set_quantity")):
         if size := match_phrase(keys[:end], start, phrases):
-            return _set_or_add(text, toks, keys, start + size, end, action, verb=True)  # type: ignore[arg-type]
+            body = start + size
+            while action == "add" and (more := match_phrase(keys[:end], body, ADD_PHRASES)):
+                body += more  # «añade también 3 X»: «también» belongs to the verb, not to the product
+            return _set_or_add(text, toks, keys, body, end, action, verb=True)  # type: ignore[arg-type]
     return _set_or_add(text, toks, keys, start, end, "set_quantity", verb=False)

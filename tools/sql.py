@@ -11,12 +11,14 @@ import sqlalchemy as sa
 
 from errors import ConflictError, NotFoundError, ToolError
 from tools.catalog import normalize, tokens
+from tools.customer_text import find_customer
 from tools.demo_data import demo_customers, demo_products
+from tools.order_words import tokens as order_tokens
 from tools.sql_aliases import read_aliases, seed_demo_aliases
 from tools.sql_events import CatalogChange, CatalogListener, CatalogListeners
 from tools.sql_meta import SEEDED_KEY, VERSION_KEY, bump_version, is_seeded, read_meta, set_meta
-from tools.sql_orders import money, order_id_for_key, read_order, write_order
-from tools.sql_reads import lookup_words, matching_rows, product_dict, read_only_rows, resolution
+from tools.sql_orders import order_id_for_key, read_order, write_order
+from tools.sql_reads import lookup_words, matching_rows, product_dict, read_only_rows, resolution, stock_of
 from tools.sql_schema import (
     SQLITE_IMMEDIATE,
     app_meta,
@@ -47,7 +49,7 @@ class SqlService:
         self.url = url
         self.engine = make_engine(url, **dict(engine_options or {}))
         self._events = CatalogListeners()
-        self._customer_names: tuple[int, tuple[str, ...]] | None = None
+        self._memos: dict[str, tuple[int, Any]] = {}
 
     @property
     def backend(self) -> str:
@@ -148,23 +150,24 @@ class SqlService:
 
     def aliases_by_sku(self) -> dict[str, tuple[str, ...]]:
         """SKU -> the aliases of that active product, read once per catalog version."""
-        version = self.catalog_version()
-        cached = getattr(self, "_aliases", None)
-        if cached is None or cached[0] != version:
+
+        def build() -> dict[str, tuple[str, ...]]:
             found: dict[str, list[str]] = {}
             for row in self.list_aliases():
                 found.setdefault(row["sku"], []).append(row["alias"])
-            cached = (version, {sku: tuple(names) for sku, names in found.items()})
-            self._aliases = cached
-        return cached[1]
+            return {sku: tuple(names) for sku, names in found.items()}
+
+        return self._per_version("aliases", build)
 
     def customer_names(self) -> tuple[str, ...]:
         """The customers' names, read once per catalog version (customers change only with seeds and resets)."""
+        return self._per_version("customers", lambda: tuple(c["name"] for c in self.list_customers()))
+
+    def _per_version(self, key: str, build: Callable[[], Any]) -> Any:
         version = self.catalog_version()
-        cached = self._customer_names
+        cached = self._memos.get(key)
         if cached is None or cached[0] != version:
-            cached = (version, tuple(customer["name"] for customer in self.list_customers()))
-            self._customer_names = cached
+            cached = self._memos[key] = (version, build())
         return cached[1]
 
     def list_customers(self) -> list[dict[str, Any]]:
@@ -246,32 +249,20 @@ class SqlService:
             return resolution([], limit)
         with self.engine.connect() as conn:
             rows = matching_rows(conn, customers, words, False)
+        if not rows and len(words) > 1:
+            # «es para Globex», «I want to order for Globex»: a known customer named inside a sentence.
+            mention = find_customer(tuple(order_tokens(text)), self.customer_names())
+            if mention is not None:
+                return self.resolve_customer(mention.name, limit)
         found = sorted(rows, key=lambda row: (row["normalized_name"], row["name"]))
         return resolution([{"id": int(row["id"]), "name": row["name"]} for row in found], limit)
 
     def check_stock(self, sku: str, quantity: int) -> dict[str, Any]:
-        """{ok, sku, name, available, requested}; an unknown or inactive SKU raises ToolError."""
+        """{ok, sku, name, available, requested, price}; an unknown or inactive SKU raises ToolError."""
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
             raise ToolError("the quantity to check must be a whole number of at least 1")
         with self.engine.connect() as conn:
-            row = (
-                conn.execute(sa.select(products).where(products.c.sku == sku, products.c.active.is_(True)))
-                .mappings()
-                .first()
-            )
-        if row is None:
-            raise ToolError(f"unknown or discontinued product '{sku}'", details={"sku": sku})
-        available = int(row["stock"])
-        return {
-            "ok": available >= quantity,
-            "sku": row["sku"],
-            "name": row["name"],
-            "available": available,
-            "requested": quantity,
-            "price": money(row["price"]),
-        }
-
-    # --- orders ------------------------------------------------------------------------------------
+            return stock_of(conn, products, sku, quantity)
 
     def create_order(self, customer: str | int, lines: list[Mapping[str, Any]], idempotency_key: str) -> dict[str, Any]:
         """Write an order in one transaction; a replay with the same key returns the first order unchanged."""

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import textnorm
+from errors import ToolError
 from tools.sql_orders import money
 
 
@@ -133,3 +134,20 @@ def _read_only(conn: sa.Connection, timeout: float) -> Iterator[None]:
     finally:
         raw.set_progress_handler(None, 0)
         raw.execute("PRAGMA query_only = OFF")
+
+
+def stock_of(conn: sa.Connection, table: sa.Table, sku: str, quantity: int) -> dict[str, Any]:
+    """{ok, sku, name, available, requested, price} of an active product; an unknown or inactive SKU: ToolError."""
+    statement = sa.select(table).where(table.c.sku == sku, table.c.active.is_(True))
+    row = conn.execute(statement).mappings().first()
+    if row is None:
+        raise ToolError(f"unknown or discontinued product '{sku}'", details={"sku": sku})
+    available = int(row["stock"])
+    return {
+        "ok": available >= quantity,
+        "sku": row["sku"],
+        "name": row["name"],
+        "available": available,
+        "requested": quantity,
+        "price": money(row["price"]),
+    }

@@ -117,8 +117,8 @@ def test_another_callers_run_is_not_shown(page: Page, pipelines_dir: Path, live_
     with urllib.request.urlopen(request) as response:
         run_id = json.load(response)["run_id"]
     page.goto(f"/graph/padre_visor?run_id={run_id}")
-    expect(page.locator("#run-status")).to_contain_text("no run")
-    expect(page.locator("#graph-message")).to_contain_text("no run")
+    expect(page.locator("#run-status")).to_contain_text("No he encontrado")
+    expect(page.locator("#graph-message")).to_contain_text("No he encontrado")
 
 
 def test_a_chat_run_opens_in_the_viewer(page: Page, page_problems: PageProblems, tmp_path: Path) -> None:
@@ -145,4 +145,4 @@ def test_a_chat_run_opens_in_the_viewer(page: Page, page_problems: PageProblems,
 
     # Without `chat=1` the viewer sends no session id: the run is someone else's and stays hidden.
     viewer.goto(viewer.url.replace("&chat=1", ""))
-    expect(viewer.locator("#run-status")).to_contain_text("no run")
+    expect(viewer.locator("#run-status")).to_contain_text("No he encontrado")
