@@ -56,8 +56,15 @@ def _reader_args(engine: Any, message: str) -> dict[str, Any]:
 def main() -> dict[str, Any]:
     """Measure and print the reader per message and the turn with and without it; returns the figures."""
     from app import create_app
+    from bench.command_set import COMMANDS, accuracy, load_cases
     from config import Config
     from tools.commands import CommandArgs, read_command
+
+    cases = load_cases()
+    totals, right, _misses = accuracy(cases)
+    rows = [[kind, totals[kind], right[kind], round(100 * right[kind] / totals[kind], 1)] for kind in COMMANDS]
+    rows.append(["overall", len(cases), sum(right.values()), round(100 * sum(right.values()) / len(cases), 1)])
+    print_table("command reader accuracy on the labelled set (offline)", rows, ["command", "messages", "right", "%"])
 
     folder = Path(tempfile.mkdtemp(prefix="bench-commands-"))
     app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench"))
@@ -80,6 +87,8 @@ def main() -> dict[str, Any]:
 
     turns = measure({"with reader": lambda: turn(True), "without reader": lambda: turn(False)}, runs=RUNS)
     figures = {
+        "accuracy_percent": {row[0]: row[3] for row in rows},
+        "labelled_messages": len(cases),
         "reader_per_message": summary(reader_ns),
         "turn_with_reader": summary(turns["with reader"]),
         "turn_without_reader": summary(turns["without reader"]),
