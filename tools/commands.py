@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from textnorm import clean, fold, words, yes_no
 from tools import command_words as W
+from tools.digression_match import match_digression
 from tools.order_edit import parse_edit
 from tools.order_words import Tok, match_phrase, span, tokens, trim_trailing
 
@@ -105,10 +106,19 @@ def _skip(keys: list[str], at: int, table: W.Phrases) -> int:
     return at
 
 
+_CHOICE_NOISE = W.phrases(",".join(W.CHOICE_NOISE))
+
+
+@lru_cache(maxsize=256)
+def _names(words: tuple[str, ...], slot: str) -> W.Phrases:
+    """What users call a slot, as a phrase table."""
+    return W.phrases(",".join(fold(word) for word in [*words, slot]))
+
+
 def _slot_correction(text: str, toks: list[Tok], target: Correctable) -> dict[str, Any] | None:
     """«no, el cliente es X», «cambia el cliente a X», «customer: X» → the slot's new value."""
     keys = [t.key for t in toks]
-    names = W.phrases(",".join(fold(word) for word in [*target.words, target.slot]))
+    names = _names(tuple(target.words), target.slot)
     start = _skip(keys, 0, W.CORRECTION_OPENERS)
     at = start + match_phrase(keys, start, W.SLOT_VERBS)
     verb = at > start
@@ -182,59 +192,6 @@ def _line_correction(text: str, toks: list[Tok], target: Correctable) -> dict[st
     return command("correct", slot=target.slot, edit={"action": action, "index": index, "quantity": quantity})
 
 
-def _folded_with_positions(text: str) -> tuple[str, list[int]]:
-    """The message folded and without question marks or edge punctuation, with each character's original index."""
-    chars, where = [], []
-    for index, char in enumerate(text):
-        folded = fold(char) if not char.isspace() else " "
-        if char in '¿?¡!.,;:"«»“”()':
-            folded = " "
-        if len(folded) != 1:
-            folded = " " if not folded else folded[0]
-        if folded == " " and chars and chars[-1] == " ":
-            continue
-        chars.append(folded)
-        where.append(index)
-    return "".join(chars), where
-
-
-@lru_cache(maxsize=512)
-def _pattern(question: str, types: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
-    """A digression question («¿cuánto stock hay de {producto}?») as a regular expression over folded text."""
-    typed = dict(types)
-    parts = re.split(r"(\{[^{}]*\})", question)
-    body = []
-    for part in parts:
-        if part.startswith("{") and part.endswith("}"):
-            name = part[1:-1]
-            value = r"[-+]?\d+" if typed.get(name) in ("integer", "number") else r".+?"
-            body.append(f"(?P<{name}>{value})")
-        else:
-            literal = " ".join(fold(re.sub(r"[¿?¡!.,;:\"«»]", " ", part)).split())
-            body.append(re.escape(literal).replace(r"\ ", r"\s+") if literal else "")
-    joined = r"\s*".join(piece for piece in body if piece)
-    openers = "|".join(re.escape(o.strip()).replace(r"\ ", r"\s+") for o in W.DIGRESSION_OPENERS.split(","))
-    return re.compile(rf"^\s*(?:(?:{openers})\s+)*{joined}\s*$")
-
-
-def _digression(text: str, digressions: list[Digressable]) -> dict[str, Any] | None:
-    folded, where = _folded_with_positions(text)
-    for target in digressions:
-        types = tuple(sorted(target.inputs.items()))
-        for question in target.questions:
-            match = _pattern(question, types).match(folded)
-            if not match:
-                continue
-            args = {}
-            for name in match.groupdict():
-                start, end = where[match.start(name)], where[match.end(name) - 1] + 1
-                raw = text[start:end].strip(' ¿?¡!.,;:"«»')
-                args[name] = raw
-            if all(args.values()):
-                return command("digress", pipeline=target.pipeline, args=args)
-    return None
-
-
 def _points_at_it(text: str, keys: list[str]) -> bool:
     """«sí», «vale», «sí, ese», «ese mismo», «that one»: a yes or a pointing word, with no negation."""
     if yes_no(text) == "yes":
@@ -252,7 +209,7 @@ def _shared(content: list[str], ordinal: str, options: list[str]) -> bool:
 def _choice(text: str, toks: list[Tok], options: list[str]) -> dict[str, Any] | None:
     """An option by number, ordinal, distinctive words or a plain «sí» to the only one; «ninguno» asks for more."""
     keys = [t.key for t in toks]
-    if _only(keys, W.NONE_OF_THEM, W.phrases(",".join(W.CHOICE_NOISE))):
+    if _only(keys, W.NONE_OF_THEM, _CHOICE_NOISE):
         return command("choose", option=None)
     content = [key for key in keys if key not in W.CHOICE_NOISE]
     # «el segundo monitor»: besides the ordinal, only words every option has.
@@ -289,8 +246,8 @@ def read_command(args: CommandArgs) -> dict[str, Any]:
             found = _line_correction(text, part, target) if target.lines else _slot_correction(text, part, target)
             if found:
                 return found
-    if found := _digression(text, args.digressions):
-        return found
+    if asked := match_digression(text, args.digressions):
+        return command("digress", pipeline=asked[0], args=asked[1])
     if args.choose and args.options and (found := _choice(text, toks, args.options)):
         return found
     return command("answer", value=text)

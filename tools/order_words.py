@@ -141,10 +141,27 @@ def tokens(text: str) -> list[Tok]:
     ]
 
 
+_BY_FIRST_WORD: dict[int, tuple[Phrases, dict[str, Phrases]]] = {}
+
+
+def _by_first_word(phrases: Phrases) -> dict[str, Phrases]:
+    """The table's phrases grouped by their first word (longest first), built once per table."""
+    entry = _BY_FIRST_WORD.get(id(phrases))
+    if entry is None or entry[0] is not phrases:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            index.setdefault(phrase[0], []).append(phrase)
+        entry = (phrases, {word: tuple(group) for word, group in index.items()})
+        _BY_FIRST_WORD[id(phrases)] = entry  # keyed by identity: the tables are module constants
+    return entry[1]
+
+
 def match_phrase(keys: list[str], at: int, phrases: Phrases, stop: int | None = None) -> int:
     """Length of the longest phrase of `phrases` starting at `at` and ending by `stop` (0 when none)."""
     stop = len(keys) if stop is None else min(stop, len(keys))
-    for phrase in phrases:
+    if at >= stop:
+        return 0
+    for phrase in _by_first_word(phrases).get(keys[at], ()):
         if at + len(phrase) <= stop and tuple(keys[at : at + len(phrase)]) == phrase:
             return len(phrase)
     return 0
