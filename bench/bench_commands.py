@@ -56,7 +56,7 @@ def _reader_args(engine: Any, message: str) -> dict[str, Any]:
 def main() -> dict[str, Any]:
     """Measure and print the reader per message and the turn with and without it; returns the figures."""
     from app import create_app
-    from bench.command_set import COMMANDS, accuracy, load_cases
+    from bench.command_set import COMMANDS, HOLDOUT, accuracy, load_cases
     from config import Config
     from tools.commands import CommandArgs, read_command
 
@@ -64,7 +64,15 @@ def main() -> dict[str, Any]:
     totals, right, _misses = accuracy(cases)
     rows = [[kind, totals[kind], right[kind], round(100 * right[kind] / totals[kind], 1)] for kind in COMMANDS]
     rows.append(["overall", len(cases), sum(right.values()), round(100 * sum(right.values()) / len(cases), 1)])
-    print_table("command reader accuracy on the labelled set (offline)", rows, ["command", "messages", "right", "%"])
+    held = load_cases(HOLDOUT)
+    held_totals, held_right, _ = accuracy(held)
+    for row in rows[:-1]:
+        kind = row[0]
+        row.append(f"{held_right[kind]}/{held_totals[kind]}")
+    held_percent = round(100 * sum(held_right.values()) / len(held), 1)
+    rows[-1].append(f"{sum(held_right.values())}/{len(held)} = {held_percent} %")
+    header = ["command", "messages", "right", "%", "held-out (never tuned on)"]
+    print_table("command reader accuracy on the labelled set (offline)", rows, header)
 
     folder = Path(tempfile.mkdtemp(prefix="bench-commands-"))
     app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench"))
@@ -89,6 +97,8 @@ def main() -> dict[str, Any]:
     figures = {
         "accuracy_percent": {row[0]: row[3] for row in rows},
         "labelled_messages": len(cases),
+        "held_out_messages": len(held),
+        "held_out_accuracy_percent": held_percent,
         "reader_per_message": summary(reader_ns),
         "turn_with_reader": summary(turns["with reader"]),
         "turn_without_reader": summary(turns["without reader"]),

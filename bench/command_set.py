@@ -17,6 +17,7 @@ from tools.commands import COMMANDS, CommandArgs, read_command
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "commands.yaml"
+HOLDOUT = DATA.with_name("commands_holdout.yaml")  # written after tuning and never tuned on
 PIPELINES = ROOT / "pipelines"
 
 Case = tuple[str, dict[str, Any], dict[str, Any]]
@@ -44,10 +45,11 @@ def repair_of(pipeline: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
 def load_cases(path: Path = DATA) -> list[Case]:
     """(question name, command arguments, label) for every labelled message."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    contexts = data.get("contexts") or yaml.safe_load(DATA.read_text(encoding="utf-8"))["contexts"]
     corrections, digressions = repair_of("alta_pedido")
     cases = []
     for group in data["sets"]:
-        context = data["contexts"][group["at"]]
+        context = contexts[group["at"]]
         slots = [{**c, "items": context.get(c["slot"], []) if c["lines"] else []} for c in corrections]
         for label in group["messages"]:
             args = {

@@ -41,7 +41,7 @@ def _pattern(question: str, types: tuple[tuple[str, str], ...]) -> re.Pattern[st
         else:
             literal = " ".join(fold(re.sub(r"[¿?¡!.,;:\"«»]", " ", part)).split())
             body.append(re.escape(literal).replace(r"\ ", r"\s+") if literal else "")
-    joined = r"\s*".join(piece for piece in body if piece)
+    joined = r"\s+".join(piece for piece in body if piece)  # a placeholder starts a word: «del» is not «de l»
     openers = "|".join(re.escape(o.strip()).replace(r"\ ", r"\s+") for o in DIGRESSION_OPENERS.split(","))
     return re.compile(rf"^\s*(?:(?:{openers})\s+)*{joined}\s*$")
 
