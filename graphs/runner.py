@@ -10,7 +10,7 @@ from langgraph.types import Command
 
 import textnorm
 from errors import AppError, ConflictError, InputError, InternalError, LoopLimitError, NotFoundError
-from graphs import metrics, retention
+from graphs import metrics, progress, retention
 from graphs.nodes import outputs_of
 from graphs.persistence import new_run_id
 from graphs.result import RunResult
@@ -203,8 +203,8 @@ class Runner:
 
     def _turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
         try:
-            # The returned state carries the pending interrupt too: no second read of the checkpoint is needed.
-            final = self.graph.invoke(payload, self._run_config(run_id, owner), durability=DURABILITY)
+            # invoke (streamed if a client follows the turn: graphs/progress.py); the state has the pending interrupt.
+            final = progress.run_turn(self.graph, payload, self._run_config(run_id, owner), DURABILITY, self.config)
             result = self._build(run_id, owner, final, seen=seen)
         except GraphRecursionError:
             limit = self.engine.settings.RECURSION_LIMIT

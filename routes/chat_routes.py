@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from graphs.conversation import SESSION_PATTERN, new_session_id
+from errors import InternalError
+from graphs import progress
+from graphs.conversation import SESSION_PATTERN, ChatReply, Conversation, new_session_id
+from textnorm import language
+
+EVENT_STREAM = "text/event-stream"
 
 chat_bp = Blueprint("chat", __name__)
 
@@ -39,5 +46,26 @@ def chat() -> Any:
     """Answer one chat message."""
     body = ChatRequest.model_validate(json_body())
     services = current_app.extensions["t7"]
-    reply = services.conversation.handle(body.session_id or new_session_id(), body.message)
+    session_id = body.session_id or new_session_id()
+    if request.accept_mimetypes.best_match(["application/json", EVENT_STREAM]) == EVENT_STREAM:
+        return _event_stream(services.conversation, session_id, body.message)
+    reply = services.conversation.handle(session_id, body.message)
     return jsonify(reply.to_dict())
+
+
+def _event_stream(conversation: Conversation, session_id: str, message: str) -> Response:
+    """The turn as Server-Sent Events: `step` and `token` while it runs, then `reply` with the /chat JSON."""
+
+    def failed() -> dict[str, Any]:
+        text = InternalError("the chat turn failed unexpectedly").user_message(language(message))
+        return ChatReply(session_id, text, status="idle").to_dict()
+
+    events = progress.follow(lambda: conversation.handle(session_id, message).to_dict(), failed)
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy may hold the events back
+    return Response(_sse(events), mimetype=EVENT_STREAM, headers=headers)
+
+
+def _sse(events: Iterator[tuple[str, Any]]) -> Iterator[str]:
+    """Server-Sent Events text: one `event:` and one single-line `data:` JSON per event."""
+    for event, data in events:
+        yield f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

@@ -5,6 +5,7 @@
         server.reply({"lines": []})                # next answer: a tool call (or JSON) with these arguments
         server.reply(status=500)                   # next answer: an HTTP error
         server.reply("tarde", delay=2.0)           # next answer after two seconds
+        server.reply("hola", gate=event)           # streamed: the first half of the chunks, then waits for event
         client = ChatOpenAIClient("test-model", base_url=server.base_url)
         ...
         server.requests[-1]["json"]["messages"]    # what the client really sent
@@ -18,6 +19,7 @@ import itertools
 import json
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,8 @@ class Reply:
     as_text: bool = False
     body: str | None = None
     times: int = 1
+    gate: threading.Event | None = None
+    chunk_delay: float = 0.0
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -76,10 +80,15 @@ class OpenAICompatServer:
         as_text: bool = False,
         body: str | None = None,
         times: int = 1,
+        gate: threading.Event | None = None,
+        chunk_delay: float = 0.0,
     ) -> None:
-        """Queue the next answer: text (a str), structured arguments (a dict), an error status, a raw body."""
+        """Queue the next answer: text (a str), structured arguments (a dict), an error status, a raw body.
+
+        When the request asks for `"stream": true` the answer is sent as OpenAI's `data:` chunks, `chunk_delay`
+        seconds apart; with `gate`, the second half of the chunks waits until the test sets that event."""
         with self._lock:
-            self._queue.append(Reply(payload, status, delay, as_text, body, times))
+            self._queue.append(Reply(payload, status, delay, as_text, body, times, gate, chunk_delay))
 
     def start(self) -> OpenAICompatServer:
         """Serve on 127.0.0.1 on a free port, in a daemon thread."""
@@ -137,7 +146,35 @@ class OpenAICompatServer:
         if scripted and scripted.status != 200:
             error = {"error": {"message": f"scripted failure {scripted.status}", "type": "server_error"}}
             return _json(error, scripted.status)
-        return _json(self._completion(body, scripted))
+        completion = self._completion(body, scripted)
+        if body.get("stream"):
+            return Response(self._chunks(completion, scripted), content_type="text/event-stream")
+        return _json(completion)
+
+    def _chunks(self, completion: dict[str, Any], scripted: Reply | None) -> Iterator[str]:
+        """A completion as chat.completion.chunk SSE lines: the text or tool-call arguments in small pieces."""
+        message, choice = completion["choices"][0]["message"], completion["choices"][0]
+        head = {key: completion[key] for key in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+        calls = message.get("tool_calls") or []
+        text = calls[0]["function"]["arguments"] if calls else message["content"] or ""
+        pieces = [text[i : i + 8] for i in range(0, len(text), 8)] or [""]
+        first: dict[str, Any] = {"role": "assistant", "content": "" if calls else pieces[0]}
+        if calls:
+            call = calls[0]
+            function = {"name": call["function"]["name"], "arguments": pieces[0]}
+            first["tool_calls"] = [{"index": 0, "id": call["id"], "type": "function", "function": function}]
+        deltas = [first]
+        for piece in pieces[1:]:
+            function = {"arguments": piece}
+            deltas.append({"tool_calls": [{"index": 0, "function": function}]} if calls else {"content": piece})
+        for number, delta in enumerate(deltas):
+            if number and scripted and scripted.chunk_delay:
+                self._stopping.wait(scripted.chunk_delay)
+            if number == max(1, len(deltas) // 2) and scripted and scripted.gate is not None:
+                scripted.gate.wait(30)
+            yield _sse(head | {"choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
+        yield _sse(head | {"choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}]})
+        yield "data: [DONE]\n\n"
 
     def _completion(self, body: dict[str, Any], scripted: Reply | None) -> dict[str, Any]:
         """A chat.completion shaped by what the request asked for (tools, json_schema, or text)."""
@@ -171,6 +208,11 @@ class OpenAICompatServer:
 def _json(data: Any, status: int = 200) -> Response:
     """A JSON response."""
     return Response(json.dumps(data), status=status, content_type="application/json")
+
+
+def _sse(data: Any) -> str:
+    """One server-sent event line as OpenAI streams them."""
+    return f"data: {json.dumps(data)}\n\n"
 
 
 def llm_server_fixture(default_text: str = "ok") -> Any:

@@ -144,6 +144,9 @@ class ChatOpenAIClient:
         # Imported here: the openai client takes seconds to import, and offline processes never need it.
         from langchain_openai import ChatOpenAI
 
+        # No `streaming=True`: LangChain streams a call by itself when a streaming handler follows it (LangGraph's
+        # `messages` stream mode, a chat turn followed live), with the same result and errors; a plain call stays
+        # one non-streamed request.
         self._chat = ChatOpenAI(
             model=model,
             base_url=base_url,

@@ -1,5 +1,6 @@
-// The chat page: sends messages to POST /chat, renders replies (text, data tables, option buttons).
-import { api, CHAT_SESSION_KEY, el, errorText } from "./common.js";
+// The chat page: sends messages to POST /chat (as a stream of progress events), renders replies (text, data tables,
+// option buttons).
+import { api, ApiError, CHAT_SESSION_KEY, el, errorText } from "./common.js";
 import { isOrder, renderData } from "./tables.js";
 
 const list = document.getElementById("messages");
@@ -83,6 +84,64 @@ function showError(error, pending) {
   addMessage("bot error", errorText(error));
 }
 
+/** While a turn runs: the step being run (a Spanish status line) and the model's tokens as they arrive. */
+function showProgress(pending, event, data) {
+  if (event === "step" && data.phase === "start") {
+    let line = pending.querySelector(".progress-step");
+    if (!line) line = pending.appendChild(el("div", { className: "progress-step", role: "status" }));
+    line.textContent = data.label || data.id;
+    line.dataset.step = data.id;
+    line.dataset.kind = data.kind;
+  } else if (event === "token") {
+    let tokens = pending.querySelector(".progress-tokens");
+    if (!tokens) tokens = pending.appendChild(el("div", { className: "progress-tokens" }));
+    tokens.textContent += data.text;
+    tokens.scrollTop = tokens.scrollHeight;
+  }
+  scrollDown();
+}
+
+/** One `text/event-stream` block ("event: x\ndata: {…}") as [name, parsed data]. */
+function parseEvent(block) {
+  let name = "message";
+  const data = [];
+  for (const line of block.split(/\r?\n/)) {
+    if (line.startsWith("event:")) name = line.slice(6).trim();
+    else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+  }
+  return data.length ? [name, JSON.parse(data.join("\n"))] : null;
+}
+
+/** POST /chat as Server-Sent Events (fetch, since EventSource cannot POST): progress on the way, the reply at the end. */
+async function streamChat(body, pending) {
+  const response = await fetch("/chat", {
+    method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+    headers: { Accept: "text/event-stream", "Content-Type": "application/json" },
+  });
+  if (!response.ok) {
+    let parsed = null;
+    try { parsed = await response.json(); } catch { parsed = null; }
+    throw new ApiError(response.status, parsed);
+  }
+  if (!(response.headers.get("Content-Type") || "").startsWith("text/event-stream")) return response.json();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    const blocks = buffer.split(/\r?\n\r?\n/);
+    buffer = blocks.pop();
+    for (const block of blocks) {
+      const event = parseEvent(block);
+      if (!event) continue;
+      if (event[0] === "reply") return event[1];
+      showProgress(pending, ...event);
+    }
+  }
+  throw new Error("la respuesta se cortó antes de terminar");
+}
+
 async function exchange(userText, call) {
   if (busy) return;
   busy = true;
@@ -90,7 +149,7 @@ async function exchange(userText, call) {
   addMessage("user", userText);
   const pending = addMessage("bot pending", "…");
   try {
-    showReply(await call(), pending);
+    showReply(await call(pending), pending);
   } catch (error) {
     showError(error, pending);
   } finally {
@@ -106,7 +165,7 @@ export function send(text) {
   const body = { message };
   const session = sessionId();
   if (session) body.session_id = session;
-  return exchange(message, () => api("POST", "/chat", body));
+  return exchange(message, (pending) => streamChat(body, pending));
 }
 
 function sendFile(file) {
