@@ -16,7 +16,7 @@ from graphs.engine import Engine
 from tests.dialog_support import RestartableApp
 
 TEST_PIPELINES = Path(__file__).parent / "pipelines"
-pytest_plugins = ["sql_fixtures", "runner_fixtures"]
+pytest_plugins = ["sql_fixtures", "runner_fixtures", "llm_fixtures"]
 
 
 @pytest.fixture

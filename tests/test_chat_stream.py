@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, TypedDict
 
 import httpx
@@ -13,8 +12,6 @@ import pytest
 from flask import Flask
 from langgraph.graph import START, StateGraph
 
-from app import create_app
-from config import Config
 from errors import ToolError
 from tests.browser_fixtures import live_server
 from tests.llm_server import OpenAICompatServer
@@ -34,26 +31,9 @@ CHAT_KEYS = {"session_id", "reply", "status", "options", "data", "run_id", "pipe
 
 
 @pytest.fixture
-def server() -> Iterator[OpenAICompatServer]:
-    with OpenAICompatServer() as running:
-        yield running
-
-
-@pytest.fixture
-def app(tmp_path: Path, pipelines_dir: Path, server: OpenAICompatServer) -> Iterator[Flask]:
-    """The app with its `llm` steps answered by the local OpenAI-compatible server."""
-    settings = Config(
-        DATA_DIR=tmp_path / "data",
-        PIPELINES_DIR=pipelines_dir,
-        SECRET_KEY="test",
-        OPENAI_BASE_URL=server.base_url,
-        OPENAI_API_KEY="test",
-        LLM_MODEL="stub-model",
-        LLM_TIMEOUT=20,
-    )
-    application = create_app(settings)
-    yield application
-    application.extensions["t7"].engine.close()
+def app(llm_app: Flask) -> Flask:
+    """The app the tests (and the live server) use: its model is the local server."""
+    return llm_app
 
 
 def events_of(response: httpx.Response) -> Iterator[tuple[str, Any]]:

@@ -3,38 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
-from config import Config
 from tests.llm_server import OpenAICompatServer
-
-
-@pytest.fixture
-def server() -> Iterator[OpenAICompatServer]:
-    with OpenAICompatServer() as running:
-        yield running
-
-
-@pytest.fixture
-def llm_app(tmp_path: Path, pipelines_dir: Path, server: OpenAICompatServer) -> Iterator[Flask]:
-    settings = Config(
-        DATA_DIR=tmp_path / "data",
-        PIPELINES_DIR=pipelines_dir,
-        SECRET_KEY="test",
-        OPENAI_BASE_URL=server.base_url,
-        OPENAI_API_KEY="test",
-        LLM_MODEL="stub-model",
-        LLM_TIMEOUT=5,
-    )
-    app = create_app(settings)
-    yield app
-    app.extensions["t7"].engine.close()
 
 
 def _say(client: FlaskClient, message: str, session: str | None) -> dict:

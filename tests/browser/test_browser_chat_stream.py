@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from app import create_app
-from config import Config
 from tests.browser.chat_steps import click_and_wait, replies_count, wait_reply
 from tests.llm_server import OpenAICompatServer
 
@@ -21,26 +18,9 @@ LINES = {"lines": [{"text": "Teclado mecánico", "quantity": 3}, {"text": "Webca
 
 
 @pytest.fixture
-def server() -> Iterator[OpenAICompatServer]:
-    with OpenAICompatServer() as running:
-        yield running
-
-
-@pytest.fixture
-def app(tmp_path: Path, pipelines_dir: Path, server: OpenAICompatServer) -> Iterator[Flask]:
-    """The app the live server serves, with its `llm` steps answered by the local OpenAI-compatible server."""
-    settings = Config(
-        DATA_DIR=tmp_path / "data",
-        PIPELINES_DIR=pipelines_dir,
-        SECRET_KEY="test",
-        OPENAI_BASE_URL=server.base_url,
-        OPENAI_API_KEY="test",
-        LLM_MODEL="stub-model",
-        LLM_TIMEOUT=30,
-    )
-    application = create_app(settings)
-    yield application
-    application.extensions["t7"].engine.close()
+def app(llm_app: Flask) -> Flask:
+    """The app the tests (and the live server) use: its model is the local server."""
+    return llm_app
 
 
 def test_progress_and_tokens_show_before_the_reply(page: Page, server: OpenAICompatServer, tmp_path: Path) -> None:
@@ -56,7 +36,7 @@ def test_progress_and_tokens_show_before_the_reply(page: Page, server: OpenAICom
         step = pending.locator(".progress-step")
         expect(step).to_have_attribute("data-step", "leer_lineas")
         expect(step).to_have_attribute("data-kind", "llm")
-        expect(step).to_have_text("El modelo está leyendo tu mensaje…")
+        expect(step).to_have_text("Leyendo las líneas del pedido…")
         expect(pending.locator(".progress-tokens")).to_contain_text('{"lines": [{"text"')
         page.screenshot(path=tmp_path / "chat-progress.png")
         assert replies_count(page) == before  # the model is held mid-answer: no reply can be there yet
