@@ -73,7 +73,8 @@ LINE_WORDS = word_set("linea lineas line lines fila row")
 NONE_OF_THEM = phrases(
     "ninguno, ninguna, ninguno de esos, ninguna de esas, ninguno de ellos, ninguna de ellas, ni uno, ni una",
     "ninguno de los dos, ninguna de las dos, otro, otra, ningun, none, none of them, none of those, neither",
-    "neither of them, no one, other, another one, something else, otra cosa",
+    "neither of them, no one, other, another one, something else, otra cosa, ninguno de estos, ninguna de estas",
+    "ninguno de ellos me vale, ninguna me vale, ninguno me vale, none of these, neither one",
 )
 ORDINALS: dict[str, int] = {
     **dict.fromkeys(["primero", "primera", "primer", "1o", "1a", "1º", "1ª", "first", "1st"], 1),
@@ -89,7 +90,8 @@ ORDINALS: dict[str, int] = {
 CHOICE_NOISE = word_set(
     "el la los las lo de del un una uno the one a an of opcion option numero number num no nº quiero prefiero "
     "me quedo con elijo escojo pues entonces vale ok por favor please i want take i'll ill choose pick that "
-    "this ese esa este esta eso it go with will would like mejor seria is gracias thanks thank you porfa"
+    "this ese esa este esta eso it go with will would like mejor seria is gracias thanks thank you porfa "
+    "lista list opciones options arriba above abajo below"
 )
 # A plain «sí» or a pointing word picks the only option offered («sí, ese», «ese mismo», «that one»).
 THAT_ONE = word_set(

@@ -88,8 +88,8 @@ FILLER_PHRASES = _phrases(
     "and, also, please, to",
 )
 TRAILING_PHRASES = _phrases(
-    "por favor, gracias, muchas gracias, mas, tambien, de nuevo",
-    "please, thanks, thank you, more, too, also",
+    "por favor, gracias, muchas gracias, mas, tambien, de nuevo, entonces, pues, ya, mejor, al final",
+    "please, thanks, thank you, more, too, also, then, instead, after all",
 )
 LEADING_NOISE = _phrases(
     "y, pero, por favor, oye, entonces, mejor, ahora, bueno, puedes, podrias, puede",
