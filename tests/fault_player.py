@@ -60,8 +60,10 @@ class FaultyServer:
 class FaultPlayer:
     """Plays one dialog per chat session, arming a SIGKILL at a random moment of some turns."""
 
-    def __init__(self, server: FaultyServer, rng: random.Random, kill_chance: float, kill_window: float) -> None:
-        self.server, self.rng = server, rng
+    def __init__(
+        self, server: FaultyServer, rng: random.Random, kill_chance: float, kill_window: float, lease_seconds: float
+    ) -> None:
+        self.server, self.rng, self.lease_seconds = server, rng, lease_seconds
         self.kill_chance, self.kill_window = kill_chance, kill_window
         self.log: dict[str, list[str]] = {}
 
@@ -82,14 +84,17 @@ class FaultPlayer:
             body, status = None, 0
         finally:
             if timer:
-                timer.cancel()
-                timer.join()
+                timer.join()  # a kill that lands after the reply is a crash between turns: as good a moment
         self.server.ensure_up()
         assert status < 500 or body is None or status == 0, body  # a 5xx is a defect, not a fault
         return body if status == 200 else None
 
     def deliver(self, session: str, message: str, run_id: str | None) -> dict[str, Any]:
-        """Send one message until it is applied exactly once; the reply (or the session's state after it)."""
+        """Send one message until it is applied exactly once; the reply (or the session's state after it).
+
+        In these dialogs every message moves a run on, so an `idle` reply is always «still busy» (the killed
+        process's lease on the run has not run out yet): the message is sent again once the run is free.
+        """
         before = self._progress(session, run_id)
         armed = self.rng.random() < self.kill_chance
         for attempt in range(BUSY_RETRIES):
@@ -100,21 +105,27 @@ class FaultPlayer:
             self.log.setdefault(session, []).append(f"{message!r} -> {shown} {note}")
             if body is not None and body.get("status") != "idle":
                 return body
-            if body is None:  # the reply was lost: was the message applied before the kill?
-                applied = self._progress(session, run_id) != before if run_id is not None else self._waiting(session)
-                if applied:
-                    state = self._send(session, "!status", False)
-                    assert state is not None
-                    return state
-            elif run_id is None or self._progress(session, run_id) != before:
-                return body  # an idle reply that is the real answer (no run was waiting)
-            else:
-                time.sleep(0.25)  # the killed process's lease on the run has not run out yet
+            if run_id is not None:  # lost or refused: did the run move on before the kill?
+                now = self._progress(session, run_id)
+                if now != before:
+                    assert now is not None
+                    return {"status": now[0], "run_id": run_id}
+            elif body is None and self._settled_waiting(session):
+                state = self._send(session, "!status", False)
+                assert state is not None and state["status"] == "waiting", state
+                return state
+            time.sleep(0.25)
         raise AssertionError(f"«{message}» never got through in session {session}")
 
-    def _waiting(self, session: str) -> bool:
-        state = self._send(session, "!status", False)
-        return state is not None and state.get("status") == "waiting"
+    def _settled_waiting(self, session: str) -> bool:
+        """Whether a run of the session waits, asked until no killed process's lease hides the answer."""
+        deadline = time.monotonic() + self.lease_seconds + 2
+        while time.monotonic() < deadline:
+            state = self._send(session, "!status", False)
+            if state is not None and state.get("status") == "waiting":
+                return True
+            time.sleep(0.25)
+        return False
 
     def play(self, session: str, dialog: Mapping[str, Any]) -> None:
         """Play every user message of `dialog` in `session`."""
