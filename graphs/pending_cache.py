@@ -28,6 +28,11 @@ class PendingCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
+    def forget(self, run_id: str) -> None:
+        """Drop what is known of a run (its checkpoint is about to change outside a turn)."""
+        with self._lock:
+            self._items.pop(run_id, None)
+
     def get(self, run_id: str, stamp: float) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(values, pending question) if the run is still as it paused, else None."""
         with self._lock:

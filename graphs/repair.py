@@ -28,6 +28,11 @@ def respond(runner: Runner, row: dict[str, Any], text: str) -> RunResult:
     text = clean(text)
     run_id, owner = row["run_id"], row["owner"]
     paused = _paused(runner, row) if row["status"] == "waiting" and len(text) <= MAX_MESSAGE else None
+    if paused is None and row["status"] == "waiting" and (recovered := runner.recover(row)) is not None:
+        # The last turn died mid-way: it reached its question now; this text answers that question.
+        if not recovered.waiting:
+            return after_child(runner.engine, recovered, owner, language(text))
+        return respond(runner, runner._row(run_id, None), text)
     if paused is None:  # not waiting: the plain path raises the precise conflict; a very long text is an answer
         return runner.answer(row, text)
     values, pending = paused

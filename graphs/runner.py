@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 
-import textnorm
 from errors import AppError, ConflictError, InputError, InternalError, LoopLimitError, NotFoundError
 from graphs import metrics, progress, retention
 from graphs.nodes import outputs_of
 from graphs.persistence import new_run_id
 from graphs.result import RunResult
+from graphs.run_inputs import validate_inputs
 from pipelines.repair_schema import REPAIR_NODE
-from pipelines.schema import InputConfig, PipelineConfig
+from pipelines.schema import PipelineConfig
 
 if TYPE_CHECKING:
     from graphs.engine import Engine
@@ -25,52 +25,6 @@ if TYPE_CHECKING:
 # steps, and the one side effect that matters (writing an order) is idempotent on the run id anyway.
 DURABILITY = "exit"
 logger = logging.getLogger(__name__)
-MAX_INPUT_CHARS = 10_000
-_TRUE, _FALSE = {"true", "1", "y", "s"}, {"false", "0", "n"}  # literals; words go through textnorm.yes_no
-
-
-def _coerce_input(name: str, spec: InputConfig, value: Any) -> Any:
-    if isinstance(value, str) and len(value) > MAX_INPUT_CHARS:
-        raise InputError.too_long(name, MAX_INPUT_CHARS)
-    try:
-        if spec.type == "string":
-            return textnorm.clean(value if isinstance(value, str) else str(value))  # no NUL, bidi or zero-width
-        if spec.type == "integer" and not isinstance(value, bool):
-            number = int(str(value).strip())
-            if abs(number) >= 2**63:  # checkpoints store 64-bit integers only
-                raise InputError.out_of_range(name, spec.type)
-            return number
-        if spec.type == "number" and not isinstance(value, bool):
-            return float(str(value).strip().replace(",", "."))
-        if spec.type == "boolean":
-            if isinstance(value, bool):
-                return value
-            literal, answer = str(value).strip().lower(), textnorm.yes_no(str(value))
-            if literal in _TRUE | _FALSE or answer is not None:
-                return literal in _TRUE or answer == "yes"
-        if spec.type == "list" and isinstance(value, list):
-            return value
-        if spec.type == "object" and isinstance(value, dict):
-            return value
-    except ValueError:
-        pass
-    raise InputError.bad_type(name, spec.type, value)
-
-
-def validate_inputs(config: PipelineConfig, args: dict[str, Any]) -> dict[str, Any]:
-    """Check run arguments against the declared inputs: unknown, missing or ill-typed ones raise InputError."""
-    unknown = sorted(set(args) - set(config.inputs))
-    if unknown:
-        raise InputError.unknown_input(unknown[0][:64], config.name, list(config.inputs), unknown)
-    values: dict[str, Any] = {}
-    for name, spec in config.inputs.items():
-        if name in args and args[name] is not None:
-            values[name] = _coerce_input(name, spec, args[name])
-        elif spec.default is not None:
-            values[name] = spec.default
-        elif spec.required:
-            raise InputError.missing_input(name, config.name, spec.type)
-    return values
 
 
 class Runner:
@@ -130,12 +84,24 @@ class Runner:
         token = self._lease_waiting(run_id, row)
         try:
             config = self._run_config(run_id, row["owner"])
+            self.engine.paused.forget(run_id)
             self.graph.update_state(config, {**update, "__path__": [REPAIR_NODE]}, as_node=REPAIR_NODE)
         except BaseException:
             self.engine.runs.release(run_id, token)
             raise
         seen = int(row.get("messages") or 0)
         return self._leased_turn(None, run_id, row["owner"], seen=seen, token=token)
+
+    def recover(self, row: dict[str, Any]) -> RunResult | None:
+        """A waiting run whose last turn died mid-way (its process was killed after a repair update or between
+        steps: the checkpoint has steps to run and no question) runs them now, under the lease, up to its next
+        question; None when the run is not in that state."""
+        snapshot = self.graph.get_state(self._run_config(row["run_id"], row["owner"]))
+        if snapshot.interrupts or not snapshot.next:
+            return None
+        token = self._lease_waiting(row["run_id"], row)
+        seen = int(row.get("messages") or 0)
+        return self._leased_turn(None, row["run_id"], row["owner"], seen=seen, token=token)
 
     def _lease_waiting(self, run_id: str, row: dict[str, Any]) -> str:
         """The lease of a run still waiting as `row` saw it; ConflictError when it is not waiting or busy."""
@@ -254,6 +220,8 @@ class Runner:
             run_id, row.get("owner"), values, seen=seen, current=snapshot.next[0] if snapshot.next else None
         )
         result.state = {k: v for k, v in values.items() if not k.startswith("__")}
+        if row["status"] == "waiting" and snapshot.next and not snapshot.interrupts:
+            result.status, result.output = "waiting", None  # a turn died mid-way: the next message resumes it
         if row["status"] in ("failed", "cancelled"):
             result.status, result.question, result.options = row["status"], None, []
             if row.get("error_code"):

@@ -184,3 +184,19 @@ def test_abandoning_a_digression_for_another_pipeline_abandons_the_dialog_it_int
     for run_id in (start["run_id"], asked["run_id"]):
         status = client.get(f"/orchestrator/run_status/{run_id}", headers={"X-Chat-Session": session}).json
         assert status["status"] == "cancelled"
+
+
+def test_a_turn_that_died_after_its_correction_was_written_is_finished_by_the_next_message(orders: Engine) -> None:
+    runner = orders.runner("alta_pedido")
+    waiting = runner.start({"cliente": "Globex", "productos": "1 teclado mecánico, 2 grapadoras"})
+    lines = orders.status(waiting.run_id).state["lineas"]
+    # What `jump` writes before running the graph on: the process is killed right after this line.
+    config = runner._run_config(waiting.run_id, None)
+    update = {"lineas": lines[1:], "__corrected__": "lineas", "__path__": [REPAIR_NODE]}
+    runner.graph.update_state(config, update, as_node=REPAIR_NODE)
+    orders.paused.forget(waiting.run_id)  # the process that wrote it is gone, and what it remembered with it
+    half_done = orders.status(waiting.run_id)
+    assert half_done.status == "waiting" and half_done.question is None and half_done.output is None
+    done = runner.resume(waiting.run_id, "sí")  # the turn is finished first, then «sí» answers the confirmation
+    assert done.status == "completed"
+    assert {line["product"]: line["quantity"] for line in done.output["lines"]} == {"Grapadora": 2}

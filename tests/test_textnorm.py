@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textnorm
-from graphs.runner import validate_inputs
+from graphs.run_inputs import validate_inputs
 from pipelines.expressions import ENV
 from pipelines.loader import load_config
 from tools.catalog import normalize, tokens
