@@ -66,7 +66,8 @@ def test_panel_shows_the_declared_repair_of_alta_pedido_and_the_questions_of_sto
     expect(page.locator("#yaml")).to_have_value(re.compile("^name: stock"))
     questions = page.locator("#repair-questions-rows input")
     expect(questions.first).to_have_value("¿cuánto stock hay de {producto}?")
-    assert len(_values(questions)) == 18
+    declared = yaml.safe_load((PROJECT_PIPELINES / "stock.yaml").read_text(encoding="utf-8"))["questions"]
+    assert _values(questions) == declared
     expect(page.locator("#repair-corrections-custom")).not_to_be_checked()
     expect(page.locator("#repair-corrections-default")).to_have_text("por defecto: producto → pedir_producto")
     digressions = page.locator("#repair-digressions-default")
