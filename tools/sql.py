@@ -29,6 +29,7 @@ from tools.sql_schema import (
     product_aliases,
     products,
 )
+from tools.version_memo import VersionMemo
 
 __all__ = ["MAX_ORDER_ID", "CatalogChange", "CatalogListener", "SqlService"]
 
@@ -49,7 +50,7 @@ class SqlService:
         self.url = url
         self.engine = make_engine(url, **dict(engine_options or {}))
         self._events = CatalogListeners()
-        self._memos: dict[str, tuple[int, Any]] = {}
+        self._memos = VersionMemo(self.catalog_version)
 
     @property
     def backend(self) -> str:
@@ -131,6 +132,7 @@ class SqlService:
         return self._events.add(listener)
 
     def _notify(self, version: int, action: str, skus: list[str]) -> None:
+        self._memos.clear()
         self._events.notify(version, action, skus)
 
     # --- products and customers --------------------------------------------------------------------
@@ -157,18 +159,11 @@ class SqlService:
                 found.setdefault(row["sku"], []).append(row["alias"])
             return {sku: tuple(names) for sku, names in found.items()}
 
-        return self._per_version("aliases", build)
+        return self._memos.get("aliases", build)
 
     def customer_names(self) -> tuple[str, ...]:
         """The customers' names, read once per catalog version (customers change only with seeds and resets)."""
-        return self._per_version("customers", lambda: tuple(c["name"] for c in self.list_customers()))
-
-    def _per_version(self, key: str, build: Callable[[], Any]) -> Any:
-        version = self.catalog_version()
-        cached = self._memos.get(key)
-        if cached is None or cached[0] != version:
-            cached = self._memos[key] = (version, build())
-        return cached[1]
+        return self._memos.get("customers", lambda: tuple(c["name"] for c in self.list_customers()))
 
     def list_customers(self) -> list[dict[str, Any]]:
         """Every customer as {id, name}, ordered by name."""
