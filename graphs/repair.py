@@ -16,6 +16,7 @@ from pipelines.schema import PipelineConfig
 from textnorm import clean, language
 from tools.command_tools import understand
 from tools.commands import MAX_MESSAGE
+from tools.order_words import MAX_DIGITS, UNKNOWN_QUANTITY
 
 if TYPE_CHECKING:
     from graphs.engine import Engine
@@ -156,23 +157,25 @@ def _correction(runner: Runner, values: dict[str, Any], found: dict[str, Any]) -
     items = [dict(i) for i in values.get(slot) or [] if isinstance(i, dict)]
     edit = found["edit"] or {}
     index = edit.get("index")
+    quantity = _exact(1 if edit.get("quantity") is None else edit["quantity"])
     if edit.get("action") == "add":
         blank = dict.fromkeys({key for item in items for key in item})
-        items.append(
-            {
-                **blank,
-                "text": edit.get("text"),
-                "quantity": int(1 if edit.get("quantity") is None else edit["quantity"]),
-            }
-        )
+        items.append({**blank, "text": edit.get("text"), "quantity": quantity})
     elif not isinstance(index, int) or not 0 <= index < len(items):
         return None
     elif edit.get("action") == "remove":
         del items[index]
     else:
-        items[index] = {**items[index], "quantity": int(edit["quantity"])}
+        items[index] = {**items[index], "quantity": quantity}
     update[slot] = items
     return update
+
+
+def _exact(quantity: Any) -> int:
+    """A line quantity as given, or UNKNOWN_QUANTITY (asked for again) when it cannot be a real count."""
+    if isinstance(quantity, int) and not isinstance(quantity, bool) and 0 <= quantity < 10**MAX_DIGITS:
+        return quantity
+    return UNKNOWN_QUANTITY
 
 
 def _digress(runner: Runner, run_id: str, owner: str | None, found: dict[str, Any], lang: str) -> RunResult:

@@ -67,3 +67,18 @@ def test_a_failing_model_is_read_offline(llm_app: Flask, server: OpenAICompatSer
 
 def _session(body: dict) -> dict[str, str]:
     return {"X-Chat-Session": body["session_id"]}
+
+
+def test_a_quantity_from_the_model_that_cannot_be_a_count_is_asked_for(
+    llm_app: Flask, server: OpenAICompatServer
+) -> None:
+    client = llm_app.test_client()
+    server.reply({"lines": [{"text": "grapadora", "quantity": 2}]})
+    start = _say(client, '!run alta_pedido cliente=Globex productos="2 grapadoras"', None)
+    assert start["status"] == "waiting" and start["data"]["lines"][0]["quantity"] == 2, start
+    server.reply(
+        {"command": "correct", "slot": "lineas", "edit": {"action": "set_quantity", "index": 0, "quantity": 10**11}}
+    )
+    body = _say(client, "pon muchísimas grapadoras", start["session_id"])
+    assert body["status"] == "waiting" and "¿Cuántas unidades" in body["reply"], body
+    assert body["data"] is None  # not the confirmation: nothing with that quantity is offered to confirm
