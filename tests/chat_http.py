@@ -32,18 +32,23 @@ def post_chat(port: int, session_id: str, message: str, timeout: float = 120.0) 
         return response.status, {}
 
 
+def _rows(url: str, query: sa.TextClause) -> list[Any]:
+    """Every row `query` returns on the database at `url` (a connection of its own, closed after)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(query).all())
+    finally:
+        engine.dispose()
+
+
 def orders_by_run(database_url: str) -> dict[str, dict[str, Any]]:
     """Every order written, by its run id: the customer's name and product name -> quantity."""
     query = sa.text(
         "SELECT o.idempotency_key, c.name, l.product_name, l.quantity FROM orders o "
         "JOIN customers c ON c.id = o.customer_id JOIN order_lines l ON l.order_id = o.id"
     )
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(query).all()
-    finally:
-        engine.dispose()
+    rows = _rows(database_url, query)
     orders: dict[str, dict[str, Any]] = {}
     for run_id, customer, product, quantity in rows:
         order = orders.setdefault(run_id, {"customer": customer, "lines": {}})
@@ -54,12 +59,7 @@ def orders_by_run(database_url: str) -> dict[str, dict[str, Any]]:
 def forked_threads(checkpoint_url: str) -> dict[str, str]:
     """Threads whose LangGraph checkpoint history is not one chain: thread id -> what is wrong."""
     query = sa.text("SELECT thread_id, checkpoint_id, parent_checkpoint_id FROM checkpoints WHERE checkpoint_ns = ''")
-    engine = sa.create_engine(checkpoint_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(query).all()
-    finally:
-        engine.dispose()
+    rows = _rows(checkpoint_url, query)
     by_thread: dict[str, list[tuple[str, str | None]]] = {}
     for thread, checkpoint, parent in rows:
         by_thread.setdefault(thread, []).append((checkpoint, parent))

@@ -9,11 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from config import Config
 from errors import AppError, ConflictError, InputError, InternalError, NotFoundError, ToolError, user_message_for
 from graphs.conversation import reply_text
 from graphs.engine import Engine
-from tests.runner_fixtures import make_engine
 from textnorm import fold
 
 # Words of the English technical messages that must never reach a chat reply.
@@ -108,21 +106,6 @@ def test_the_loop_limit_ends_the_run_with_a_spanish_sentence(client: FlaskClient
         reply = chat(client, answer, reply["session_id"])
     assert reply["status"] == "failed"
     assert_spanish(reply["reply"], "No he podido completar «todo_junto»", "demasiadas vueltas", "empieza de nuevo")
-
-
-def test_the_recursion_limit_reads_like_the_loop_limit(settings: Config) -> None:
-    engine = make_engine(settings, RECURSION_LIMIT=25)
-    try:
-        runner = engine.runner(
-            "name: gira\nsteps:\n  - {id: a, kind: set, values: {n: 1}, max_visits: 10000}\n"
-            "  - {id: b, kind: set, values: {m: 1}, next: a}\n"
-        )
-        result = runner()
-    finally:
-        engine.close()
-    assert result.error is not None and result.error["code"] == "loop_limit"
-    assert_spanish(reply_text(result), "demasiadas vueltas")
-    assert "went round in circles" in reply_text(result, "en")
 
 
 def test_a_failing_sql_query_fails_the_run_without_internals(client: FlaskClient, caplog: Any) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from config import Config
 from errors import ConflictError, NotFoundError
+from graphs.conversation import reply_text
 from graphs.engine import Engine
 from graphs.runner import Runner
 from tests.runner_fixtures import TODO_JUNTO_NODES, make_engine
@@ -105,6 +106,7 @@ def test_the_recursion_limit_stops_a_loop_that_never_asks(settings: Config, capl
         engine.close()
     assert result.status == "failed" and result.error is not None
     assert result.error["code"] == "loop_limit" and "demasiadas vueltas" in result.error["message"]
+    assert "demasiadas vueltas" in reply_text(result)  # what the chat shows: the loop limit's Spanish sentence
     assert "more than 25 steps" in caplog.text
 
 
