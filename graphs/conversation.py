@@ -128,6 +128,7 @@ class Conversation:
             if not waiting:
                 return ChatReply(session_id, "No hay nada en curso que cancelar.", status="idle")
             cancelled = self.engine.cancel(waiting["run_id"], owner=owner)
+            cancelled.message = None  # not the last thing the run said: the reply is the cancellation itself
             return self._from_result(session_id, after_child(self.engine, cancelled, owner))
         if command == "!status":
             if not waiting:
