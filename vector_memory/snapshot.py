@@ -11,10 +11,9 @@ import hashlib
 import json
 import os
 import struct
-import tempfile
 from pathlib import Path
 
-from vector_memory.collection import Collection, Entry
+from vector_memory.collection import Collection, Entry, synced_temp
 from vector_memory.index import VectorIndex
 
 _MAGIC = b"VMSNAP1\n"
@@ -42,18 +41,14 @@ def snapshots_of(folder: Path, stem: str) -> list[Path]:
 def create_once(path: Path, data: bytes) -> bool:
     """Create `path` holding `data` unless it exists (then leave it alone); True when this call created it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    tmp = synced_temp(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.link(tmp, path)
         return True
     except FileExistsError:
         return False
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def write_snapshot(coll: Collection, path: Path) -> bool:
