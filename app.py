@@ -21,7 +21,7 @@ from graphs.runs_cli import runs_cli
 from routes import chat_bp, orch_bp, pages_bp, register_error_handlers
 from routes.ops import ops_bp
 from tools import build_registry, build_services
-from tools.db_cli import register_db_cli
+from tools.catalog.db_cli import register_db_cli
 
 
 @dataclass

@@ -58,7 +58,7 @@ def main() -> dict[str, Any]:
     from app import create_app
     from bench.command_set import COMMANDS, HOLDOUT, accuracy, load_cases
     from config import Config
-    from tools.commands import CommandArgs, read_command
+    from tools.language.commands import CommandArgs, read_command
 
     cases = load_cases()
     totals, right, _misses = accuracy(cases)

@@ -15,8 +15,8 @@ if __package__ in (None, ""):  # `python bench/bench_sql.py` as well as `python 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import machine
-from tools.demo_data import demo_products
-from tools.sql import SqlService
+from tools.catalog.demo_data import demo_products
+from tools.catalog.sql import SqlService
 
 ROUNDS = 5
 # The dialog phrases: exact, plural, several, typo (none) and unknown look-ups.

@@ -59,9 +59,9 @@ def _typo_top1(memory: VectorMemory, collection: str, pairs: list[tuple[str, str
 
 
 def _seeded_demo_names() -> list[str]:
-    """Active product names of the demo data the app seeds (tools/demo_data.py), if present."""
+    """Active product names of the demo data the app seeds (tools/catalog/demo_data.py), if present."""
     try:
-        from tools.demo_data import demo_products as seeded_products
+        from tools.catalog.demo_data import demo_products as seeded_products
     except ImportError:
         return []
     return [product["name"] for product in seeded_products() if product["active"]]

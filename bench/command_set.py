@@ -13,7 +13,7 @@ import yaml
 
 from pipelines import PipelineConfig, load_config
 from textnorm import fold
-from tools.commands import COMMANDS, CommandArgs, read_command
+from tools.language.commands import COMMANDS, CommandArgs, read_command
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "commands.yaml"

@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from tools.memory_tools import memory_toolset
+from tools.catalog.sql import SqlService
+from tools.catalog.sql_tools import sql_toolset
+from tools.memory.memory_tools import memory_toolset
 from tools.registry import Services, ToolRegistry
-from tools.sql import SqlService
-from tools.sql_tools import sql_toolset
 from vector_memory import VectorMemory, attach_catalog
 
 LOOKUPS = Path(__file__).resolve().parent.parent / "tests" / "data" / "lookups.yaml"

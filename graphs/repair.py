@@ -14,9 +14,9 @@ from graphs.repair_text import back_text, cancelled_text, help_text, none_text
 from graphs.result import RunResult
 from pipelines.schema import PipelineConfig
 from textnorm import clean, language
-from tools.command_tools import understand
-from tools.commands import MAX_MESSAGE
-from tools.order_words import MAX_DIGITS, UNKNOWN_QUANTITY
+from tools.language.command_tools import understand
+from tools.language.commands import MAX_MESSAGE
+from tools.orders.order_words import MAX_DIGITS, UNKNOWN_QUANTITY
 
 if TYPE_CHECKING:
     from graphs.engine import Engine

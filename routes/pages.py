@@ -18,7 +18,7 @@ from pipelines.schema import PipelineConfig
 from routes.auth import require_token
 from routes.chat_routes import json_body
 from routes.orchestrator_models import PICTURE_MEDIA_TYPES, RUN_ID_PATTERN
-from tools.spreadsheet import MAX_BYTES, read_order_sheet
+from tools.orders.spreadsheet import MAX_BYTES, read_order_sheet
 
 pages_bp = Blueprint("pages", __name__)
 

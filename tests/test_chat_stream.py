@@ -15,7 +15,7 @@ from langgraph.graph import START, StateGraph
 from errors import ToolError
 from tests.browser_fixtures import live_server
 from tests.llm_server import OpenAICompatServer
-from tools.llm import ChatOpenAIClient
+from tools.language.llm import ChatOpenAIClient
 
 __all__ = ["live_server"]
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from bench.command_set import accuracy, load_cases
-from tools.commands import COMMANDS, CommandArgs, read_command
+from tools.language.commands import COMMANDS, CommandArgs, read_command
 
 MIN_ACCURACY = 0.97
 MIN_MESSAGES = 150

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bench.command_set import repair_of
-from tools.commands import CommandArgs, read_command
+from tools.language.commands import CommandArgs, read_command
 
 LINES = [
     {"text": "3 grapadoras", "product": "Grapadora", "quantity": 3, "sku": "GRA-01"},

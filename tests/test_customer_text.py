@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tools.demo_data import demo_customers
-from tools.llm_tools import llm_toolset
-from tools.order_text import parse_order_request
+from tools.catalog.demo_data import demo_customers
+from tools.catalog.sql import SqlService
+from tools.language.llm_tools import llm_toolset
+from tools.orders.order_text import parse_order_request
 from tools.registry import Services, ToolRegistry
-from tools.sql import SqlService
 
 CUSTOMERS = [customer["name"] for customer in demo_customers()]
 

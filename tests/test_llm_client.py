@@ -11,7 +11,7 @@ from llm_server import OpenAICompatServer, llm_server_fixture
 
 from config import Config
 from errors import ToolError
-from tools.llm import ChatOpenAIClient, LLMClient, build_llm_client, check_json, parse_json_text
+from tools.language.llm import ChatOpenAIClient, LLMClient, build_llm_client, check_json, parse_json_text
 
 llm_server = llm_server_fixture()
 

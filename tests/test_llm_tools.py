@@ -13,9 +13,9 @@ from llm_server import OpenAICompatServer, llm_server_fixture
 from config import Config
 from errors import ToolError
 from graphs import Engine
-from tools.intent import PIPELINE_EXAMPLES, classify_intent
-from tools.llm import ChatOpenAIClient, check_json
-from tools.llm_tools import LLM_TASKS, llm_toolset, plain_reply
+from tools.language.intent import PIPELINE_EXAMPLES, classify_intent
+from tools.language.llm import ChatOpenAIClient, check_json
+from tools.language.llm_tools import LLM_TASKS, llm_toolset, plain_reply
 from tools.registry import Services, ToolRegistry
 from vector_memory import VectorMemory
 

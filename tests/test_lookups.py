@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bench.lookups import LOOKUPS, SUGGEST_ARGS, demo_registry, evaluate, load_lookups, play
-from tools.demo_data import demo_products
+from tools.catalog.demo_data import demo_products
 from tools.registry import ToolRegistry
 from vector_memory import NgramEmbeddings, fingerprint
 from vector_memory.likeness import SUGGEST_FLOORS, resembles, word_like

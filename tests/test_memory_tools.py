@@ -11,7 +11,7 @@ from config import Config
 from errors import ToolError
 from graphs import Engine
 from tools.generic import generic_toolset
-from tools.memory_tools import memory_toolset
+from tools.memory.memory_tools import memory_toolset
 from tools.registry import Services, ToolRegistry
 from vector_memory import VectorMemory
 from vector_memory.samples import CONTRACT_CUSTOMERS, demo_products

@@ -1,4 +1,4 @@
-"""tools.spreadsheet: real .xlsx files written by openpyxl, read back into an order and a `!run` message."""
+"""tools.orders.spreadsheet: real .xlsx files written by openpyxl, read back into an order and a `!run` message."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from errors import InputError
 from graphs.conversation import parse_run_command
-from tools.spreadsheet import MAX_BYTES, MAX_ROWS, SheetLine, read_order_sheet
+from tools.orders.spreadsheet import MAX_BYTES, MAX_ROWS, SheetLine, read_order_sheet
 
 
 def xlsx(rows: list[list[Any]], tmp_path: Path, *, title: str = "pedido") -> bytes:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tools.sql import CatalogChange, SqlService
-from tools.sql_aliases import ALIASES_KEY
-from tools.sql_schema import app_meta, product_aliases
+from tools.catalog.sql import CatalogChange, SqlService
+from tools.catalog.sql_aliases import ALIASES_KEY
+from tools.catalog.sql_schema import app_meta, product_aliases
 
 KEYBOARDS = ["Teclado inalámbrico", "Teclado mecánico"]
 MICE = ["Ratón inalámbrico", "Ratón óptico USB"]

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from tools.catalog import contains_all, normalize, singular, tokens
-from tools.demo_data import LISTED_CUSTOMERS, LISTED_PRODUCTS, demo_customers, demo_products
+from tools.catalog.catalog_text import contains_all, normalize, singular, tokens
+from tools.catalog.demo_data import LISTED_CUSTOMERS, LISTED_PRODUCTS, demo_customers, demo_products
 
 CONTRACT_PRODUCTS = [
     "Teclado mecánico", "Teclado inalámbrico", "Ratón inalámbrico", "Ratón óptico USB", "Monitor 24 pulgadas",

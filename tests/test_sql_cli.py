@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tools.db_cli import register_db_cli
+from tools.catalog.db_cli import register_db_cli
+from tools.catalog.sql import SqlService
 from tools.registry import Services
-from tools.sql import SqlService
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from errors import NotFoundError, ToolError
-from tools.sql import SqlService
-from tools.sql_schema import SQLITE_IMMEDIATE, orders
+from tools.catalog.sql import SqlService
+from tools.catalog.sql_schema import SQLITE_IMMEDIATE, orders
 
 TWO_LINES = [{"sku": "TEC-MEC-01", "quantity": 2}, {"sku": "RAT-INA-01", "quantity": 3}]
 

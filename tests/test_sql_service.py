@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from errors import ConflictError, NotFoundError, ToolError
-from tools.sql import CatalogChange, SqlService
+from tools.catalog.sql import CatalogChange, SqlService
 
 INJECTIONS = [
     "X' OR '1'='1",

@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from config import Config
 from errors import NotFoundError, PipelineError, ToolError
 from graphs.engine import Engine
+from tools.catalog.sql import SqlService
+from tools.catalog.sql_guard import bind_names, check_read_only
+from tools.catalog.sql_tools import SqlParams, sql_toolset
 from tools.registry import Services, ToolRegistry
-from tools.sql import SqlService
-from tools.sql_guard import bind_names, check_read_only
-from tools.sql_tools import SqlParams, sql_toolset
 
 GOOD_QUERIES = [
     "SELECT sku, name FROM products WHERE sku = :sku",

@@ -15,9 +15,9 @@ import textnorm
 from graphs.run_inputs import validate_inputs
 from pipelines.expressions import ENV
 from pipelines.loader import load_config
-from tools.catalog import normalize, tokens
-from tools.demo_data import demo_customers, demo_products
-from tools.intent import _words as intent_words
+from tools.catalog.catalog_text import normalize, tokens
+from tools.catalog.demo_data import demo_customers, demo_products
+from tools.language.intent import _words as intent_words
 from vector_memory import NgramEmbeddings, VectorMemory
 from vector_memory.ngram import tokens as vector_tokens
 

@@ -9,18 +9,18 @@ from tools.registry import NoParams, Services, ToolContext, ToolKind, ToolRegist
 
 def shipped_toolsets() -> list[ToolSet]:
     """Every tool kind this project ships, grouped by module."""
-    from tools.llm_tools import llm_toolset
-    from tools.memory_tools import memory_toolset
-    from tools.order_tools import order_toolset
-    from tools.sql_tools import sql_toolset
+    from tools.catalog.sql_tools import sql_toolset
+    from tools.language.llm_tools import llm_toolset
+    from tools.memory.memory_tools import memory_toolset
+    from tools.orders.order_tools import order_toolset
 
     return [generic_toolset, sql_toolset, memory_toolset, llm_toolset, order_toolset]
 
 
 def build_services(settings: Config) -> Services:
     """The business services for `settings`: SQL catalog (created and seeded once), vector memory, LLM."""
-    from tools.llm import build_llm_client
-    from tools.sql import SqlService
+    from tools.catalog.sql import SqlService
+    from tools.language.llm import build_llm_client
     from vector_memory import build_vector_memory
 
     sql = SqlService(settings.database_url())

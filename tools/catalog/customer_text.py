@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 import textnorm
-from tools.order_words import STRONG_CUSTOMER_MARKERS, WEAK_CUSTOMER_MARKERS, Tok, match_phrase
+from tools.orders.order_words import STRONG_CUSTOMER_MARKERS, WEAK_CUSTOMER_MARKERS, Tok, match_phrase
 
 __all__ = ["CustomerMention", "find_customer"]
 

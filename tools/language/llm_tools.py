@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.intent import PIPELINE_EXAMPLES, classify_intent
-from tools.llm import LLMClient
-from tools.order_text import parse_edit, parse_order_lines, parse_order_request
-from tools.order_words import normalize
+from tools.language.intent import PIPELINE_EXAMPLES, classify_intent
+from tools.language.llm import LLMClient
+from tools.orders.order_text import parse_edit, parse_order_lines, parse_order_request
+from tools.orders.order_words import normalize
 from tools.registry import ToolContext, ToolSet
 
 __all__ = ["LLM_TASKS", "PIPELINE_EXAMPLES", "LLMTask", "classify_intent", "llm_toolset", "plain_reply"]

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 import textnorm
 from errors import ToolError
-from tools.sql_orders import money
+from tools.orders.sql_orders import money
 
 
 def product_dict(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from typing import TypedDict
 
-from tools.customer_text import find_customer
-from tools.order_edit import EditAction, OrderEdit, parse_edit
-from tools.order_words import (
+from tools.catalog.customer_text import find_customer
+from tools.orders.order_edit import EditAction, OrderEdit, parse_edit
+from tools.orders.order_words import (
     GLUED,
     MARKERS,
     STRONG_CUSTOMER_MARKERS,

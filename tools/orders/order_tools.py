@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from errors import ToolError
-from tools.catalog import tokens
-from tools.order_text import parse_quantity
+from tools.catalog.catalog_text import tokens
+from tools.orders.order_text import parse_quantity
 from tools.registry import ToolContext, ToolSet
 
 order_toolset = ToolSet()

@@ -7,10 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tools.demo_data import demo_aliases
-from tools.sql_meta import SEEDED_KEY, read_meta, set_meta
-from tools.sql_reads import lookup_key
-from tools.sql_schema import product_aliases, products
+from tools.catalog.demo_data import demo_aliases
+from tools.catalog.sql_meta import SEEDED_KEY, read_meta, set_meta
+from tools.catalog.sql_reads import lookup_key
+from tools.catalog.sql_schema import product_aliases, products
 
 ALIASES_KEY = "demo_aliases_seeded"
 # Raise when DEMO_ALIASES grows: a database holding an older set gets the new aliases on its next start.

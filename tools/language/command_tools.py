@@ -8,8 +8,8 @@ import logging
 from typing import Any
 
 from errors import ToolError
-from tools.commands import COMMANDS, CommandArgs, command, read_command
-from tools.llm import LLMClient
+from tools.language.commands import COMMANDS, CommandArgs, command, read_command
+from tools.language.llm import LLMClient
 
 logger = logging.getLogger(__name__)
 

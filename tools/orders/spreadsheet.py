@@ -10,7 +10,7 @@ from typing import Any
 
 import textnorm
 from errors import InputError
-from tools.order_text import parse_quantity
+from tools.orders.order_text import parse_quantity
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 500

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from errors import NotFoundError, ToolError
+from tools.catalog.sql_guard import bind_names, check_read_only
 from tools.registry import NoParams, ToolContext, ToolSet
-from tools.sql_guard import bind_names, check_read_only
 
 sql_toolset = ToolSet()
 

@@ -10,16 +10,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from errors import ConflictError, NotFoundError, ToolError
-from tools.catalog import normalize, tokens
-from tools.customer_text import find_customer
-from tools.demo_data import demo_customers, demo_products
-from tools.order_words import tokens as order_tokens
-from tools.sql_aliases import read_aliases, seed_demo_aliases
-from tools.sql_events import CatalogChange, CatalogListener, CatalogListeners
-from tools.sql_meta import SEEDED_KEY, VERSION_KEY, bump_version, is_seeded, read_meta, set_meta
-from tools.sql_orders import order_id_for_key, read_order, write_order
-from tools.sql_reads import lookup_words, matching_rows, product_dict, read_only_rows, resolution, stock_of
-from tools.sql_schema import (
+from tools.catalog.catalog_text import normalize, tokens
+from tools.catalog.customer_text import find_customer
+from tools.catalog.demo_data import demo_customers, demo_products
+from tools.catalog.sql_aliases import read_aliases, seed_demo_aliases
+from tools.catalog.sql_events import CatalogChange, CatalogListener, CatalogListeners
+from tools.catalog.sql_meta import SEEDED_KEY, VERSION_KEY, bump_version, is_seeded, read_meta, set_meta
+from tools.catalog.sql_reads import lookup_words, matching_rows, product_dict, read_only_rows, resolution, stock_of
+from tools.catalog.sql_schema import (
     SQLITE_IMMEDIATE,
     app_meta,
     customers,
@@ -29,7 +27,9 @@ from tools.sql_schema import (
     product_aliases,
     products,
 )
-from tools.version_memo import VersionMemo
+from tools.catalog.version_memo import VersionMemo
+from tools.orders.order_words import tokens as order_tokens
+from tools.orders.sql_orders import order_id_for_key, read_order, write_order
 
 __all__ = ["MAX_ORDER_ID", "CatalogChange", "CatalogListener", "SqlService"]
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from errors import ToolError
-from tools.catalog import normalize
-from tools.sql_schema import SQLITE_IMMEDIATE, customers, order_lines, orders, products, utcnow
+from tools.catalog.catalog_text import normalize
+from tools.catalog.sql_schema import SQLITE_IMMEDIATE, customers, order_lines, orders, products, utcnow
 
 MAX_LINES = 100
 MAX_QUANTITY = 100_000

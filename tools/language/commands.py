@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from textnorm import clean, fold, words, yes_no
-from tools import command_words as W
-from tools.digression_match import match_digression
-from tools.order_edit import parse_edit
-from tools.order_words import Tok, match_phrase, span, tokens, trim_trailing
+from tools.language import command_words as W
+from tools.language.digression_match import match_digression
+from tools.orders.order_edit import parse_edit
+from tools.orders.order_words import Tok, match_phrase, span, tokens, trim_trailing
 
 MAX_MESSAGE = 2000
 _CLAUSE_MARKS = re.compile(r"[,;.!?¿¡:]+")

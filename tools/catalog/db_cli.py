@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from tools.sql import SqlService
+from tools.catalog.sql import SqlService
 
 db_cli = AppGroup("db", help="Create, seed or reset the business database (customers, products, orders).")
 

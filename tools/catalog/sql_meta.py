@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tools.sql_schema import app_meta, products
+from tools.catalog.sql_schema import app_meta, products
 
 VERSION_KEY, SEEDED_KEY = "catalog_version", "demo_seeded"
 

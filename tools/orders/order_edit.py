@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 import textnorm
-from tools.order_words import (
+from tools.orders.order_words import (
     ADD_PHRASES,
     CANCEL_WORDS,
     CONFIRM_NOISE,

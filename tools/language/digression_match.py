@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from textnorm import fold
-from tools.command_words import DIGRESSION_OPENERS
+from tools.language.command_words import DIGRESSION_OPENERS
 
 
 def _folded_with_positions(text: str) -> tuple[str, list[int]]:

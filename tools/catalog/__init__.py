@@ -1,0 +1,1 @@
+"""SQL catalog service: schema, reads, aliases, customers, demo data and the catalog tool kinds."""

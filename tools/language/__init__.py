@@ -1,0 +1,1 @@
+"""Language: the command reader, intent classification and the LLM client and tool kinds."""

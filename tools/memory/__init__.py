@@ -1,0 +1,1 @@
+"""Memory: the suggest / search / remember / recall tool kinds over vector_memory."""
