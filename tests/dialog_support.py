@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,14 +12,10 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
+from graphs.dialog_check import fold, order_differences, turn_differences
 
+__all__ = ["RestartableApp", "check_orders", "check_turn", "fold", "load_dialogs"]
 DIALOG_DIRS = [Path(__file__).parent / "dialogs" / "contract", Path(__file__).parent / "dialogs" / "pedido"]
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a text."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def load_dialogs() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -33,37 +27,14 @@ def load_dialogs() -> Iterator[tuple[str, dict[str, Any]]]:
 
 def check_turn(where: str, expect: dict[str, Any], *, status: str, reply: str, options: list[str], data: Any) -> None:
     """Assert the response expectations of one turn (not the order checks)."""
-    context = f"{where}: status={status!r} reply={reply!r} options={options!r}"
-    if "status" in expect:
-        assert status == expect["status"], context
-    if "options_first" in expect:
-        assert options and options[0] == expect["options_first"], context
-    for option in expect.get("options_include", []):
-        assert option in options, context
-    for text in expect.get("reply_contains", []):
-        assert fold(text) in fold(reply), context
-    for text in expect.get("reply_lacks", []):
-        assert fold(text) not in fold(reply), f"{context}: the reply must not contain {text!r}"
-    encoded = fold(json.dumps(data, ensure_ascii=False))
-    for text in expect.get("data_contains", []):
-        assert fold(text) in encoded, f"{context} data={encoded}"
-    for text in expect.get("data_lacks", []):
-        assert fold(text) not in encoded, f"{context} data={encoded}: the data must not contain {text!r}"
+    found = turn_differences(expect, status=status, reply=reply, options=options, data=data)
+    assert not found, f"{where}: status={status!r} reply={reply!r} options={options!r}: expected {found[0]}"
 
 
 def check_orders(where: str, expect: dict[str, Any], sql: Any, run_ids: list[str], run_id: str | None) -> None:
     """Assert the `order` / `no_order` expectations against the orders table."""
-    if expect.get("no_order"):
-        for rid in run_ids:
-            assert sql.orders_for_key(rid) == [], f"{where}: run {rid} wrote an order"
-    if "order" in expect:
-        assert run_id, f"{where}: no run to look the order up by"
-        ids = sql.orders_for_key(run_id)
-        assert len(ids) == 1, f"{where}: expected exactly one order, found {ids}"
-        order = sql.get_order(ids[0])
-        wanted = expect["order"]
-        assert order["customer"] == wanted["customer"], f"{where}: {order}"
-        assert {line["product"]: line["quantity"] for line in order["lines"]} == wanted["lines"], f"{where}: {order}"
+    found = order_differences(expect, sql, run_ids, run_id)
+    assert not found, f"{where}: expected {found[0]}"
 
 
 class RestartableApp:

@@ -1,0 +1,222 @@
+"""Dialog test files (shared/dialogs format): read them as hostile input, and compare a chat turn with its `expect`."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from errors import AppError, InputError, PipelineError
+from pipelines.yaml_source import read_yaml
+
+MAX_DIALOG_BYTES = 64 * 1024
+MAX_TURNS = 60
+MAX_MESSAGE_CHARS = 2000
+DIALOG_KEYS = frozenset({"name", "description", "turns", "chat_only"})
+TURN_KEYS = frozenset({"user", "expect", "restart", "deactivate"})
+TEXT_LISTS = ("options_include", "reply_contains", "reply_lacks", "data_contains", "data_lacks")
+EXPECT_KEYS = frozenset({"status", "options_first", "order", "no_order", *TEXT_LISTS})
+
+
+class DialogFileError(InputError):
+    """A dialog file that cannot be used as a test: `file:line: what is wrong`."""
+
+    def __init__(self, message: str, *, file: str, line: int = 1) -> None:
+        super().__init__(f"{file}:{line}: {message}", details={"file": file, "line": line})
+        self.file, self.line = file, line
+
+
+@dataclass
+class Turn:
+    """One message of a dialog and what its answer must show."""
+
+    user: str
+    expect: dict[str, Any]
+    line: int
+    restart: bool = False
+    deactivate: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dialog:
+    """One dialog file: a conversation with the chat, turn by turn."""
+
+    name: str
+    file: str
+    turns: list[Turn]
+
+
+@dataclass
+class Difference:
+    """The first thing a turn showed that its `expect` did not allow."""
+
+    turn: int
+    user: str
+    expected: str
+    got: str
+
+    def __str__(self) -> str:
+        return f"turn {self.turn} «{self.user}»: expected {self.expected}; got {self.got}"
+
+
+class OrderReader(Protocol):
+    """What the order checks read: the catalog service's order look-ups."""
+
+    def orders_for_key(self, key: str) -> list[int]:
+        """Ids of the orders a run wrote."""
+
+    def get_order(self, order_id: int) -> dict[str, Any]:
+        """One order with its customer and lines."""
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a text."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _texts(value: Any, where: str, file: str, line: int) -> list[str]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str | int | float) for v in items):
+        raise DialogFileError(f"'{where}' must be a list of texts", file=file, line=line)
+    return [str(v) for v in items]
+
+
+def _order(value: Any, file: str, line: int) -> dict[str, Any]:
+    lines = value.get("lines") if isinstance(value, dict) else None
+    if not isinstance(value, dict) or not isinstance(value.get("customer"), str) or not isinstance(lines, dict):
+        raise DialogFileError("'order' needs {customer: NAME, lines: {PRODUCT: QUANTITY}}", file=file, line=line)
+    if set(value) - {"customer", "lines"}:
+        raise DialogFileError("'order' takes only 'customer' and 'lines'", file=file, line=line)
+    if not all(isinstance(k, str) and isinstance(q, int) and not isinstance(q, bool) for k, q in lines.items()):
+        raise DialogFileError("each order line is 'product name: whole quantity'", file=file, line=line)
+    return {"customer": value["customer"], "lines": dict(lines)}
+
+
+def _expect(raw: Any, file: str, line: int) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise DialogFileError("'expect' must be a mapping", file=file, line=line)
+    unknown = sorted(str(k) for k in raw if k not in EXPECT_KEYS)
+    if unknown:
+        valid = ", ".join(sorted(EXPECT_KEYS))
+        raise DialogFileError(f"unknown expectation '{unknown[0][:40]}' (valid: {valid})", file=file, line=line)
+    expect: dict[str, Any] = {}
+    for key in ("status", "options_first"):
+        if key in raw:
+            if not isinstance(raw[key], str | int):
+                raise DialogFileError(f"'{key}' must be a text", file=file, line=line)
+            expect[key] = str(raw[key])
+    for key in TEXT_LISTS:
+        if key in raw:
+            expect[key] = _texts(raw[key], key, file, line)
+    if "order" in raw:
+        expect["order"] = _order(raw["order"], file, line)
+    if "no_order" in raw:
+        if not isinstance(raw["no_order"], bool):
+            raise DialogFileError("'no_order' must be true or false", file=file, line=line)
+        expect["no_order"] = raw["no_order"]
+    return expect
+
+
+def _turn(raw: Any, index: int, positions: Mapping[tuple[Any, ...], tuple[int, int]], file: str) -> Turn:
+    line = positions.get(("turns", index), (1, 1))[0]
+    if not isinstance(raw, dict):
+        raise DialogFileError("each turn must be a mapping with 'user' and 'expect'", file=file, line=line)
+    unknown = sorted(str(k) for k in raw if k not in TURN_KEYS)
+    if unknown:
+        raise DialogFileError(f"unknown turn key '{unknown[0][:40]}' (valid: user, expect)", file=file, line=line)
+    user = raw.get("user")
+    if not isinstance(user, str | int | float) or isinstance(user, bool) or not str(user).strip():
+        raise DialogFileError("a turn needs a 'user' message", file=file, line=line)
+    if len(str(user)) > MAX_MESSAGE_CHARS:
+        raise DialogFileError(f"the message is longer than {MAX_MESSAGE_CHARS} characters", file=file, line=line)
+    expect_line = positions.get(("turns", index, "expect"), (line, 1))[0]
+    deactivate = _texts(raw.get("deactivate", []), "deactivate", file, line)
+    return Turn(str(user), _expect(raw.get("expect"), file, expect_line), line, bool(raw.get("restart")), deactivate)
+
+
+def parse_dialog(text: str, *, file: str, max_bytes: int = MAX_DIALOG_BYTES) -> Dialog:
+    """A checked Dialog from the text of a dialog file; anything malformed raises DialogFileError."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise DialogFileError(f"the file is {size} bytes, over the limit of {max_bytes}", file=file)
+    try:
+        data, positions = read_yaml(text, file=file, max_bytes=max_bytes)
+    except PipelineError as exc:
+        raise DialogFileError(exc.message.split(": ", 1)[-1], file=file, line=exc.line or 1) from None
+    if not isinstance(data, dict):
+        raise DialogFileError("a dialog file is a mapping with 'name' and 'turns'", file=file)
+    unknown = sorted(str(k) for k in data if k not in DIALOG_KEYS)
+    if unknown:
+        line = positions.get((unknown[0],), (1, 1))[0]
+        raise DialogFileError(f"unknown key '{unknown[0][:40]}' (valid: name, turns)", file=file, line=line)
+    turns = data.get("turns")
+    if not isinstance(turns, list) or not turns:
+        line = positions.get(("turns",), (1, 1))[0]
+        raise DialogFileError("a dialog needs a non-empty 'turns' list", file=file, line=line)
+    if len(turns) > MAX_TURNS:
+        raise DialogFileError(f"more than {MAX_TURNS} turns; split the dialog", file=file)
+    name = data.get("name", Path(file).stem)
+    return Dialog(str(name)[:80], file, [_turn(raw, i, positions, file) for i, raw in enumerate(turns)])
+
+
+def read_dialog(path: Path, *, shown_as: str | None = None, max_bytes: int = MAX_DIALOG_BYTES) -> Dialog:
+    """Read and check one dialog file, never more than `max_bytes` of it."""
+    file = shown_as or str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise DialogFileError(f"cannot read the file ({exc.strerror})", file=file) from None
+    if len(raw) > max_bytes:
+        raise DialogFileError(f"the file is over the limit of {max_bytes} bytes", file=file)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DialogFileError("the file is not UTF-8 text", file=file) from None
+    return parse_dialog(text, file=file, max_bytes=max_bytes)
+
+
+def turn_differences(expect: Mapping[str, Any], *, status: str, reply: str, options: list[str], data: Any) -> list[str]:
+    """What a turn's answer shows against its `expect` (not the order checks): one sentence per difference."""
+    found: list[str] = []
+    if "status" in expect and status != expect["status"]:
+        found.append(f"status «{expect['status']}», got «{status}»")
+    if "options_first" in expect and (not options or options[0] != expect["options_first"]):
+        found.append(f"first option «{expect['options_first']}», got options {options}")
+    found += [f"option «{o}» among {options}" for o in expect.get("options_include", []) if o not in options]
+    found += [f"«{t}» in the reply {reply!r}" for t in expect.get("reply_contains", []) if fold(t) not in fold(reply)]
+    found += [f"no «{t}» in the reply {reply!r}" for t in expect.get("reply_lacks", []) if fold(t) in fold(reply)]
+    encoded = fold(json.dumps(data, ensure_ascii=False))
+    found += [f"«{t}» in the data {encoded}" for t in expect.get("data_contains", []) if fold(t) not in encoded]
+    found += [f"no «{t}» in the data {encoded}" for t in expect.get("data_lacks", []) if fold(t) in encoded]
+    return found
+
+
+def order_differences(
+    expect: Mapping[str, Any], orders: OrderReader, run_ids: list[str], run_id: str | None
+) -> list[str]:
+    """What the orders table holds against a turn's `order` / `no_order`: one sentence per difference."""
+    found: list[str] = []
+    if expect.get("no_order"):
+        found += [f"no order, but run {rid} wrote one" for rid in run_ids if orders.orders_for_key(rid)]
+    if "order" in expect:
+        ids = orders.orders_for_key(run_id) if run_id else []
+        if len(ids) != 1:
+            return [*found, f"exactly one order of run {run_id}, found {ids}"]
+        try:
+            order = orders.get_order(ids[0])
+        except AppError as exc:
+            return [*found, f"order {ids[0]} readable, got {exc.message}"]
+        lines: dict[str, int] = {}
+        for line in order["lines"]:
+            lines[line["product"]] = lines.get(line["product"], 0) + int(line["quantity"])
+        wanted = expect["order"]
+        if order["customer"] != wanted["customer"] or lines != wanted["lines"]:
+            found.append(f"order {wanted}, got {{'customer': {order['customer']!r}, 'lines': {lines}}}")
+    return found
