@@ -1,9 +1,10 @@
-"""`flask pipeline list|validate|run|resume|graph|schema`: the pipeline engine from the command line."""
+"""`flask pipeline list|validate|run|resume|graph|schema|test`: the pipeline engine from the command line."""
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from errors import AppError, InputError, NotFoundError, PipelineError
+from graphs.dialog_tests import collect, run_dialog
 from graphs.drawing import FORMATS
 from pipelines.loader import load_config
 from pipelines.schema import PipelineConfig
@@ -240,3 +242,38 @@ def graph(name: str, fmt: str, output: str | None, expand: bool, run_id: str | N
 def schema() -> None:
     """The JSON Schema of PipelineConfig (what the editor validates against)."""
     click.echo(json.dumps(PipelineConfig.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@pipeline_cli.command("test")
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--llm", "with_llm", is_flag=True, help="Use the configured LLM (default: offline, deterministic).")
+@click.option("-v", "--verbose", is_flag=True, help="Keep the runs' log lines on stderr.")
+@_fails_cleanly
+def run_tests(targets: tuple[str, ...], with_llm: bool, verbose: bool) -> None:
+    """Play dialog tests (a pipeline NAME: pipelines/tests/NAME/*.yaml; or a dialog file or folder) on a fresh
+    temporary database through the chat; one PASS/FAIL line per dialog, exit code 1 when any fails."""
+    engine = _engine()
+    files = collect(list(targets), engine.pipelines_dir, engine.names())
+    failed, root = 0, logging.getLogger()
+    level = root.level
+    if not verbose:
+        root.setLevel(max(level, logging.WARNING))  # one line per dialog, not one per turn
+    try:
+        for path in files:
+            result = run_dialog(path, engine.settings, shown_as=_shown(path), with_llm=with_llm)
+            failed += not result.passed
+            for line in result.lines():
+                click.echo(line)
+    finally:
+        root.setLevel(level)
+    click.echo(f"{len(files) - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(1)
+
+
+def _shown(path: Path) -> str:
+    """The path as the author knows it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -59,7 +59,7 @@ class Difference:
     got: str
 
     def __str__(self) -> str:
-        return f"turn {self.turn} «{self.user}»: expected {self.expected}; got {self.got}"
+        return f"turn {self.turn} «{self.user}»: expected {self.expected}, got {self.got}"
 
 
 class OrderReader(Protocol):
@@ -182,41 +182,44 @@ def read_dialog(path: Path, *, shown_as: str | None = None, max_bytes: int = MAX
     return parse_dialog(text, file=file, max_bytes=max_bytes)
 
 
-def turn_differences(expect: Mapping[str, Any], *, status: str, reply: str, options: list[str], data: Any) -> list[str]:
-    """What a turn's answer shows against its `expect` (not the order checks): one sentence per difference."""
-    found: list[str] = []
+Found = list[tuple[str, str]]
+"""Differences as (what was expected, what came), first one first."""
+
+
+def turn_differences(expect: Mapping[str, Any], *, status: str, reply: str, options: list[str], data: Any) -> Found:
+    """A turn's answer against its `expect` (not the order checks): (expected, got) for each difference."""
+    found: Found = []
     if "status" in expect and status != expect["status"]:
-        found.append(f"status «{expect['status']}», got «{status}»")
+        found.append((f"status «{expect['status']}»", f"«{status}»"))
     if "options_first" in expect and (not options or options[0] != expect["options_first"]):
-        found.append(f"first option «{expect['options_first']}», got options {options}")
-    found += [f"option «{o}» among {options}" for o in expect.get("options_include", []) if o not in options]
-    found += [f"«{t}» in the reply {reply!r}" for t in expect.get("reply_contains", []) if fold(t) not in fold(reply)]
-    found += [f"no «{t}» in the reply {reply!r}" for t in expect.get("reply_lacks", []) if fold(t) in fold(reply)]
+        found.append((f"first option «{expect['options_first']}»", f"options {options}"))
+    found += [(f"option «{o}»", f"options {options}") for o in expect.get("options_include", []) if o not in options]
+    folded = fold(reply)
+    found += [(f"«{t}» in the reply", repr(reply)) for t in expect.get("reply_contains", []) if fold(t) not in folded]
+    found += [(f"no «{t}» in the reply", repr(reply)) for t in expect.get("reply_lacks", []) if fold(t) in folded]
     encoded = fold(json.dumps(data, ensure_ascii=False))
-    found += [f"«{t}» in the data {encoded}" for t in expect.get("data_contains", []) if fold(t) not in encoded]
-    found += [f"no «{t}» in the data {encoded}" for t in expect.get("data_lacks", []) if fold(t) in encoded]
+    found += [(f"«{t}» in the data", encoded) for t in expect.get("data_contains", []) if fold(t) not in encoded]
+    found += [(f"no «{t}» in the data", encoded) for t in expect.get("data_lacks", []) if fold(t) in encoded]
     return found
 
 
-def order_differences(
-    expect: Mapping[str, Any], orders: OrderReader, run_ids: list[str], run_id: str | None
-) -> list[str]:
-    """What the orders table holds against a turn's `order` / `no_order`: one sentence per difference."""
-    found: list[str] = []
+def order_differences(expect: Mapping[str, Any], orders: OrderReader, run_ids: list[str], run_id: str | None) -> Found:
+    """The orders table against a turn's `order` / `no_order`: (expected, got) for each difference."""
+    found: Found = []
     if expect.get("no_order"):
-        found += [f"no order, but run {rid} wrote one" for rid in run_ids if orders.orders_for_key(rid)]
+        found += [("no order", f"run {rid} wrote one") for rid in run_ids if orders.orders_for_key(rid)]
     if "order" in expect:
+        wanted = expect["order"]
         ids = orders.orders_for_key(run_id) if run_id else []
         if len(ids) != 1:
-            return [*found, f"exactly one order of run {run_id}, found {ids}"]
+            return [*found, (f"one order {wanted}", f"{len(ids)} orders of run {run_id}")]
         try:
             order = orders.get_order(ids[0])
         except AppError as exc:
-            return [*found, f"order {ids[0]} readable, got {exc.message}"]
+            return [*found, (f"order {wanted}", exc.message)]
         lines: dict[str, int] = {}
         for line in order["lines"]:
             lines[line["product"]] = lines.get(line["product"], 0) + int(line["quantity"])
-        wanted = expect["order"]
         if order["customer"] != wanted["customer"] or lines != wanted["lines"]:
-            found.append(f"order {wanted}, got {{'customer': {order['customer']!r}, 'lines': {lines}}}")
+            found.append((f"order {wanted}", str({"customer": order["customer"], "lines": lines})))
     return found

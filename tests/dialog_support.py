@@ -28,13 +28,14 @@ def load_dialogs() -> Iterator[tuple[str, dict[str, Any]]]:
 def check_turn(where: str, expect: dict[str, Any], *, status: str, reply: str, options: list[str], data: Any) -> None:
     """Assert the response expectations of one turn (not the order checks)."""
     found = turn_differences(expect, status=status, reply=reply, options=options, data=data)
-    assert not found, f"{where}: status={status!r} reply={reply!r} options={options!r}: expected {found[0]}"
+    context = f"{where}: status={status!r} reply={reply!r} options={options!r}"
+    assert not found, f"{context}: expected {found[0][0]}, got {found[0][1]}"
 
 
 def check_orders(where: str, expect: dict[str, Any], sql: Any, run_ids: list[str], run_id: str | None) -> None:
     """Assert the `order` / `no_order` expectations against the orders table."""
     found = order_differences(expect, sql, run_ids, run_id)
-    assert not found, f"{where}: expected {found[0]}"
+    assert not found, f"{where}: expected {found[0][0]}, got {found[0][1]}"
 
 
 class RestartableApp:
