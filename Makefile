@@ -9,7 +9,7 @@ THREADS ?= 4
 # gthread serves THREADS requests at once per worker; the sync worker serves one.
 WORKER_CLASS := $(if $(filter 1,$(THREADS)),sync,gthread)
 
-.PHONY: run serve test bench lint install
+.PHONY: run serve test bench lint install docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,9 +29,14 @@ serve: $(STAMP)
 
 test: $(STAMP) .venv-langgraph/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(MAKE) docs
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The documentation site (mkdocs.yml, docs/): offline, strict (a broken link or nav entry fails); site/ is gitignored.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -d site
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -60,3 +65,9 @@ studio: .venv-langgraph/.installed
 bench-load: $(STAMP)
 	$(BIN)/python -c "import gunicorn" 2>/dev/null || $(BIN)/pip install --quiet 'gunicorn>=22'
 	$(BIN)/python -m bench.bench_load
+
+# The editor's CodeMirror 6 bundle (static/vendor/codemirror.bundle.js + codemirror.LICENSE), from the exact versions
+# in editor_src/package-lock.json. Needs Node and npm; the built files are committed, so running the app does not.
+.PHONY: editor-bundle
+editor-bundle:
+	cd editor_src && npm ci --no-audit --no-fund && npm run build

@@ -49,9 +49,9 @@ def _kind_of(model: type[BaseModel]) -> str | None:
     return str(typing.get_args(field.annotation)[0])
 
 
-def step_models() -> list[type[BaseModel]]:
+def step_models(root: type[BaseModel] = PipelineConfig) -> list[type[BaseModel]]:
     """The models of the StepConfig union (every model with a literal `kind`), in the union's order."""
-    return [m for m in all_models() if _kind_of(m) is not None]
+    return [m for m in all_models(root) if _kind_of(m) is not None]
 
 
 def type_text(annotation: Any) -> str:
