@@ -25,18 +25,20 @@ class _Model(BaseModel):
 class InputConfig(_Model):
     """A declared input (slot) of a pipeline."""
 
-    type: Literal["string", "integer", "number", "boolean", "list", "object"] = "string"
-    required: bool = False
-    description: str = ""
-    default: Any = None
+    type: Literal["string", "integer", "number", "boolean", "list", "object"] = Field(
+        default="string", description="the value's type; `key=value` inputs and answers are converted to it"
+    )
+    required: bool = Field(default=False, description="a run cannot start without it (unless it has a default)")
+    description: str = Field(default="", description="what the input holds, shown by `!help` and the API")
+    default: Any = Field(default=None, description="the value when the caller gives none")
 
 
 class ToolConfig(_Model):
     """A named instance of a registered tool kind; every key besides `kind` is a parameter of the kind."""
 
     kind: str = Field(pattern=NAME_PATTERN, description="a tool kind registered in code")
-    description: str = ""
-    params: dict[str, Any] = Field(default_factory=dict)
+    description: str = Field(default="", description="what this tool instance is for (documentation only)")
+    params: dict[str, Any] = Field(default_factory=dict, description="the kind's parameters (keys beside `kind`)")
 
     @model_validator(mode="before")
     @classmethod
@@ -73,32 +75,32 @@ class ToolStep(_Step):
     """Call a named tool with templated arguments and store the result."""
 
     kind: Literal["tool"]
-    tool: str = Field(pattern=NAME_PATTERN)
-    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
-    save_as: Key | None = None
+    tool: str = Field(pattern=NAME_PATTERN, description="a tool declared under `tools:`")
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with", description="arguments (templates)")
+    save_as: Key | None = Field(default=None, description="the state key the result is stored in")
 
 
 class LlmStep(_Step):
     """Prompt a model (text, or structured output per `output`); `fallback` tool when no model is configured."""
 
     kind: Literal["llm"]
-    prompt: str
-    system: str | None = None
-    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    prompt: str = Field(description="what the model is asked, a template")
+    system: str | None = Field(default=None, description="the system message, a template")
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with", description="the fallback's arguments")
     output: dict[str, Any] | None = Field(default=None, description="JSON Schema of a structured answer")
     fallback: str = Field(pattern=NAME_PATTERN, description="tool used when no model is configured")
-    save_as: Key | None = None
+    save_as: Key | None = Field(default=None, description="the state key the answer is stored in")
 
 
 class AskStep(_Step):
     """Ask the user: fills `slot` unless it already holds a valid value, or always asks into `save_as`."""
 
     kind: Literal["ask"]
-    question: str
-    slot: Key | None = None
-    save_as: Key | None = None
+    question: str = Field(description="what is asked, a template")
+    slot: Key | None = Field(default=None, description="filled by the answer; asked when empty or not valid")
+    save_as: Key | None = Field(default=None, description="the state key the answer is stored in; always asked")
     options: list[Any] | str | None = Field(default=None, description="a list, or an expression giving one")
-    data: Any = None
+    data: Any = Field(default=None, description="what to show with the question (e.g. a table), a template")
     valid: str | None = Field(default=None, description="condition the slot's value must meet to skip")
     help: str | None = Field(
         default=None, max_length=2000, description="what «ayuda» / «?» explains at this question (a template)"
@@ -120,15 +122,15 @@ class SetStep(_Step):
     """Assign state keys from templates or expressions."""
 
     kind: Literal["set"]
-    values: dict[Key, Any] = Field(min_length=1)
+    values: dict[Key, Any] = Field(min_length=1, description="key -> template, assigned in order")
 
 
 class PipelineStep(_Step):
     """Run another pipeline as a sub-graph with explicit input/output mapping."""
 
     kind: Literal["pipeline"]
-    pipeline: str = Field(pattern=NAME_PATTERN)
-    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    pipeline: str = Field(pattern=NAME_PATTERN, description="the name of the pipeline to run")
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with", description="its inputs (templates)")
     save_as: Key | None = Field(default=None, description="store all the sub-pipeline's outputs here")
     outputs: dict[Key, str] = Field(default_factory=dict, description="parent key -> sub-pipeline output")
 
@@ -137,10 +139,10 @@ class ReplyStep(_Step):
     """A message (and data) for the user; `end: true` finishes the run with `status`."""
 
     kind: Literal["reply"]
-    message: str
-    data: Any = None
-    end: bool = False
-    status: Literal["completed", "cancelled"] = "completed"
+    message: str = Field(description="what is said to the user, a template")
+    data: Any = Field(default=None, description="what to show with the message (e.g. a table), a template")
+    end: bool = Field(default=False, description="finish the run after this step")
+    status: Literal["completed", "cancelled"] = Field(default="completed", description="status of `end: true`")
 
 
 StepConfig = Annotated[ToolStep | LlmStep | AskStep | SetStep | PipelineStep | ReplyStep, Field(discriminator="kind")]
@@ -150,13 +152,15 @@ STEP_KINDS = ("tool", "llm", "ask", "set", "pipeline", "reply")
 class PipelineConfig(_Model):
     """A whole pipeline: inputs, tools, steps and outputs."""
 
-    name: str = Field(pattern=NAME_PATTERN)
-    description: str = ""
+    name: str = Field(pattern=NAME_PATTERN, description="the pipeline's name; its file is pipelines/<name>.yaml")
+    description: str = Field(default="", description="one line shown by `!help`, the API and the editor")
     version: str | None = Field(default=None, description="a label; the real version is the content hash")
-    inputs: dict[Key, InputConfig] = Field(default_factory=dict)
-    examples: list[str] = Field(default_factory=list)
-    tools: dict[Annotated[str, Field(pattern=NAME_PATTERN)], ToolConfig] = Field(default_factory=dict)
-    steps: list[StepConfig] = Field(min_length=1)
+    inputs: dict[Key, InputConfig] = Field(default_factory=dict, description="the values a run may start with")
+    examples: list[str] = Field(default_factory=list, description="chat sentences that start this pipeline")
+    tools: dict[Annotated[str, Field(pattern=NAME_PATTERN)], ToolConfig] = Field(
+        default_factory=dict, description="name -> tool kind and parameters"
+    )
+    steps: list[StepConfig] = Field(min_length=1, description="run in order unless `next` routes elsewhere")
     outputs: dict[Key, Any] = Field(default_factory=dict, description="output name -> template")
     questions: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
         default_factory=list,
