@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from config import Config
-from errors import AppError, NotFoundError
+from errors import AppError, InputError, NotFoundError
 from graphs.conversation import Conversation, new_session_id
-from graphs.dialog_check import Dialog, DialogFileError, Difference, order_differences, read_dialog, turn_differences
+from graphs.dialog_check import (
+    Dialog,
+    DialogFileError,
+    Difference,
+    order_differences,
+    parse_dialog,
+    read_dialog,
+    turn_differences,
+)
 from graphs.engine import Engine
+from graphs.versions import write_atomically
 from pipelines.loader import pipeline_path
 from tools import build_registry, build_services
 
 TESTS_DIR = "tests"
 SUFFIXES = (".yaml", ".yml")
 MAX_DIALOGS = 200
+TEST_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+_TEST_NAME = re.compile(TEST_NAME_PATTERN)
+_save_lock = threading.Lock()
 
 
 def dialogs_dir(name: str, pipelines_dir: Path) -> Path:
@@ -157,3 +171,48 @@ def run_dialog(path: Path, base: Config, *, shown_as: str | None = None, with_ll
             return DialogResult(file, dialog.name, False, 0, error=exc.message)
         except Exception as exc:  # one broken dialog must not stop the others; its result says what happened
             return DialogResult(file, dialog.name, False, 0, error=f"unexpected {type(exc).__name__}: {exc}")
+
+
+def _test_file(name: str, test_name: str, pipelines_dir: Path) -> Path:
+    if not isinstance(test_name, str) or not _TEST_NAME.fullmatch(test_name):
+        raise InputError(
+            f"{str(test_name)[:64]!r} is not a valid test name",
+            details={"pattern": TEST_NAME_PATTERN},
+        )
+    return dialogs_dir(name, pipelines_dir) / f"{test_name}.yaml"
+
+
+def save_dialog(name: str, test_name: str, text: str, pipelines_dir: Path) -> tuple[Dialog, bool]:
+    """Check `text` as a dialog file and write it atomically as test `test_name` of pipeline `name`.
+
+    Returns the dialog and whether the file is new; a malformed text raises DialogFileError and writes nothing.
+    """
+    path = _test_file(name, test_name, pipelines_dir)
+    dialog = parse_dialog(text, file=f"{test_name}.yaml")
+    with _save_lock:
+        created = not path.exists()
+        if created and path.parent.is_dir() and len(dialog_files(path.parent)) >= MAX_DIALOGS:
+            raise InputError(f"pipeline '{name}' already has {MAX_DIALOGS} tests; remove some first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, text.encode("utf-8"))
+    return dialog, created
+
+
+def saved_dialogs(name: str, pipelines_dir: Path) -> list[dict[str, Any]]:
+    """The test files of pipeline `name`: name, number of turns, and the problem of a malformed one."""
+    folder = dialogs_dir(name, pipelines_dir)
+    listed = []
+    for path in dialog_files(folder) if folder.is_dir() else []:
+        try:
+            dialog = read_dialog(path, shown_as=path.name)
+            listed.append({"name": path.stem, "turns": len(dialog.turns), "error": None})
+        except DialogFileError as exc:
+            listed.append({"name": path.stem, "turns": 0, "error": exc.message})
+    return listed
+
+
+def run_saved(name: str, base: Config) -> list[DialogResult]:
+    """Play every test file of pipeline `name` (none when it has no tests folder)."""
+    folder = dialogs_dir(name, Path(base.PIPELINES_DIR))
+    files = dialog_files(folder)[:MAX_DIALOGS] if folder.is_dir() else []
+    return [run_dialog(path, base, shown_as=path.name) for path in files]

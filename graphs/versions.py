@@ -34,7 +34,8 @@ class SaveResult:
     changed: bool
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a hidden temporary file beside `path`, fsync it, then rename it over `path`."""
     # The temporary name does not end in .yaml, so Engine.names() never lists a half-written file.
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
@@ -74,7 +75,7 @@ class PipelineVersions:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{version}.yaml"
         if not target.exists():
-            _write_atomically(target, text.encode())
+            write_atomically(target, text.encode())
 
     def check(self, name: str, text: str) -> PipelineConfig:
         """The config of `text` as pipeline `name`; every problem found raises PipelineErrors."""
@@ -117,7 +118,7 @@ class PipelineVersions:
                 self._archive(name, previous_version, previous)
             changed = previous != text
             if changed:
-                _write_atomically(path, text.encode())
+                write_atomically(path, text.encode())
             self._archive(name, config.content_hash, text)
         if changed and self._used_as_subpipeline(name):
             # A parent's graph embeds this one but is cached under the parent's own hash, which did not change.

@@ -11,6 +11,7 @@ from pydantic.json_schema import models_json_schema
 from graphs.conversation import SESSION_PATTERN
 from pipelines.schema import NAME_PATTERN
 from routes.auth import CHAT_SESSION_HEADER
+from routes.openapi_tests import REQUEST_MODELS, RESPONSE_MODELS, dialog_test_paths
 from routes.orchestrator_models import (
     PICTURE_MEDIA_TYPES,
     RUN_ID_PATTERN,
@@ -29,7 +30,7 @@ from routes.orchestrator_models import (
     YamlRequest,
 )
 
-_REQUESTS: list[type[BaseModel]] = [RunChainRequest, ResumeRequest, YamlRequest]
+_REQUESTS: list[type[BaseModel]] = [RunChainRequest, ResumeRequest, YamlRequest, *REQUEST_MODELS]
 _RESPONSES: list[type[BaseModel]] = [
     RunResultModel,
     RunStatusModel,
@@ -39,6 +40,7 @@ _RESPONSES: list[type[BaseModel]] = [
     VersionList,
     ValidateResponse,
     ErrorBody,
+    *RESPONSE_MODELS,
 ]
 _ERRORS = {
     "400": "the request is malformed, or the pipeline text or run arguments are invalid",
@@ -49,7 +51,6 @@ _ERRORS = {
     "415": "the request body is not application/json",
 }
 Mode = Literal["validation", "serialization"]
-
 
 _ERROR_FIELDS = {
     "code": "what went wrong, precise and stable (bad_input, not_found, conflict, tool_error, loop_limit, …)",
@@ -260,6 +261,7 @@ def _document(bearer: bool) -> dict[str, Any]:
             }
         },
     }
+    paths.update(dialog_test_paths(_operation, refs, _NAME, auth))
     paths["/orchestrator/pipelines/{name}/graph"]["get"]["responses"]["304"] = {
         "description": "the picture has not changed since the ETag sent in If-None-Match"
     }

@@ -17,12 +17,13 @@ from config import Config
 
 TOKEN = "schemathesis-" + "k" * 32
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
-# The contract answers 400 to run arguments a pipeline does not declare and to YAML that is not a valid pipeline:
+# The contract answers 400 to run arguments a pipeline does not declare and to YAML that is not a valid pipeline
+# (or dialog file):
 # semantic checks no JSON Schema can state, so for those two operations a 400 is an accepted answer to
 # schema-valid data. Every other check and operation keeps schemathesis' defaults.
 CONFIG = """
 [[operations]]
-include-operation-id = ["run_chain", "save_pipeline"]
+include-operation-id = ["run_chain", "save_pipeline", "save_pipeline_test"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "404", "409"]
 """
 
