@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _METHODS = ("get", "post", "put", "patch", "delete")
@@ -95,8 +96,8 @@ def http_reference(document: dict[str, Any] | None = None) -> str:
     for path, item in doc["paths"].items():
         for method in (m for m in _METHODS if m in item):
             op = item[method]
-            anchor = f"{method}-{path}".lower().replace("/", "").replace("{", "").replace("}", "").replace("_", "")
-            index.append(f"| {method.upper()} | `{path}` | {_cell(op.get('summary', ''))} |")
+            anchor = re.sub(r"[^a-z0-9-]", "", f"{method}-{path}".lower())
+            index.append(f"| {method.upper()} | [`{path}`](#{anchor}) | {_cell(op.get('summary', ''))} |")
             operations.append(_operation(path, method, op).replace("\n", f" {{#{anchor}}}\n", 1))
     schemas = doc.get("components", {}).get("schemas", {})
     parts = [

@@ -161,7 +161,8 @@ def language_reference() -> str:
         model_section(PipelineConfig),
         "## Step kinds",
         "",
-        "Every step has `id`, `description`, `next` and `max_visits`; `kind` picks one of these models.",
+        "Every step has `id` (unique; what `goto` names), `description` (the status line shown while it runs), `next` "
+        "(routing rules) and `max_visits` (a bound for loops); `kind` picks one of these models.",
         "",
         "| kind | model | what it does |",
         "|---|---|---|",
