@@ -1,7 +1,8 @@
-// The editor's try-run panel: start the saved pipeline with arguments, then answer its questions.
+// The editor's try-run panel: start the saved pipeline with arguments, answer its questions, save it as a test.
 /* global jsyaml */
 import { api, el, errorText, statusBadge } from "./common.js";
 import { renderData } from "./tables.js";
+import { SavedTests, runCommand } from "./try_tests.js";
 
 function coerce(type, text) {
   if (type === "integer" || type === "number") {
@@ -17,6 +18,12 @@ export class TryRun {
   constructor(form, result) {
     this.form = form;
     this.result = result;
+    let box = document.getElementById("run-tests");
+    if (!box) {
+      box = el("section", { id: "run-tests", className: "run-tests" });
+      result.after(box);
+    }
+    this.tests = new SavedTests(box);
     this.name = "";
     this.inputs = {};
     form.addEventListener("submit", (event) => { event.preventDefault(); this.start(); });
@@ -31,6 +38,7 @@ export class TryRun {
     if (name !== this.name) this.result.hidden = true;
     this.name = name;
     this.inputs = inputs || {};
+    this.tests.setPipeline(name);
     const rows = Object.entries(this.inputs).flatMap(([key, spec]) => {
       const type = (spec && spec.type) || "string";
       const id = `arg-${key}`;
@@ -63,17 +71,22 @@ export class TryRun {
       this.showError(error.message);
       return;
     }
-    await this.call(() => api("POST", "/orchestrator/run_chain", { pipeline: this.name, args }));
+    await this.call(() => api("POST", "/orchestrator/run_chain", { pipeline: this.name, args }),
+      runCommand(this.name, args), true);
   }
 
   async answer(runId, answer) {
-    await this.call(() => api("POST", `/orchestrator/resume/${encodeURIComponent(runId)}`, { answer }));
+    await this.call(() => api("POST", `/orchestrator/resume/${encodeURIComponent(runId)}`, { answer }), String(answer));
   }
 
-  async call(request) {
+  /** Make the call; a turn that came back is also a turn of the conversation a test can be saved from. */
+  async call(request, user, fresh = false) {
     for (const button of this.result.querySelectorAll("button")) button.disabled = true;
     try {
-      this.show(await request());
+      const run = await request();
+      if (fresh) this.tests.restart();
+      this.tests.record(user, run);
+      this.show(run);
     } catch (error) {
       this.showError(errorText(error));
     }
