@@ -73,3 +73,30 @@ def test_a_bad_test_name_is_explained_and_nothing_is_saved(page: Page, pipelines
     page.click("#test-save")
     expect(page.locator("#test-status")).to_contain_text("El nombre solo puede tener minúsculas")
     assert not (pipelines_dir / "tests").exists()
+
+
+def test_an_order_tried_in_probar_passes_as_a_test_with_its_order(page: Page, pipelines_dir: Path) -> None:
+    page.goto("/editor?name=alta_pedido")
+    expect(page.locator("#pick")).to_have_value("alta_pedido")
+    page.click("#tab-run")
+    page.fill("#arg-cliente", "ACME S.A.")
+    page.fill("#arg-productos", "3 teclado mecánico, 2 ratón inalámbrico")
+    page.click("#run-start")
+    expect(page.locator("#run-status-badge")).to_have_attribute("data-status", "waiting")
+    page.click("#run-result .options button:has-text('sí')")
+    expect(page.locator("#run-status-badge")).to_have_attribute("data-status", "completed")
+    page.fill("#test-name", "pedido_acme")
+    page.click("#test-save")
+    expect(page.locator("#test-status")).to_contain_text("guardada (2 turnos)")
+    saved = yaml.safe_load((pipelines_dir / "tests" / "alta_pedido" / "pedido_acme.yaml").read_text("utf-8"))
+    assert saved["turns"][0]["user"] == (
+        '!run alta_pedido cliente="ACME S.A." productos="3 teclado mecánico, 2 ratón inalámbrico"'
+    )
+    assert saved["turns"][0]["expect"]["options_first"] == "sí"
+    assert saved["turns"][1]["expect"]["order"] == {
+        "customer": "ACME S.A.",
+        "lines": {"Teclado mecánico": 3, "Ratón inalámbrico": 2},
+    }
+    page.click("#tests-run")
+    expect(page.locator("#test-status")).to_have_text("1 pasan, 0 fallan.")
+    expect(page.locator("#test-list li[data-test='pedido_acme'] [data-result]")).to_have_text("pasa")
