@@ -11,10 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from config import PROJECT_DIR
 from docs.gen_http import http_reference, openapi
 from docs.gen_reference import all_models, language_reference, pages, step_models
 from pipelines.schema import PipelineConfig
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def _sections(page: str) -> dict[str, str]:
