@@ -17,6 +17,7 @@ def error_at(
 ) -> PipelineError:
     """A PipelineError located at the YAML `path` of `config`."""
     line, column = config.position(path)
+    path = config.authored_path(path)
     return PipelineError(
         message,
         file=config.source_file,

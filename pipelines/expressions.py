@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, Undefined, meta
+from jinja2 import StrictUndefined, TemplateError, Undefined, meta, pass_context
+from jinja2.runtime import Context
 
 import textnorm
 from pipelines.sandbox import SafeEnvironment, joined, plain, range_budget
@@ -55,8 +56,26 @@ def _index_of(items: Any, key: str, value: Any = None) -> int:
     return -1
 
 
+def _filled(mapping: Any) -> dict[str, Any]:
+    """A copy of a mapping without its empty (None or "") fields (filter `filled`)."""
+    return {k: v for k, v in dict(mapping or {}).items() if v is not None and v != ""}
+
+
+@pass_context
+def _pending_index(context: Context, items: Any, name: str, done: str) -> int:
+    """Index of the first item for which the condition `done` (the item bound to `name`) is false, else -1
+    (filter `pending_index`: how a foreach with `done` finds its next item)."""
+    check = _compiled_expression(_condition_source(done))
+    scope = context.get_all()
+    for position, item in enumerate(items or []):
+        if not check(**{**scope, name: item}):
+            return position
+    return -1
+
+
 ENV = SafeEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 ENV.filters.update(norm=_normalize, replace_at=_replace_at, remove_at=_remove_at, merge=_merge, index_of=_index_of)
+ENV.filters.update(filled=_filled, pending_index=_pending_index)
 
 
 class ExpressionSyntaxError(ValueError):

@@ -6,20 +6,36 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
+from pipelines.composite_schema import COMPOSITE_KINDS, CollectStep, ConfirmStep, ForeachStep
 from pipelines.repair_schema import CorrectionConfig, RepairConfig
+from pipelines.step_base import END, KEY_PATTERN, NAME_PATTERN, RESERVED_KEYS, Branch, Key, _Model, _Step
 
-NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
-KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
-END = "end"  # the reserved goto target that finishes the run
-RESERVED_KEYS = frozenset({"run_id", "session_id", "end"})
-
-Key = Annotated[str, Field(pattern=KEY_PATTERN)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+__all__ = [
+    "END",
+    "KEY_PATTERN",
+    "NAME_PATTERN",
+    "PLAIN_KINDS",
+    "RESERVED_KEYS",
+    "STEP_KINDS",
+    "AskStep",
+    "Branch",
+    "CollectStep",
+    "ConfirmStep",
+    "ForeachStep",
+    "InputConfig",
+    "Key",
+    "LlmStep",
+    "PipelineConfig",
+    "PipelineStep",
+    "ReplyStep",
+    "SetStep",
+    "StepConfig",
+    "ToolConfig",
+    "ToolStep",
+    "provided_keys",
+]
 
 
 class InputConfig(_Model):
@@ -50,25 +66,6 @@ class ToolConfig(_Model):
                 "params": {k: v for k, v in data.items() if k not in own},
             }
         return data
-
-
-class Branch(_Model):
-    """One routing rule: go to `goto` when `when` holds (no `when`: always)."""
-
-    when: str | None = Field(default=None, description='a condition, e.g. "invalid | length > 0"')
-    goto: str = Field(pattern=NAME_PATTERN, description="a step id, or 'end'")
-
-
-class _Step(_Model):
-    id: str = Field(pattern=NAME_PATTERN)
-    description: str = ""
-    next: list[Branch] | None = Field(default=None, description="routing rules; first match wins")
-    max_visits: int | None = Field(default=None, ge=1, le=10_000)
-
-    @field_validator("next", mode="before")
-    @classmethod
-    def _next_shorthand(cls, value: Any) -> Any:
-        return [{"goto": value}] if isinstance(value, str) else value
 
 
 class ToolStep(_Step):
@@ -145,8 +142,13 @@ class ReplyStep(_Step):
     status: Literal["completed", "cancelled"] = Field(default="completed", description="status of `end: true`")
 
 
-StepConfig = Annotated[ToolStep | LlmStep | AskStep | SetStep | PipelineStep | ReplyStep, Field(discriminator="kind")]
-STEP_KINDS = ("tool", "llm", "ask", "set", "pipeline", "reply")
+StepConfig = Annotated[
+    ToolStep | LlmStep | AskStep | SetStep | PipelineStep | ReplyStep | CollectStep | ForeachStep | ConfirmStep,
+    Field(discriminator="kind"),
+]
+PLAIN_KINDS = ("tool", "llm", "ask", "set", "pipeline", "reply")
+STEP_KINDS = (*PLAIN_KINDS, *COMPOSITE_KINDS)
+ForeachStep.model_rebuild(_types_namespace={"StepConfig": StepConfig})
 
 
 class PipelineConfig(_Model):
@@ -181,6 +183,16 @@ class PipelineConfig(_Model):
             return {v: "{{ " + v + " }}" for v in value}
         return value
 
+    @model_validator(mode="after")
+    def _expand_composites(self) -> PipelineConfig:
+        # Composite steps stand for plain ones: the config holds the steps the graph runs (each remembering
+        # its composite as `group` and its YAML path as `origin`), so every later phase sees plain steps only.
+        from pipelines.composites import expand, has_composites
+
+        if has_composites(self.steps):
+            object.__setattr__(self, "steps", expand(self.steps))
+        return self
+
     @property
     def source_file(self) -> str | None:
         """The file this config was loaded from, if any."""
@@ -196,8 +208,17 @@ class PipelineConfig(_Model):
         """The pipeline's version: a hash of its text as saved."""
         return hashlib.sha256(self.source_text.encode()).hexdigest()[:16]
 
+    def authored_path(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The YAML path the author wrote for `path` of this config (a step made by a composite → its field)."""
+        if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int) and path[1] < len(self.steps):
+            origin = self.steps[path[1]].origin
+            if origin is not None:
+                return (*origin, *path[2:]) if isinstance(origin[-1], int) else origin
+        return path
+
     def position(self, path: tuple[Any, ...]) -> tuple[int, int]:
         """Line and column of the YAML node at `path`, or of its nearest ancestor (0, 0 when unknown)."""
+        path = self.authored_path(path)
         for cut in range(len(path), -1, -1):
             if path[:cut] in self._positions:
                 return self._positions[path[:cut]]
@@ -221,11 +242,20 @@ class PipelineConfig(_Model):
         """Correctable slots: as declared in `repair.corrections`, else every ask step's slot (from that step)."""
         if self.repair.corrections is not None:
             return dict(self.repair.corrections)
+        saves = {step.id: list(step.values) for step in self.steps if isinstance(step, SetStep) and step.group}
         return {
-            step.slot: CorrectionConfig(goto=step.id, words=[step.slot])
+            step.slot: CorrectionConfig(goto=step.id, words=[step.slot], clear=saves.get(f"{step.id}__save", []))
             for step in self.steps
             if isinstance(step, AskStep) and step.slot
         }
+
+    def groups(self) -> dict[str, list[str]]:
+        """Composite step id -> the ids of the plain steps it expanded into, in order."""
+        groups: dict[str, list[str]] = {}
+        for step in self.steps:
+            if step.group:
+                groups.setdefault(step.group, []).append(step.id)
+        return groups
 
     def summary(self) -> dict[str, Any]:
         """Name, description, inputs and version, as listed by the API."""

@@ -21,20 +21,20 @@ def orders(engine: Engine) -> Engine:
 def test_a_correction_is_a_jump_through_the_repair_node_and_the_new_value_is_checked(orders: Engine) -> None:
     runner = orders.runner("alta_pedido")
     waiting = runner.start({"cliente": "Initech"})
-    assert waiting.step == "pedir_productos"
+    assert waiting.step == "productos"
     corrected = runner.resume(waiting.run_id, "no, el cliente es umbrela corp")
     # The new value went through the same checks: a typo gets the customer suggestions, not the old question.
-    assert corrected.status == "waiting" and corrected.step == "elegir_cliente"
+    assert corrected.status == "waiting" and corrected.step == "cliente__choose"
     assert "Umbrella Corp" in corrected.options
     status = orders.status(waiting.run_id)
-    assert status.steps_done[-3:] == [REPAIR_NODE, "resolver_cliente", "sugerir_cliente"]
+    assert status.steps_done[-4:] == [REPAIR_NODE, "cliente", "cliente__resolve", "cliente__suggest"]
     assert status.state["cliente"] == "umbrela corp" and status.state["cliente_ok"] is None
 
 
 def test_the_pending_question_is_asked_again_only_if_it_still_applies(orders: Engine) -> None:
     runner = orders.runner("alta_pedido")
     waiting = runner.start({"cliente": "Globex", "productos": "2 teclados, 1 grapadora"})
-    assert waiting.step == "elegir_producto" and "Teclado mecánico" in waiting.options
+    assert waiting.step == "producto__choose" and "Teclado mecánico" in waiting.options
     # Removing the ambiguous line leaves nothing to choose: the run goes on to the confirmation.
     removed = runner.resume(waiting.run_id, "quita los teclados")
     assert removed.step == "confirmar"
@@ -49,7 +49,7 @@ def test_removing_every_line_asks_for_the_products_again(orders: Engine) -> None
     waiting = runner.start({"cliente": "Globex", "productos": "1 grapadora"})
     assert waiting.step == "confirmar"
     emptied = runner.resume(waiting.run_id, "quita la primera línea")
-    assert emptied.step == "pedir_productos" and emptied.data is None
+    assert emptied.step == "productos" and emptied.data is None
 
 
 def test_a_digression_that_asks_its_own_question_returns_to_the_interrupted_one(orders: Engine) -> None:
@@ -60,7 +60,7 @@ def test_a_digression_that_asks_its_own_question_returns_to_the_interrupted_one(
     assert asked.pipeline == "stock" and asked.run_id != parent.run_id and asked.parent == parent.run_id
     assert asked.status == "waiting" and "Teclado mecánico" in asked.options
     back = orders.resume(asked.run_id, "el segundo")
-    assert back.run_id == parent.run_id and back.status == "waiting" and back.step == "pedir_productos"
+    assert back.run_id == parent.run_id and back.status == "waiting" and back.step == "productos"
     assert "Teclado" in (back.message or "") and "unidades" in (back.message or "")
     assert orders.status(parent.run_id).state == before  # the waiting run was untouched meanwhile
     assert orders.status(asked.run_id).status == "completed"
@@ -71,7 +71,7 @@ def test_cancelling_a_digression_in_words_leaves_the_interrupted_run_waiting(ord
     parent = runner.start({"cliente": "Globex"})
     asked = runner.resume(parent.run_id, "¿cuánto stock hay de teclados?")
     back = orders.resume(asked.run_id, "olvídalo")
-    assert back.run_id == parent.run_id and back.status == "waiting" and back.step == "pedir_productos"
+    assert back.run_id == parent.run_id and back.status == "waiting" and back.step == "productos"
     assert orders.status(asked.run_id).status == "cancelled"
 
 
@@ -79,7 +79,7 @@ def test_a_digression_with_a_bad_argument_explains_and_keeps_the_question(orders
     runner = orders.runner("alta_pedido")
     parent = runner.start({"cliente": "Globex"})
     back = runner.resume(parent.run_id, "¿cómo va el pedido 99999999999999999999?")
-    assert back.run_id == parent.run_id and back.status == "waiting" and back.step == "pedir_productos"
+    assert back.run_id == parent.run_id and back.status == "waiting" and back.step == "productos"
     assert back.message and "demasiado grande" in back.message  # the input check of consulta_pedido, in Spanish
 
 
@@ -87,7 +87,7 @@ def test_help_explains_without_looking_anything_up_and_speaks_english_to_english
     runner = orders.runner("alta_pedido")
     waiting = runner.start({"cliente": "Globex", "productos": "2 teclados"})
     helped = runner.resume(waiting.run_id, "no entiendo")
-    assert helped.status == "waiting" and helped.step == "elegir_producto" and helped.options == waiting.options
+    assert helped.status == "waiting" and helped.step == "producto__choose" and helped.options == waiting.options
     assert "opciones" in (helped.message or "") and "1–2" in (helped.message or "")
     english = runner.resume(waiting.run_id, "what should I write?")
     assert "options" in (english.message or "")
@@ -98,7 +98,7 @@ def test_none_of_them_asks_for_another_text_and_changes_nothing(orders: Engine) 
     runner = orders.runner("alta_pedido")
     waiting = runner.start({"cliente": "Globex", "productos": "2 teclados"})
     none = runner.resume(waiting.run_id, "ninguno de esos")
-    assert none.status == "waiting" and none.step == "elegir_producto" and none.options == waiting.options
+    assert none.status == "waiting" and none.step == "producto__choose" and none.options == waiting.options
     assert "otra forma" in (none.message or "")
     picked = runner.resume(waiting.run_id, "teclado inalámbrico")
     assert picked.step == "confirmar" and picked.data["lines"][0]["product"] == "Teclado inalámbrico"

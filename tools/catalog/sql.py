@@ -225,17 +225,22 @@ class SqlService:
 
     def resolve_product(self, text: str, limit: int = 10) -> dict[str, Any]:
         """Text → {status: exact|several|none, match, candidates[{sku,name,price,stock}]} over active products,
-        by name, alias ("keyboard", "boli") or SKU."""
+        by name, alias ("keyboard", "boli") or SKU; `retired` names a withdrawn product the text matches instead."""
         words = self._words(text)
         if not words:
-            return resolution([], limit)
+            return {**resolution([], limit), "retired": None}
         with self.engine.connect() as conn:
             rows = matching_rows(conn, products, words, True, sku=text.strip(), aliases=product_aliases)
             if not rows and len(words) > 1 and words[0].isdigit():
                 # "2 teclados" typed where only a product is expected: the leading number is a quantity.
                 rows = matching_rows(conn, products, words[1:], True, aliases=product_aliases)
+            retired = None if rows else matching_rows(conn, products, words, False, sku=text.strip())
         found = sorted(rows, key=lambda row: (row["normalized_name"], row["name"], row["sku"]))
-        return resolution([product_dict(row) for row in found], limit)
+        # When only withdrawn products carry these words, `retired` says so («ya no está disponible»).
+        return {
+            **resolution([product_dict(row) for row in found], limit),
+            "retired": min(row["name"] for row in retired) if retired else None,
+        }
 
     def resolve_customer(self, text: str, limit: int = 10) -> dict[str, Any]:
         """Text → {status: exact|several|none, match, candidates[{id,name}]} over customers."""

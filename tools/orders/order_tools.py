@@ -6,9 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+import textnorm
 from errors import ToolError
 from tools.catalog.catalog_text import tokens
-from tools.orders.order_text import parse_quantity
+from tools.orders.order_text import parse_order_lines, parse_quantity
 from tools.registry import ToolContext, ToolSet
 
 order_toolset = ToolSet()
@@ -124,3 +125,48 @@ def read_quantity(args: QuantityArgs, ctx: ToolContext) -> int | None:
     if isinstance(args.text, int) and not isinstance(args.text, bool):
         return args.text
     return parse_quantity(str(args.text or ""))
+
+
+class LineArgs(_Strict):
+    """One resolved line: its product and the quantity asked for (None or 0 when still unknown)."""
+
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int | None = Field(default=None, ge=-1_000_000_000, le=1_000_000_000)
+
+
+@order_toolset.tool("check_line", args=LineArgs)
+def check_line(args: LineArgs, ctx: ToolContext) -> dict[str, Any]:
+    """Whether one line can be served as asked, as a `collect` resolver: {status: exact (then `match` is the
+    quantity) | none, available, name, active}."""
+    product = ctx.services.require("sql").get_product(args.sku)
+    if product is None or not product.get("active", True):
+        name = product["name"] if product else args.sku
+        return {"status": "none", "match": None, "candidates": [], "available": 0, "name": name, "active": False}
+    available, quantity = int(product["stock"]), args.quantity or 0
+    ok = 1 <= quantity <= available
+    return {
+        "status": "exact" if ok else "none",
+        "match": quantity if ok else None,
+        "candidates": [],
+        "available": available,
+        "name": product["name"],
+        "active": True,
+    }
+
+
+class AnswerArgs(_Strict):
+    """The user's answer to a question about one line."""
+
+    text: str = Field(max_length=500)
+
+
+@order_toolset.tool("read_order_line", args=AnswerArgs)
+def read_order_line(args: AnswerArgs, ctx: ToolContext) -> dict[str, Any]:
+    """An answer naming a product, maybe with a new quantity («3 grapadoras»): {text, quantity (None when the
+    answer names none)}."""
+    lines = parse_order_lines(args.text)
+    if not lines:
+        return {"text": args.text, "quantity": None}
+    first = lines[0]
+    named_quantity = textnorm.fold(first["text"]) != textnorm.fold(args.text)
+    return {"text": first["text"], "quantity": first["quantity"] if named_quantity else None}
