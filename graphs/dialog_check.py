@@ -96,29 +96,31 @@ def _order(value: Any, file: str, line: int) -> dict[str, Any]:
     return {"customer": value["customer"], "lines": dict(lines)}
 
 
-def _expect(raw: Any, file: str, line: int) -> dict[str, Any]:
+def _expect(raw: Any, file: str, line: int, lines: Mapping[Any, int]) -> dict[str, Any]:
+    """The checked `expect` of a turn at `line`; `lines` holds the line of each of its keys."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         raise DialogFileError("'expect' must be a mapping", file=file, line=line)
-    unknown = sorted(str(k) for k in raw if k not in EXPECT_KEYS)
+    unknown = sorted((str(k) for k in raw if k not in EXPECT_KEYS), key=lambda k: lines.get(k, line))
     if unknown:
         valid = ", ".join(sorted(EXPECT_KEYS))
-        raise DialogFileError(f"unknown expectation '{unknown[0][:40]}' (valid: {valid})", file=file, line=line)
+        at = lines.get(unknown[0], line)
+        raise DialogFileError(f"unknown expectation '{unknown[0][:40]}' (valid: {valid})", file=file, line=at)
     expect: dict[str, Any] = {}
     for key in ("status", "options_first"):
         if key in raw:
             if not isinstance(raw[key], str | int):
-                raise DialogFileError(f"'{key}' must be a text", file=file, line=line)
+                raise DialogFileError(f"'{key}' must be a text", file=file, line=lines.get(key, line))
             expect[key] = str(raw[key])
     for key in TEXT_LISTS:
         if key in raw:
-            expect[key] = _texts(raw[key], key, file, line)
+            expect[key] = _texts(raw[key], key, file, lines.get(key, line))
     if "order" in raw:
-        expect["order"] = _order(raw["order"], file, line)
+        expect["order"] = _order(raw["order"], file, lines.get("order", line))
     if "no_order" in raw:
         if not isinstance(raw["no_order"], bool):
-            raise DialogFileError("'no_order' must be true or false", file=file, line=line)
+            raise DialogFileError("'no_order' must be true or false", file=file, line=lines.get("no_order", line))
         expect["no_order"] = raw["no_order"]
     return expect
 
@@ -136,8 +138,10 @@ def _turn(raw: Any, index: int, positions: Mapping[tuple[Any, ...], tuple[int, i
     if len(str(user)) > MAX_MESSAGE_CHARS:
         raise DialogFileError(f"the message is longer than {MAX_MESSAGE_CHARS} characters", file=file, line=line)
     expect_line = positions.get(("turns", index, "expect"), (line, 1))[0]
+    key_lines = {path[-1]: at[0] for path, at in positions.items() if path[:-1] == ("turns", index, "expect")}
+    expect = _expect(raw.get("expect"), file, expect_line, key_lines)
     deactivate = _texts(raw.get("deactivate", []), "deactivate", file, line)
-    return Turn(str(user), _expect(raw.get("expect"), file, expect_line), line, bool(raw.get("restart")), deactivate)
+    return Turn(str(user), expect, line, bool(raw.get("restart")), deactivate)
 
 
 def parse_dialog(text: str, *, file: str, max_bytes: int = MAX_DIALOG_BYTES) -> Dialog:

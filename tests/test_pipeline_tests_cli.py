@@ -99,7 +99,7 @@ def test_a_malformed_file_fails_with_file_and_line(shipped_app: Flask, tmp_path:
     path.write_text(FAILING.replace("status: cancelled", "stauts: cancelled"), encoding="utf-8")
     result = cli(shipped_app, str(path))
     assert result.exit_code == 1
-    assert f"      {path}:6: unknown expectation 'stauts'" in result.stdout
+    assert f"      {path}:7: unknown expectation 'stauts'" in result.stdout
     assert "Traceback" not in result.output
 
 
@@ -132,6 +132,7 @@ def test_a_pipeline_without_tests_is_a_clean_error(app: Flask) -> None:
         ("turns: !!python/object:os.system [ls]\n", 1, "python/object"),
         ("name: x\nturns:\n  - user: hola\n    expect: {order: {customer: A, lines: {B: dos}}}\n", 4, "quantity"),
         ("x" * 70_000, 1, "over the limit"),
+        ("name: x\nturns:\n  - user: hola\n    expect:\n      status: waiting\n      nada: 1\n", 6, "'nada'"),
     ],
 )
 def test_hostile_dialog_files_are_refused_with_their_line(text: str, line: int, says: str) -> None:
