@@ -23,6 +23,7 @@ class CollectStep(_Step):
     """Fill one slot and resolve it against a catalog: ask → resolve → choose among several / suggest → re-ask."""
 
     kind: Literal["collect"]
+    max_visits: int | None = Field(default=50, ge=1, le=10_000, description="how often each question may be asked")
     slot: str = Field(
         pattern=SLOT_PATTERN,
         description="the state key holding the text to resolve, or `item.field` of a foreach item; "
@@ -79,6 +80,7 @@ class ForeachStep(_Step):
     """Run steps (or a sub-pipeline) for each item of a list slot; results are written back by position."""
 
     kind: Literal["foreach"]
+    max_visits: int | None = Field(default=1000, ge=1, le=10_000, description="how many items it may take in all")
     items: Key = Field(description="the list slot to walk")
     as_: Key = Field(alias="as", description="the name of the current item inside the body")
     index: Key | None = Field(default=None, description="the name of its position (default: `<as>_index`)")
@@ -130,18 +132,25 @@ class ItemEdit(_Model):
 
 
 class ConfirmEdits(_Model):
-    """The edits a confirmation accepts; an edit left out is answered as not understood."""
+    """The edits a confirmation accepts (`remove: lineas` is short for `remove: {goto: lineas}`); an edit left
+    out is answered as not understood."""
 
-    set_quantity: ItemEdit | None = None
-    remove: ItemEdit | None = None
-    add: ItemEdit | None = None
-    set_slot: list[SetSlotEdit] = Field(default_factory=list)
+    set_quantity: ItemEdit | None = Field(default=None, description="«cambia X a 4»: the item's new quantity")
+    remove: ItemEdit | None = Field(default=None, description="«quita X»: the item is dropped")
+    add: ItemEdit | None = Field(default=None, description="«añade 2 Y»: a new item")
+    set_slot: list[SetSlotEdit] = Field(default_factory=list, description="«cambia el cliente a Z»")
+
+    @field_validator("set_quantity", "remove", "add", mode="before")
+    @classmethod
+    def _goto_shorthand(cls, value: Any) -> Any:
+        return {"goto": value} if isinstance(value, str) else value
 
 
 class ConfirmStep(_Step):
     """Ask yes / no over data (a summary), applying declared edits and routing them back through validation."""
 
     kind: Literal["confirm"]
+    max_visits: int | None = Field(default=100, ge=1, le=10_000, description="how often it may be asked")
     question: str
     help: str | None = Field(default=None, max_length=2000)
     data: Any = Field(default=None, description="what the question shows, e.g. the order table")
