@@ -26,6 +26,28 @@ export const STEP_LABELS = {
   end: ["Terminar", "la ejecución acaba tras este paso"],
   status: ["Estado", "estado final de la ejecución"],
   values: ["Valores", "variable -> plantilla"],
+  resolve: ["Buscar con", "herramienta que resuelve el texto: exact (uno), several (varios) o none (ninguno)"],
+  suggest: ["Sugerir con", "herramienta que da nombres parecidos cuando no hay ninguno"],
+  suggest_with: ["Sugerir con estos argumentos", "por defecto: {text: el dato, k: 3, min_score: 0.2}"],
+  label: ["Campo a mostrar", "el campo de cada candidato que se ofrece como opción"],
+  parse: ["Leer respuesta con", "herramienta que lee la respuesta del usuario antes de volver a buscar"],
+  remove: ["Permitir «quitar»", "dentro de un «para cada»: «quitar» elimina el elemento actual"],
+  several: ["Pregunta si hay varios", "plantilla; {{ value }} es el texto buscado"],
+  suggestions: ["Pregunta con sugerencias", "cuando no hay ninguno exacto pero sí parecidos"],
+  none: ["Pregunta si no hay nada", "cuando no hay ninguno ni parecidos"],
+  invalid: ["Pregunta si no es válido", "cuando el único encontrado no cumple «Válido si»"],
+  items: ["Lista", "la variable con la lista que se recorre (o que cambian las ediciones)"],
+  as: ["Elemento", "el nombre del elemento actual dentro del cuerpo"],
+  index: ["Posición", "el nombre de su posición (por defecto: <elemento>_index)"],
+  done: ["Hecho si", "condición sobre el elemento; se toma cada vez el primero que no la cumple"],
+  steps: ["Pasos", "el cuerpo: pasos que se ejecutan para cada elemento"],
+  update: ["Actualizar", "campos del elemento que se fijan tras el cuerpo (plantillas)"],
+  reader: ["Leer respuesta con", "herramienta que entiende sí, no o un cambio («cambia X a 4»)"],
+  find: ["Encontrar con", "herramienta que da la posición del elemento que nombra un cambio"],
+  edits: ["Cambios", "set_quantity, remove, add, set_slot: a qué paso vuelve cada cambio para revisarse"],
+  cancel: ["Si dice que no", "el paso al que se va con «no» o «cancelar»"],
+  not_found: ["Si no lo encuentra", "respuesta cuando un cambio nombra algo que no está; {{ target }} es lo nombrado"],
+  not_understood: ["Si no entiende", "respuesta a cualquier otra cosa; luego se pregunta de nuevo"],
 };
 
 /** Step kinds: kind -> what a step of that kind does. */
@@ -36,6 +58,9 @@ export const KIND_DESCRIPTIONS = {
   set: "Da valor a variables con plantillas.",
   pipeline: "Ejecuta otro pipeline como subpaso, con sus preguntas.",
   reply: "Responde al usuario con un mensaje y, si se pide, termina.",
+  collect: "Rellena un dato y lo busca en el catálogo: pregunta, busca, ofrece varios o parecidos y vuelve a preguntar.",
+  foreach: "Para cada elemento de una lista ejecuta unos pasos (o un pipeline) y guarda el resultado en su sitio.",
+  confirm: "Pide confirmación (sí / no) mostrando datos, y aplica los cambios que se pidan volviendo a revisarlos.",
 };
 
 /** The `repair:` section and the pipeline's `questions`: YAML key -> [label, description]. */

@@ -3,8 +3,10 @@
 import { el } from "./common.js";
 import { KIND_DESCRIPTIONS, STEP_LABELS, labelOf } from "./labels.js";
 
-const LONG_TEXT = new Set(["question", "help", "message", "prompt", "system"]);
-const DATALISTS = { tool: "dl-tools", fallback: "dl-tools", pipeline: "dl-pipelines", goto: "dl-steps" };
+const LONG_TEXT = new Set(["question", "help", "message", "prompt", "system", "several", "suggestions", "none",
+  "invalid", "not_found", "not_understood"]);
+const DATALISTS = { tool: "dl-tools", fallback: "dl-tools", pipeline: "dl-pipelines", goto: "dl-steps",
+  resolve: "dl-tools", suggest: "dl-tools", parse: "dl-tools", reader: "dl-tools", find: "dl-tools", cancel: "dl-steps" };
 
 function resolve(schema, node) {
   if (node && node.$ref) return (schema.$defs || {})[node.$ref.split("/").pop()] || {};
