@@ -2,19 +2,24 @@
 // settings (repair, questions), preview, save, try.
 /* global jsyaml */
 import { api, debounce, el, errorText, fitToggle, showSvg } from "./common.js";
+import { CodeEditor } from "./code_editor.js";
 import { changeTopKeys } from "./pipeline_text.js";
 import { RepairForm } from "./repair_form.js";
 import { StepForm, stepKinds } from "./step_form.js";
 import { changeSteps, stepRanges } from "./step_text.js";
 import { TryRun } from "./try_run.js";
-import { YamlArea } from "./yaml_area.js";
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const root = document.getElementById("editor");
 const $ = (id) => document.getElementById(id);
-const area = new YamlArea($("yaml"), $("gutter"));
 const tryRun = new TryRun($("run-form"), $("run-result"));
-const state = { name: "", saved: null, doc: null, pipelines: [], others: null, validation: 0, preview: 0 };
+const state = {
+  name: "", saved: null, doc: null, pipelines: [], others: null, schema: null, validation: 0, preview: 0,
+};
+const area = new CodeEditor($("yaml"), {
+  label: "YAML del pipeline", emptyText: "Elige un pipeline o crea uno nuevo",
+  complete: () => ({ schema: state.schema, pipelines: state.pipelines.map((p) => p.name) }),
+});
 let form = null;
 let repairForm = null;
 const TABS = ["form", "repair", "graph", "run"];
@@ -70,7 +75,7 @@ async function openPipeline(name) {
   try {
     const body = await api("GET", `/orchestrator/pipelines/${encodeURIComponent(name)}`);
     state.saved = body.yaml;
-    area.value = body.yaml;
+    area.setValue(body.yaml, { reset: true });
     if (form) form.close();
     if (repairForm) repairForm.dirty = false;
     setStatus("save-status", `Versión ${body.version || "—"}`);
@@ -92,7 +97,7 @@ function createPipeline() {
     return;
   }
   state.saved = null;
-  area.value = template(name);
+  area.setValue(template(name), { reset: true });
   if (repairForm) repairForm.dirty = false;
   setStatus("save-status", "Pipeline nuevo: guárdalo para crearlo.");
   setName(name);
@@ -122,15 +127,15 @@ function renderStepList() {
 function openStep(step, index) {
   form.open(step, index, stepContext());
   renderStepList();
-  const found = stepRanges(area.value);
-  if (found && found.ranges[index]) area.reveal(found.ranges[index][0] + 1);
+  const found = stepRanges(area.getValue());
+  if (found && found.ranges[index]) area.revealLine(found.ranges[index][0] + 1);
   $("step-form").scrollIntoView({ block: "nearest" });
 }
 
 /** After the text changes: parse it for the form, keep an untouched open step form in sync, validate. */
 function parseText() {
   try {
-    const doc = jsyaml.load(area.value);
+    const doc = jsyaml.load(area.getValue());
     state.doc = doc && typeof doc === "object" ? doc : null;
   } catch {
     state.doc = null;
@@ -149,13 +154,13 @@ function parseText() {
 
 function textChanged() {
   parseText();
-  $("save").disabled = !state.name || area.value === state.saved;
+  $("save").disabled = !state.name || area.getValue() === state.saved;
   validate();
 }
 
 async function validate() {
   const seq = ++state.validation;
-  const text = area.value;
+  const text = area.getValue();
   let report;
   try {
     report = await api("POST", "/orchestrator/validate", { yaml: text });
@@ -163,7 +168,8 @@ async function validate() {
     if (seq === state.validation) setStatus("validity", errorText(error), false);
     return;
   }
-  if (seq !== state.validation) return;
+  // A newer text is on its way to validation: its report will mark the right lines.
+  if (seq !== state.validation || area.getValue() !== text) return;
   showErrors(report.errors || []);
   root.dataset.valid = String(Boolean(report.valid));
   setStatus("validity", report.valid ? "✓ YAML válido" : `✗ ${report.errors.length} error(es)`, report.valid);
@@ -174,7 +180,8 @@ async function validate() {
 function showErrors(errors) {
   area.mark(errors);
   $("errors").replaceChildren(...(errors.length ? errors.map((error) => el("li", {
-    dataset: { line: String(error.line || 0) }, onclick: () => error.line && area.goTo(error.line),
+    dataset: { line: String(error.line || 0) },
+    onclick: () => error.line && area.revealLine(error.line, { select: true, column: error.column }),
   }, `${error.line ? `Línea ${error.line}${error.column ? `:${error.column}` : ""}` : "—"}: ${error.message}`))
     : [el("li", { className: "ok" }, "Sin errores.")]));
 }
@@ -198,11 +205,11 @@ async function preview(text) {
 
 async function save() {
   const name = state.doc && NAME.test(String(state.doc.name || "")) ? state.doc.name : state.name;
-  const text = area.value;
+  const text = area.getValue();
   try {
     const body = await api("PUT", `/orchestrator/pipelines/${encodeURIComponent(name)}`, { yaml: text });
     state.saved = text;
-    $("save").disabled = area.value === state.saved;
+    $("save").disabled = area.getValue() === state.saved;
     setStatus("save-status", `Guardado: versión ${body.version || "nueva"}.`, true);
     await loadList();
     setName(name);
@@ -217,8 +224,8 @@ async function save() {
 
 function writeStep(change) {
   try {
-    const { text, rewritten } = changeSteps(area.value, change);
-    area.value = text;
+    const { text, rewritten } = changeSteps(area.getValue(), change);
+    area.setValue(text);
     if (rewritten) setStatus("save-status", "Aviso: el YAML se ha reescrito entero y se han perdido los comentarios.");
     textChanged();
     return true;
@@ -231,8 +238,8 @@ function writeStep(change) {
 /** Write the «Conversación» panel's `repair` and `questions` into the YAML text. */
 function writeRepair({ repair, questions }) {
   try {
-    const { text, rewritten } = changeTopKeys(area.value, { questions, repair });
-    area.value = text;
+    const { text, rewritten } = changeTopKeys(area.getValue(), { questions, repair });
+    area.setValue(text);
     if (rewritten) setStatus("save-status", "Aviso: el YAML se ha reescrito entero y se han perdido los comentarios.");
     textChanged();
     return true;
@@ -251,10 +258,11 @@ function selectTab(name) {
 
 async function start() {
   for (const tab of TABS) $(`tab-${tab}`).addEventListener("click", () => selectTab(tab));
-  $("yaml").addEventListener("input", debounce(textChanged, 300));
+  area.onChange(debounce(textChanged, 300));
   fitToggle($("preview-fit"), $("preview"));
   $("pick").addEventListener("change", (event) => {
-    if (state.saved !== area.value && area.value && !window.confirm("Hay cambios sin guardar. ¿Descartarlos?")) {
+    const text = area.getValue();
+    if (state.saved !== text && text && !window.confirm("Hay cambios sin guardar. ¿Descartarlos?")) {
       event.target.value = state.name;
       return;
     }
@@ -264,6 +272,7 @@ async function start() {
   $("save").addEventListener("click", save);
   try {
     const schema = await api("GET", "/orchestrator/schema");
+    state.schema = schema;
     form = new StepForm(schema, $("step-form"), {
       onApply: (step, change) => {
         if (writeStep(change)) {

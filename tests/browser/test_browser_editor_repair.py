@@ -9,6 +9,8 @@ import pytest
 import yaml
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.code_editor import edit, wait_for_text
+
 pytestmark = pytest.mark.browser
 
 PROJECT_PIPELINES = Path(__file__).resolve().parents[2] / "pipelines"
@@ -63,7 +65,7 @@ def test_panel_shows_the_declared_repair_of_alta_pedido_and_the_questions_of_sto
     page.screenshot(path=tmp_path / "editor-repair-alta.png")
 
     page.select_option("#pick", "stock")
-    expect(page.locator("#yaml")).to_have_value(re.compile("^name: stock"))
+    wait_for_text(page, "^name: stock")
     questions = page.locator("#repair-questions-rows input")
     expect(questions.first).to_have_value("¿cuánto stock hay de {producto}?")
     declared = yaml.safe_load((PROJECT_PIPELINES / "stock.yaml").read_text(encoding="utf-8"))["questions"]
@@ -95,11 +97,10 @@ def test_panel_edits_repair_and_questions_and_the_step_form_writes_help(
     expect(page.locator("#repair-status")).to_have_text("Cambios sin aplicar al YAML.")
     page.click("#repair-apply")
     expect(page.locator("#repair-status")).to_have_text("Aplicado al YAML.")
-    text = page.locator("#yaml")
-    expect(text).to_have_value(re.compile(r"\nrepair:\n  cancel: false\n(?:#.*\n)*steps:\n"))
-    expect(text).to_have_value(re.compile(r'\nquestions:\n  - "¿me haces un pedido de \{productos\}\?"\ninputs:\n'))
-    expect(text).not_to_have_value(re.compile("corrections|digressions"))
-    assert page.input_value("#yaml").startswith("# Alta de pedido")
+    wait_for_text(page, r"\nrepair:\n  cancel: false\n(?:#.*\n)*steps:\n")
+    text = wait_for_text(page, r'\nquestions:\n  - "¿me haces un pedido de \{productos\}\?"\ninputs:\n')
+    assert not re.search("corrections|digressions", text)
+    assert text.startswith("# Alta de pedido")
     expect(page.locator("#validity")).to_have_text(re.compile("válido"))
     # The panel reads the text back: defaults still shown, the switch stays off.
     expect(page.locator("#repair-cancel")).not_to_be_checked()
@@ -107,7 +108,7 @@ def test_panel_edits_repair_and_questions_and_the_step_form_writes_help(
     expect(page.locator("#repair-questions-rows input")).to_have_value(QUESTION)
 
     # A change in the text shows in the panel.
-    page.fill("#yaml", page.input_value("#yaml").replace("  cancel: false\n", "  cancel: false\n  help: false\n"))
+    edit(page, "  cancel: false\n", "  cancel: false\n  help: false\n")
     expect(page.locator("#repair-help")).not_to_be_checked()
     expect(page.locator("#repair-choose")).to_be_checked()
     page.screenshot(path=tmp_path / "editor-repair.png", full_page=True)
@@ -123,7 +124,7 @@ def test_panel_edits_repair_and_questions_and_the_step_form_writes_help(
     page.screenshot(path=tmp_path / "editor-help.png")
     page.click("#step-apply")
     help_line = r"- id: pedir_cliente\n    kind: ask\n    question: .*\n    help: Escribe el nombre del cliente"
-    expect(text).to_have_value(re.compile(help_line))
+    wait_for_text(page, help_line)
     expect(page.locator("#validity")).to_have_text(re.compile("válido"))
 
     page.click("#save")
@@ -159,10 +160,9 @@ def test_custom_corrections_and_digressions_start_from_the_defaults(page: Page, 
     page.locator("#repair-digressions-rows select").last.select_option("alta_pedido")
     expect(page.locator("#repair-digressions-rows .row").last).to_contain_text("no declara preguntas")
     page.click("#repair-apply")
-    expect(page.locator("#yaml")).to_have_value(
-        re.compile(
-            r"\nrepair:\n  corrections:\n    nombre: \{goto: pedir_nombre, words: \[nombre, name\]\}\n"
-            r"  digressions: \[consulta_pedido, stock, alta_pedido\]\nsteps:"
-        )
+    wait_for_text(
+        page,
+        r"\nrepair:\n  corrections:\n    nombre: \{goto: pedir_nombre, words: \[nombre, name\]\}\n"
+        r"  digressions: \[consulta_pedido, stock, alta_pedido\]\nsteps:",
     )
     expect(page.locator("#validity")).to_have_text(re.compile("válido"))

@@ -1,0 +1,44 @@
+// Bundle entry.js into ../static/vendor/codemirror.bundle.js and write the licence notice of every package in it.
+import { build } from "esbuild";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, "..", "static", "vendor");
+
+const result = await build({
+  entryPoints: [join(here, "entry.js")],
+  bundle: true,
+  format: "esm",
+  minify: true,
+  target: "es2020",
+  legalComments: "none",
+  metafile: true,
+  outfile: join(out, "codemirror.bundle.js"),
+});
+
+/** The package folders (node_modules/<name> or node_modules/@scope/<name>) the bundle took code from. */
+function packages(metafile) {
+  const found = new Set();
+  const inputs = Object.values(metafile.outputs).flatMap((o) => Object.entries(o.inputs));
+  for (const [input, { bytesInOutput }] of inputs) {
+    if (!bytesInOutput) continue;
+    const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+    if (match) found.add(match[1]);
+  }
+  return [...found].sort();
+}
+
+const sections = packages(result.metafile).map((name) => {
+  const folder = join(here, "node_modules", name);
+  const meta = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
+  const file = readdirSync(folder).find((f) => /^licen[cs]e/i.test(f));
+  const text = file && existsSync(join(folder, file))
+    ? readFileSync(join(folder, file), "utf8").trim() : `License: ${meta.license}`;
+  return `${name}@${meta.version} (${meta.license})\n\n${text}\n`;
+});
+writeFileSync(join(out, "codemirror.LICENSE"),
+  "static/vendor/codemirror.bundle.js bundles these packages (built by `make editor-bundle` from editor_src/):\n\n"
+  + sections.join(`\n${"-".repeat(78)}\n\n`));
+console.log(`codemirror.bundle.js: ${packages(result.metafile).length} packages`);

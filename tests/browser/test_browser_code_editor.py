@@ -1,0 +1,198 @@
+"""The CodeMirror YAML editor in Chromium: lint markers at the server's lines, completions from the schema and the
+document, then save and run what was typed."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pipelines.schema import PipelineConfig
+from tests.browser.code_editor import editor_text, type_text, wait_for_marks, wait_for_text
+
+pytestmark = pytest.mark.browser
+
+BROKEN = """\
+name: prueba_codigo
+description: Saluda por el nombre
+inputs:
+  nombre: {type: string, description: a quién saludar}
+steps:
+  - id: pedir_nombre
+    kind: ask
+    slot: nombre
+    question: "¿Cómo te llamas?"
+    next:
+      - goto: saluda
+  - id: saludar
+    kind: reply
+    mesage: "Hola, {{ nombre }}"
+    end: true
+"""
+GOTO_LINE = 11
+KEY_LINE = 14
+UNREACHABLE_LINE = 12
+
+
+def _completion(page: Page) -> list[str]:
+    """The labels in the open completion popup."""
+    popup = page.locator(".cm-tooltip-autocomplete")
+    expect(popup).to_be_visible()
+    return popup.locator("li .cm-completionLabel").all_inner_texts()
+
+
+def _accept(page: Page) -> None:
+    """Enter on the open popup, once CodeMirror takes keys on it (it ignores them for 75 ms after it changes)."""
+    page.wait_for_timeout(200)
+    page.keyboard.press("Enter")
+
+
+def _choose(page: Page, typed: str, label: str) -> None:
+    """Type `typed`, wait for `label` to be offered first, take it with Enter."""
+    page.keyboard.type(typed)
+    expect(page.locator(".cm-tooltip-autocomplete li[aria-selected] .cm-completionLabel")).to_have_text(label)
+    _accept(page)
+    expect(page.locator(".cm-tooltip-autocomplete")).to_have_count(0)
+
+
+def _error_item(page: Page, line: int):
+    return page.locator(f"#errors li[data-line='{line}']")
+
+
+def test_lint_marks_the_line_completion_fixes_it_then_save_and_run(
+    page: Page, pipelines_dir: Path, live_server: str, tmp_path: Path
+) -> None:
+    page.goto("/editor")
+    expect(page.locator("#editor[data-ready='true']")).to_have_count(1)
+    page.fill("#new-name", "prueba_codigo")
+    page.click("#create")
+    wait_for_text(page, "^name: prueba_codigo")
+    expect(page.locator("#validity")).to_have_text(re.compile("válido"))
+
+    type_text(page, BROKEN)
+    # pydantic's errors first: the misspelt key (and the required key it hides), on their own lines.
+    wait_for_marks(page, [UNREACHABLE_LINE, KEY_LINE])
+    expect(_error_item(page, KEY_LINE)).to_contain_text("mesage")
+    expect(page.locator("#validity")).to_have_text("✗ 2 error(es)")
+    page.screenshot(path=tmp_path / "code-editor-key.png")
+
+    # The error list puts the cursor on the key; the typed prefix offers the keys of a `reply` step.
+    _error_item(page, KEY_LINE).click()
+    page.keyboard.press("Shift+Control+ArrowRight")
+    page.keyboard.type("me")
+    labels = _completion(page)
+    assert "message" in labels and "question" not in labels
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    _choose(page, "mess", "message")
+    wait_for_text(page, '\n    message: "Hola, {{ nombre }}"\n')
+
+    # Then the semantic check: the unknown goto target, marked at its line and column.
+    wait_for_marks(page, [GOTO_LINE, UNREACHABLE_LINE])
+    expect(_error_item(page, GOTO_LINE)).to_contain_text("saluda")
+    squiggle = page.locator("#yaml .cm-lintRange-error", has_text="goto: saluda")
+    expect(squiggle).to_have_count(1)
+    page.screenshot(path=tmp_path / "code-editor-goto.png")
+
+    _error_item(page, GOTO_LINE).click()
+    page.keyboard.press("End")
+    for _ in "saluda":
+        page.keyboard.press("Backspace")
+    page.keyboard.type("s")
+    assert _completion(page) == ["saludar"]
+    _accept(page)
+    text = wait_for_text(page, "\n      - goto: saludar\n")
+    assert text == BROKEN.replace("mesage", "message").replace("goto: saluda\n", "goto: saludar\n")
+    expect(page.locator("#validity")).to_have_text(re.compile("válido"))
+    wait_for_marks(page, [])
+    expect(page.locator("#errors li.ok")).to_have_text("Sin errores.")
+
+    page.click("#save")
+    expect(page.locator("#save-status")).to_contain_text("Guardado")
+    assert (pipelines_dir / "prueba_codigo.yaml").read_text(encoding="utf-8") == text
+    assert page.request.get(f"{live_server}/orchestrator/pipelines/prueba_codigo").json()["valid"] is True
+
+    page.click("#tab-run")
+    page.click("#run-start")
+    expect(page.locator("#run-result .question")).to_have_text("¿Cómo te llamas?")
+    page.fill("#run-answer", "Ana")
+    page.click("#run-reply")
+    expect(page.locator("#run-status-badge")).to_have_attribute("data-status", "completed")
+    expect(page.locator("#run-result .message")).to_contain_text("Hola, Ana")
+
+
+TOOLS = """\
+name: con_herramientas
+inputs:
+  nombre: {type: string}
+tools:
+  lector: {kind: parse_order_lines}
+  catalogo: {kind: catalog}
+steps:
+  - id: pedir_nombre
+    kind: ask
+    slot: nombre
+    question: "¿Cómo te llamas?"
+"""
+
+
+def test_step_kinds_keys_tools_and_slots_are_offered(page: Page, pipelines_dir: Path) -> None:
+    (pipelines_dir / "con_herramientas.yaml").write_text(TOOLS, encoding="utf-8")
+    page.goto("/editor?name=con_herramientas")
+    wait_for_text(page, "^name: con_herramientas")
+    type_text(page, TOOLS + "  - id: nuevo\n    ")
+
+    page.keyboard.type("kind: ")
+    page.keyboard.press("Control+Space")
+    mapping = PipelineConfig.model_json_schema()["properties"]["steps"]["items"]["discriminator"]["mapping"]
+    assert set(_completion(page)) == set(mapping)
+    _choose(page, "too", "tool")
+    page.keyboard.press("Enter")
+    page.keyboard.type("to")
+    labels = _completion(page)
+    assert labels[0] == "tool" and "question" not in labels
+    _accept(page)
+    page.keyboard.press("Control+Space")
+    assert sorted(_completion(page)) == ["catalogo", "lector"]
+    page.keyboard.press("Escape")
+    page.keyboard.type('lector\nsave_as: lineas\nwith: {text: "{{ ')
+    page.keyboard.press("Control+Space")
+    assert sorted(_completion(page)) == ["lineas", "nombre"]
+    page.keyboard.press("Escape")
+    typed = editor_text(page)
+    assert '  - id: nuevo\n    kind: tool\n    tool: lector\n    save_as: lineas\n    with: {text: "{{ ' in typed
+
+
+def test_completions_follow_the_schema_generically(page: Page) -> None:
+    """A step kind added to the schema is offered, with its own keys, without changing the editor's code."""
+    page.goto("/editor")
+    expect(page.locator("#editor[data-ready='true']")).to_have_count(1)
+    schema = copy.deepcopy(PipelineConfig.model_json_schema())
+    schema["$defs"]["CollectStep"] = {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "kind": {"const": "collect"}, "fields": {"type": "array"}},
+        "required": ["id", "kind", "fields"],
+    }
+    steps = schema["properties"]["steps"]["items"]
+    steps["oneOf"].append({"$ref": "#/$defs/CollectStep"})
+    steps["discriminator"]["mapping"]["collect"] = "#/$defs/CollectStep"
+    script = """async ([schema, text]) => {
+      const { completePipeline } = await import('/static/js/yaml_completion.js');
+      const labels = (marker) => {
+        const result = completePipeline(text, text.indexOf(marker) + marker.length, { schema, explicit: true });
+        return result ? result.options.map((o) => o.label) : [];
+      };
+      return { kinds: labels('kind: c'), keys: labels('\\n    f'), gotos: labels('goto: ') };
+    }"""
+    text = (
+        "name: demo\nsteps:\n  - id: juntar\n    kind: c\n  - id: otro\n    kind: collect\n    f\n"
+        "    next: [{goto: }]\n"
+    )
+    found = page.evaluate(script, [json.loads(json.dumps(schema)), text])
+    assert "collect" in found["kinds"] and "reply" in found["kinds"]
+    assert "fields" in found["keys"] and "message" not in found["keys"] and "kind" not in found["keys"]
+    assert found["gotos"] == ["juntar", "otro", "end"]
