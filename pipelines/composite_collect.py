@@ -77,6 +77,8 @@ def expand_collect(step: CollectStep, here: tuple[Any, ...], group: str, item: I
             else "else [] }}"
         )
     )
+    if step.remove and item is None:
+        raise ValueError(f"step '{sid}': 'remove: true' drops the current item of a foreach; put the step in one")
     removable = step.remove and item is not None
     drop = [{"when": f"{answer} | norm in {REMOVE_WORDS}", "goto": f"{sid}__remove"}] if removable else None
     out.append(
