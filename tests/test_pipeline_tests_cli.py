@@ -68,7 +68,6 @@ def test_tests_run_on_a_temporary_database_never_the_apps(shipped_app: Flask) ->
     result = cli(shipped_app, str(SHIPPED_DIR / "tests" / "alta_pedido" / "01_happy_path.yaml"))
     assert result.exit_code == 0, result.output
     assert shipped_app.extensions["services"].sql.count_orders() == 0
-    assert not list((Path(shipped_app.extensions["t7"].settings.DATA_DIR)).glob("t7-dialog-*"))
 
 
 def test_a_failing_dialog_shows_its_first_difference(shipped_app: Flask, tmp_path: Path) -> None:
