@@ -69,6 +69,17 @@ export function keysOf(root, node, value) {
   return [...keys.values()];
 }
 
+/** The schema of property `key` of an object of schema `node` (holding `value`), nullable unwrapped, or null. */
+export function propertyOf(root, node, value, key) {
+  for (const variant of variants(root, node, value)) {
+    const prop = (variant.properties || {})[key];
+    if (!prop) continue;
+    const options = variants(root, prop, undefined);
+    return options.length === 1 ? { description: prop.description, ...options[0] } : deref(root, prop);
+  }
+  return null;
+}
+
 /** The literal values key `key` of an object of schema `node` may take: const, enum and booleans of every
  * alternative (so a discriminated union's `kind` offers every kind). */
 export function valuesOf(root, node, value, key) {

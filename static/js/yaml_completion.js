@@ -2,18 +2,29 @@
 // names the document itself declares (tools, step ids, slots).
 /* global jsyaml */
 import { KIND_DESCRIPTIONS, STEP_LABELS } from "./labels.js";
-import { keysOf, schemaAt, valuesOf } from "./schema_walk.js";
+import { keysOf, propertyOf, schemaAt, valuesOf } from "./schema_walk.js";
 import { valueAt, yamlContext } from "./yaml_path.js";
 
-const STEP_REFS = new Set(["goto", "next"]);
-const TOOL_REFS = new Set(["tool", "fallback"]);
-const SLOT_REFS = new Set(["slot", "save_as", "when", "valid"]);
-const PIPELINE_REFS = new Set(["pipeline"]);
+/** Keys whose values name something the document (or the server) declares. */
+const REFERENCES = {
+  goto: "steps", next: "steps", tool: "tools", fallback: "tools", slot: "slots", save_as: "slots", when: "slots",
+  valid: "slots", pipeline: "pipelines",
+};
+const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-/** Parse `text`; on a syntax error blank the line it names and try again (a few times), so one half-typed line
- * elsewhere does not hide the whole document. */
+function load(text) {
+  try {
+    const doc = jsyaml.load(text);
+    return doc && typeof doc === "object" ? doc : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Parse `text` leniently, so a half-typed line elsewhere does not hide the whole document: lines holding one bare
+ * word (keys being written) are left out, then, a few times, the line a syntax error names. */
 function parseLoose(text) {
-  const lines = text.split("\n");
+  const lines = text.split("\n").map((line) => (/^\s*[\w-]+\s*$/.test(line) ? "" : line));
   for (let attempt = 0; attempt < 8; attempt += 1) {
     try {
       const doc = jsyaml.load(lines.join("\n"));
@@ -29,21 +40,41 @@ function parseLoose(text) {
   return null;
 }
 
-/** The document around the cursor, parsed without the word being typed, or null. */
+/** The document around the cursor, parsed without the word being typed (else without the cursor's line, which is
+ * often the unfinished one), or null. */
 function parseAround(text, from, pos) {
-  return parseLoose(text.slice(0, from) + text.slice(pos));
+  const start = text.lastIndexOf("\n", from - 1) + 1;
+  const end = text.indexOf("\n", pos);
+  const withoutLine = text.slice(0, start) + (end < 0 ? "" : text.slice(end));
+  return load(text.slice(0, from) + text.slice(pos)) || parseLoose(withoutLine);
 }
 
 function objectKeys(value) {
   return value && typeof value === "object" && !Array.isArray(value) ? Object.keys(value) : [];
 }
 
+/** Every step of `steps` and of the lists of steps nested in them (a foreach body), in document order. */
+function allSteps(steps, found = []) {
+  for (const step of Array.isArray(steps) ? steps : []) {
+    if (!step || typeof step !== "object" || Array.isArray(step)) continue;
+    found.push(step);
+    for (const value of Object.values(step)) {
+      if (Array.isArray(value) && value.some((item) => item && typeof item === "object" && "kind" in item)) {
+        allSteps(value, found);
+      }
+    }
+  }
+  return found;
+}
+
 /** The names a pipeline document declares: step ids (and `end`), tool names and slot names. */
 export function documentNames(doc) {
-  const steps = Array.isArray(doc && doc.steps) ? doc.steps.filter((s) => s && typeof s === "object") : [];
+  const steps = allSteps(doc && doc.steps);
   const slots = new Set(objectKeys(doc && doc.inputs));
   for (const step of steps) {
-    for (const key of ["slot", "save_as"]) if (typeof step[key] === "string") slots.add(step[key]);
+    for (const key of ["slot", "save_as", "as", "index"]) {
+      if (typeof step[key] === "string" && NAME.test(step[key])) slots.add(step[key]);
+    }
     objectKeys(step.values).forEach((name) => slots.add(name));
   }
   return {
@@ -51,6 +82,17 @@ export function documentNames(doc) {
     tools: objectKeys(doc && doc.tools),
     slots: [...slots],
   };
+}
+
+/** What the value of `key` names ("steps", "tools", "slots", "pipelines") or null: known keys first, then the
+ * property's description in the schema («a tool …», «the step …», «… slot …»), so new step kinds need no list. */
+function referenceOf(key, prop) {
+  if (REFERENCES[key]) return REFERENCES[key];
+  const text = (prop && prop.type === "string" && prop.description) || "";
+  if (/^an? tool\b/i.test(text)) return "tools";
+  if (/^the step\b/i.test(text)) return "steps";
+  if (/\bslot\b/i.test(text)) return "slots";
+  return null;
 }
 
 /** Write key `name` over the word at the cursor; add ": " unless the line already has the colon. */
@@ -83,12 +125,13 @@ function named(values, type, detail) {
 
 function valueOptions(root, doc, names, context, pipelines) {
   const { key, path } = context;
-  const options = [];
-  if (STEP_REFS.has(key)) options.push(...named(names.steps, "function", "paso"));
-  if (TOOL_REFS.has(key)) options.push(...named(names.tools, "variable", "herramienta"));
-  if (SLOT_REFS.has(key)) options.push(...named(names.slots, "variable", "dato"));
-  if (PIPELINE_REFS.has(key)) options.push(...named(pipelines, "class", "pipeline"));
   const node = root && schemaAt(root, doc, path);
+  const reference = referenceOf(key, node && propertyOf(root, node, valueAt(doc, path), key));
+  const options = [];
+  if (reference === "steps") options.push(...named(names.steps, "function", "paso"));
+  if (reference === "tools") options.push(...named(names.tools, "variable", "herramienta"));
+  if (reference === "slots") options.push(...named(names.slots, "variable", "dato"));
+  if (reference === "pipelines") options.push(...named(pipelines, "class", "pipeline"));
   if (node) options.push(...named(valuesOf(root, node, valueAt(doc, [...path, key]), key), "enum", "valor"));
   return options;
 }

@@ -4,7 +4,6 @@ document, then save and run what was typed."""
 from __future__ import annotations
 
 import copy
-import json
 import re
 from pathlib import Path
 
@@ -131,7 +130,7 @@ inputs:
   nombre: {type: string}
 tools:
   lector: {kind: parse_order_lines}
-  catalogo: {kind: catalog}
+  catalogo: {kind: resolve_product}
 steps:
   - id: pedir_nombre
     kind: ask
@@ -140,10 +139,11 @@ steps:
 """
 
 
-def test_step_kinds_keys_tools_and_slots_are_offered(page: Page, pipelines_dir: Path) -> None:
+def test_step_kinds_keys_tools_and_slots_are_offered(page: Page, pipelines_dir: Path, tmp_path: Path) -> None:
     (pipelines_dir / "con_herramientas.yaml").write_text(TOOLS, encoding="utf-8")
     page.goto("/editor?name=con_herramientas")
     wait_for_text(page, "^name: con_herramientas")
+    expect(page.locator("#validity")).to_have_text(re.compile("válido"))
     type_text(page, TOOLS + "  - id: nuevo\n    ")
 
     page.keyboard.type("kind: ")
@@ -155,6 +155,7 @@ def test_step_kinds_keys_tools_and_slots_are_offered(page: Page, pipelines_dir: 
     page.keyboard.type("to")
     labels = _completion(page)
     assert labels[0] == "tool" and "question" not in labels
+    page.screenshot(path=tmp_path / "code-editor-completion.png")
     _accept(page)
     page.keyboard.press("Control+Space")
     assert sorted(_completion(page)) == ["catalogo", "lector"]
@@ -168,31 +169,45 @@ def test_step_kinds_keys_tools_and_slots_are_offered(page: Page, pipelines_dir: 
 
 
 def test_completions_follow_the_schema_generically(page: Page) -> None:
-    """A step kind added to the schema is offered, with its own keys, without changing the editor's code."""
+    """A step kind added to the schema is offered with its own keys, nested steps and tool references, without
+    changing the editor's code."""
     page.goto("/editor")
     expect(page.locator("#editor[data-ready='true']")).to_have_count(1)
     schema = copy.deepcopy(PipelineConfig.model_json_schema())
-    schema["$defs"]["CollectStep"] = {
+    steps = schema["properties"]["steps"]["items"]
+    schema["$defs"]["GatherStep"] = {
         "type": "object",
-        "properties": {"id": {"type": "string"}, "kind": {"const": "collect"}, "fields": {"type": "array"}},
+        "properties": {
+            "id": {"type": "string"},
+            "kind": {"const": "gather"},
+            "fields": {"type": "array"},
+            "reader": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "a tool reading the answer"},
+            "body": {"type": "array", "items": copy.deepcopy(steps)},
+        },
         "required": ["id", "kind", "fields"],
     }
-    steps = schema["properties"]["steps"]["items"]
-    steps["oneOf"].append({"$ref": "#/$defs/CollectStep"})
-    steps["discriminator"]["mapping"]["collect"] = "#/$defs/CollectStep"
+    steps["oneOf"].append({"$ref": "#/$defs/GatherStep"})
+    steps["discriminator"]["mapping"]["gather"] = "#/$defs/GatherStep"
     script = """async ([schema, text]) => {
       const { completePipeline } = await import('/static/js/yaml_completion.js');
       const labels = (marker) => {
         const result = completePipeline(text, text.indexOf(marker) + marker.length, { schema, explicit: true });
         return result ? result.options.map((o) => o.label) : [];
       };
-      return { kinds: labels('kind: c'), keys: labels('\\n    f'), gotos: labels('goto: ') };
+      return {
+        kinds: labels('kind: g'), keys: labels('\\n    f'), gotos: labels('goto: '), readers: labels('reader: '),
+        nested: labels('\\n        q'),
+      };
     }"""
     text = (
-        "name: demo\nsteps:\n  - id: juntar\n    kind: c\n  - id: otro\n    kind: collect\n    f\n"
-        "    next: [{goto: }]\n"
+        "name: demo\ntools:\n  lector: {kind: parse_order_lines}\nsteps:\n  - id: juntar\n    kind: g\n"
+        "  - id: otro\n    kind: gather\n    f\n    reader: \n    body:\n      - id: dentro\n        kind: ask\n"
+        "        q\n    next: [{goto: }]\n"
     )
-    found = page.evaluate(script, [json.loads(json.dumps(schema)), text])
-    assert "collect" in found["kinds"] and "reply" in found["kinds"]
-    assert "fields" in found["keys"] and "message" not in found["keys"] and "kind" not in found["keys"]
-    assert found["gotos"] == ["juntar", "otro", "end"]
+    found = page.evaluate(script, [schema, text])
+    assert "gather" in found["kinds"] and "reply" in found["kinds"]
+    # `kind` and `body` are written already; `message` belongs to other kinds.
+    assert "fields" in found["keys"] and not {"kind", "body", "message"} & set(found["keys"])
+    assert found["readers"] == ["lector"]
+    assert "question" in found["nested"] and "message" not in found["nested"]
+    assert found["gotos"] == ["juntar", "otro", "dentro", "end"]
