@@ -211,3 +211,45 @@ def test_completions_follow_the_schema_generically(page: Page) -> None:
     assert found["readers"] == ["lector"]
     assert "question" in found["nested"] and "message" not in found["nested"]
     assert found["gotos"] == ["juntar", "otro", "dentro", "end"]
+
+
+PATH_TEXT = """\
+name: demo
+inputs:
+  nombre: {type: string, des}
+steps:
+  - id: uno
+    kind: ask
+    # a comment with kind: in it
+    question: "hola {{ nom"
+  - id: dos
+    kind: foreach
+    steps:
+      - id: tres
+        kind: reply
+        mess
+    next: [{when: x, goto: un}]
+  - ki
+"""
+
+
+@pytest.mark.parametrize(
+    ("marker", "expected"),
+    [
+        ("string, des", {"path": ["inputs", "nombre"], "mode": "key", "word": "des"}),
+        ("kind: ask", {"path": ["steps", 0], "mode": "value", "key": "kind", "word": "ask"}),
+        ("kind: in", {"mode": "comment"}),
+        ('"hola {{ nom', {"path": ["steps", 0], "mode": "string", "key": "question", "word": "nom"}),
+        ("        mess", {"path": ["steps", 1, "steps", 0], "mode": "key", "word": "mess"}),
+        ("goto: un", {"path": ["steps", 1, "next", 0], "mode": "value", "key": "goto", "word": "un"}),
+        ("  - ki", {"path": ["steps", 2], "mode": "key", "word": "ki"}),
+    ],
+)
+def test_yaml_path_reads_the_cursor_position_from_indentation(page: Page, marker: str, expected: dict) -> None:
+    page.goto("/editor")
+    script = """async ([text, marker]) => {
+      const { yamlContext } = await import('/static/js/yaml_path.js');
+      return yamlContext(text, text.indexOf(marker) + marker.length);
+    }"""
+    found = page.evaluate(script, [PATH_TEXT, marker])
+    assert {key: found.get(key) for key in expected} == expected
