@@ -100,7 +100,7 @@ export function yamlContext(text, pos) {
   const path = blockPath(lines, at, keyEntry.column);
   const valueText = line.slice(line.indexOf(":", keyEntry.column) + 1);
   const { frames, quoted } = flowFrames(valueText);
-  if (!frames.length) return { path, mode: quoted ? "string" : "value", key: keyEntry.key, from, word, valueText };
+  if (!frames.length) return { path, mode: quoted ? "string" : "value", key: keyEntry.key, from, word };
   const inner = [...path, keyEntry.key];
   frames.forEach((frame, i) => {
     const last = i === frames.length - 1;
@@ -110,8 +110,8 @@ export function yamlContext(text, pos) {
   const last = frames[frames.length - 1];
   if (last.type === "{" && last.key === null) return { path: inner, mode: "key", key: null, from, word };
   const mode = quoted ? "string" : "value";
-  if (last.type === "{") return { path: inner, mode, key: last.key, from, word, valueText };
-  return { path: inner.slice(0, -2), mode: "value", key: keyEntry.key, from, word, valueText };
+  if (last.type === "{") return { path: inner, mode, key: last.key, from, word };
+  return { path: inner.slice(0, -2), mode: "value", key: keyEntry.key, from, word };
 }
 
 /** The value at `path` inside a parsed document, or undefined. */
