@@ -140,7 +140,8 @@ def test_a_confirm_edit_to_an_unknown_step_is_reported_at_the_confirm() -> None:
         (WALK.replace("    steps:\n      - {id: calcular", "    pipeline: otro\n    steps:\n      - {id: calcular"),
          "exactly one of 'steps'"),
         (CONFIRM.replace("    find: buscar\n", ""), "need 'find'"),
-        (CUSTOMER.replace("    save_as: cliente_ok\n", "    save_as: cliente_ok\n    remove: true\n"), "put the step in one"),
+        (CUSTOMER.replace("    save_as: cliente_ok\n", "    save_as: cliente_ok\n    remove: true\n"),
+         "put the step in one"),
     ],
 )  # fmt: skip
 def test_a_malformed_composite_gets_a_clear_error(yaml_text: str, message: str) -> None:
