@@ -210,7 +210,7 @@ def resume(run_id: str, answer: str, as_json: bool) -> None:
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="mermaid", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
-@click.option("--expand", is_flag=True, help="Draw sub-pipelines expanded.")
+@click.option("--expand", is_flag=True, help="Draw every step of composite steps and sub-pipelines.")
 @click.option("--run", "run_id", help="Highlight the current step and the path taken by this run.")
 @_fails_cleanly
 def graph(name: str, fmt: str, output: str | None, expand: bool, run_id: str | None) -> None:

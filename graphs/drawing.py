@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from errors import InputError
 from graphs.drawing_formats import render
+from graphs.drawing_groups import cluster, collapse
 from pipelines.repair_schema import REPAIR_NODE
 from pipelines.schema import PipelineConfig, PipelineStep
 
@@ -102,6 +103,8 @@ def _add_graph(
         moved_source = scope if scope and source == START else prefix + source
         moved_target = f"{prefix}{END}" if scope and target == END else prefix + target
         pic.edges.append(Edge(moved_source, moved_target, label, conditional, origin=None if scope else source))
+    if expand:
+        cluster(pic, config, scope)
     if not expand or depth >= _MAX_DEPTH or getattr(runner, "engine", None) is None:
         return
     for step in config.steps:
@@ -112,7 +115,7 @@ def _add_graph(
 def _expand(pic: Picture, runner: Runner, step: PipelineStep, call_id: str, scope: str | None, depth: int) -> None:
     child = runner.engine.config(step.pipeline)
     exit_id = f"{call_id}.{END}"
-    pic.clusters[call_id] = (f"{step.id}: {step.pipeline}", scope)
+    pic.clusters[call_id] = (f"{step.id}: {step.pipeline}", pic.nodes[call_id].cluster)  # nested in its composite
     pic.nodes[call_id].cluster = call_id
     pic.nodes[exit_id] = Node(exit_id, f"end of {step.pipeline}", "exit", call_id)
     for edge in pic.edges:
@@ -145,10 +148,14 @@ def _mark_back_edges(pic: Picture) -> None:
                 stack.append((edge.target, iter(outgoing.get(edge.target, []))))
 
 
-def _highlight(pic: Picture, current: str | None, path: list[str]) -> None:
+def _highlight(pic: Picture, current: str | None, path: list[str], boxes: dict[str, str]) -> None:
+    """Mark the current step, the steps done and the arrows taken; a step in a collapsed composite lights its box."""
+    current = boxes.get(current, current) if current else None
+    path = [boxes.get(step, step) for step in path]
     pic.current, pic.done = current, frozenset(path)
     walked = [START, *path, *([current] if current else [])] if (path or current) else []
-    pairs = set(itertools.pairwise(walked))
+    # Moves between the steps of one box are not arrows of the picture.
+    pairs = {(a, b) for a, b in itertools.pairwise(walked) if a != b or a not in boxes.values()}
     for edge in pic.edges:
         edge.taken = edge.origin is not None and (edge.origin, edge.target) in pairs
 
@@ -156,11 +163,12 @@ def _highlight(pic: Picture, current: str | None, path: list[str]) -> None:
 def picture(
     runner: Runner, *, current: str | None = None, path: list[str] | None = None, expand: bool = False
 ) -> Picture:
-    """The drawable model of a runner's compiled graph, with sub-pipelines expanded when asked."""
+    """The drawable model of a runner's graph: a box per composite step, or with `expand` every step, clustered."""
     pic = Picture(runner.config.name)
     _add_graph(pic, runner, runner.graph, runner.config, None, expand, 0)
+    boxes = {} if expand else collapse(pic, runner.config)
     _mark_back_edges(pic)
-    _highlight(pic, current, list(path or []))
+    _highlight(pic, current, list(path or []), boxes)
     return pic
 
 

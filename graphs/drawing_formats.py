@@ -54,6 +54,7 @@ _MERMAID_SHAPES = {
     "terminal": ('(["', '"])'),
     "exit": ('(["', '"])'),
     "repair": ('{{"', '"}}'),
+    "composite": ('[["', '"]]'),
 }
 _MERMAID_CLASSES = {
     "ask": "fill:#fff3c4,stroke:#b38600,stroke-width:2px",
@@ -62,6 +63,7 @@ _MERMAID_CLASSES = {
     "terminal": "fill:#ede7f6,stroke:#5e35b1",
     "exit": "fill:#eeeeee,stroke:#757575",
     "repair": "fill:#fde2e4,stroke:#c2185b,stroke-dasharray:4 3",
+    "composite": "fill:#e0f2f1,stroke:#00796b,stroke-width:3px",
     "done": f"fill:{DONE_FILL}",
     "current": f"stroke:{CURRENT_STROKE},stroke-width:4px",
 }
@@ -72,6 +74,7 @@ _DOT_NODES: dict[str, dict[str, str]] = {
     "terminal": {"shape": "oval", "fillcolor": "#ede7f6", "color": "#5e35b1"},
     "exit": {"shape": "oval", "fillcolor": "#eeeeee", "color": "#757575", "fontsize": "10"},
     "repair": {"shape": "hexagon", "fillcolor": "#fde2e4", "color": "#c2185b", "style": "filled,dashed"},
+    "composite": {"shape": "box3d", "style": "filled", "fillcolor": "#e0f2f1", "color": "#00796b", "penwidth": "2"},
 }
 
 

@@ -175,6 +175,7 @@ class PipelineConfig(_Model):
     _source_file: str | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
     _positions: dict[tuple[Any, ...], tuple[int, int]] = PrivateAttr(default_factory=dict)
+    _composite_kinds: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @field_validator("outputs", mode="before")
     @classmethod
@@ -190,6 +191,8 @@ class PipelineConfig(_Model):
         from pipelines.composites import expand, has_composites
 
         if has_composites(self.steps):
+            # Only top-level composites name a group: a composite nested in a foreach belongs to the foreach's.
+            self._composite_kinds = {step.id: step.kind for step in self.steps if step.kind in COMPOSITE_KINDS}
             object.__setattr__(self, "steps", expand(self.steps))
         return self
 
@@ -256,6 +259,10 @@ class PipelineConfig(_Model):
             if step.group:
                 groups.setdefault(step.group, []).append(step.id)
         return groups
+
+    def composite_kinds(self) -> dict[str, str]:
+        """Composite step id -> the kind the author wrote for it (collect, foreach or confirm)."""
+        return dict(self._composite_kinds)
 
     def summary(self) -> dict[str, Any]:
         """Name, description, inputs and version, as listed by the API."""

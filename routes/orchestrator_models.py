@@ -88,7 +88,11 @@ class GraphQuery(BaseModel):
         pattern=RUN_ID_PATTERN,
         description="a run of the caller: highlight its current step and the path taken",
     )
-    expand: bool = Field(default=False, description="draw sub-pipelines expanded")
+    expand: bool = Field(
+        default=False,
+        description="draw every step of composite steps (collect, foreach, confirm) and sub-pipelines, "
+        "clustered; by default each is one box",
+    )
 
 
 class PipelineQuery(BaseModel):

@@ -85,12 +85,13 @@ def chat_upload() -> Any:
 
 
 class PreviewRequest(BaseModel):
-    """Body of POST /editor/preview: unsaved YAML and the picture format."""
+    """Body of POST /editor/preview: unsaved YAML, the picture format, and whether composite steps are expanded."""
 
     model_config = ConfigDict(extra="forbid")
 
     yaml: str
     format: Literal["svg", "png", "mermaid", "ascii"] = "svg"
+    expand: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,5 +118,5 @@ def editor_preview() -> Response:
         raise PipelineErrors(problems)
     # Compiled outside the engine's graph cache, which keeps every graph it sees: unsaved texts are one-offs.
     graph = compile_pipeline(config, engine.registry, None, resolve=engine.config)
-    picture = draw(_Unsaved(config, graph), body.format)  # type: ignore[arg-type]
+    picture = draw(_Unsaved(config, graph), body.format, expand=body.expand)  # type: ignore[arg-type]
     return Response(picture, content_type=PICTURE_MEDIA_TYPES[body.format])

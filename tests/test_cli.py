@@ -151,6 +151,16 @@ def test_graph_formats(app: Flask, tmp_path: Path) -> None:
     assert piped.exit_code == 0 and piped.stdout_bytes.startswith(b"\x89PNG")
 
 
+def test_graph_draws_composite_steps_as_boxes_unless_expanded(app: Flask) -> None:
+    collapsed = cli(app, "graph", "alta_pedido")
+    assert collapsed.exit_code == 0, collapsed.output
+    assert 'cliente[["cliente · collect"]]:::composite' in collapsed.stdout
+    assert "cliente__resolve" not in collapsed.stdout
+    expanded = cli(app, "graph", "alta_pedido", "--expand")
+    assert '  subgraph cliente_sub["cliente · collect"]' in expanded.stdout
+    assert '    cliente__resolve["cliente__resolve (tool)"]' in expanded.stdout
+
+
 def test_graph_highlights_a_run(app: Flask) -> None:
     run_id = json.loads(cli(app, "run", "todo_junto", "cantidad=5", "--json", input="").stdout)["run_id"]
     result = cli(app, "graph", "todo_junto", "--run", run_id)

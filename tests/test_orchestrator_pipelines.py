@@ -161,6 +161,14 @@ def test_graph_expand_draws_the_sub_pipeline(client: FlaskClient) -> None:
     assert "pedir_nombre" not in flat and "pedir_nombre" in expanded
 
 
+@pytest.mark.parametrize("fmt", ["mermaid", "ascii", "svg"])
+def test_graph_draws_composite_steps_collapsed_unless_expanded(client: FlaskClient, fmt: str) -> None:
+    url = f"/orchestrator/pipelines/alta_pedido/graph?format={fmt}"
+    collapsed, expanded = client.get(url).get_data(as_text=True), client.get(url + "&expand=1").get_data(as_text=True)
+    assert "confirmar · confirm" in collapsed and "confirmar__read" not in collapsed
+    assert "confirmar__read" in expanded
+
+
 def test_schema_is_the_json_schema_of_pipeline_config(client: FlaskClient) -> None:
     assert client.get("/orchestrator/schema").get_json() == PipelineConfig.model_json_schema()
 

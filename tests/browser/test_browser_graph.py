@@ -103,6 +103,22 @@ def test_viewer_expands_sub_pipelines(page: Page, pipelines_dir: Path) -> None:
     expect(page.locator("#graph svg g.node", has_text="despedir")).to_have_count(1)
 
 
+def test_viewer_draws_composite_steps_as_boxes_until_expanded(page: Page) -> None:
+    page.goto("/graph/alta_pedido")
+    expect(page.locator("label", has=page.locator("#graph-expand"))).to_have_text(
+        "Expandir pasos compuestos y sub-pipelines"
+    )
+    boxes = page.locator("#graph svg g.node")
+    expect(boxes.filter(has_text="cliente · collect")).to_have_count(1)
+    assert boxes.count() <= 15 + 2  # the start and end markers
+    expect(boxes.filter(has_text="cliente__resolve")).to_have_count(0)
+
+    page.check("#graph-expand")
+    expect(boxes.filter(has_text="cliente__resolve")).to_have_count(1)
+    expect(page.locator("#graph svg g.cluster", has_text="cliente · collect")).to_have_count(1)
+    assert boxes.count() > 40
+
+
 def test_another_callers_run_is_not_shown(page: Page, pipelines_dir: Path, live_server: str) -> None:
     import json
     import urllib.request
@@ -136,12 +152,16 @@ def test_a_chat_run_opens_in_the_viewer(page: Page, page_problems: PageProblems,
     expect(viewer.locator("#run-status [data-status]")).to_have_attribute("data-status", "waiting")
     step = viewer.locator("#run-step").inner_text()
     assert step not in ("", "…", "—")
-    expect(viewer.locator("#graph svg g.node.current")).to_contain_text(step)
+    # The misspelt product is asked about inside the foreach over the lines: collapsed, its box is current.
+    expect(viewer.locator("#graph svg g.node.current")).to_contain_text("lineas · foreach")
+    expect(viewer.locator("#graph svg g.node.done", has_text="cliente · collect")).to_have_count(1)
     state = viewer.locator("#run-state table.state")
     for slot, value in (("cliente", "Globex"), ("productos", "4 monitr 27 pulgadas")):
         row = state.locator("tr", has=viewer.locator("th", has_text=re.compile(f"^{slot}$")))
         expect(row.locator("td")).to_have_text(value)
     viewer.screenshot(path=tmp_path / "graph-chat-run.png")
+    viewer.check("#graph-expand")
+    expect(viewer.locator("#graph svg g.node.current")).to_contain_text(f"{step} (ask)")
 
     # Without `chat=1` the viewer sends no session id: the run is someone else's and stays hidden.
     viewer.goto(viewer.url.replace("&chat=1", ""))
