@@ -18,7 +18,7 @@ MAX_MESSAGE_CHARS = 2000
 DIALOG_KEYS = frozenset({"name", "description", "turns", "chat_only"})
 TURN_KEYS = frozenset({"user", "expect", "restart", "deactivate"})
 TEXT_LISTS = ("options_include", "reply_contains", "reply_lacks", "data_contains", "data_lacks")
-EXPECT_KEYS = frozenset({"status", "options_first", "order", "no_order", *TEXT_LISTS})
+EXPECT_KEYS = frozenset({"status", "options_first", "order", "no_order", "return", "no_return", *TEXT_LISTS})
 
 
 class DialogFileError(InputError):
@@ -72,6 +72,19 @@ class OrderReader(Protocol):
         """One order with its customer and lines."""
 
 
+class ReturnReader(Protocol):
+    """What the return checks read: the returns written by a run, and a customer's latest order."""
+
+    def returns_for_key(self, key: str) -> list[int]:
+        """Ids of the returns a run wrote."""
+
+    def get_return(self, return_id: int) -> dict[str, Any]:
+        """One return with its order, customer, reason and lines."""
+
+    def last_order_of(self, customer: str) -> int | None:
+        """The id of the customer's latest order."""
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a text."""
     decomposed = unicodedata.normalize("NFKD", str(text))
@@ -94,6 +107,19 @@ def _order(value: Any, file: str, line: int) -> dict[str, Any]:
     if not all(isinstance(k, str) and isinstance(q, int) and not isinstance(q, bool) for k, q in lines.items()):
         raise DialogFileError("each order line is 'product name: whole quantity'", file=file, line=line)
     return {"customer": value["customer"], "lines": dict(lines)}
+
+
+def _return(value: Any, file: str, line: int) -> dict[str, Any]:
+    usage = "'return' needs {customer: NAME, order: last | NUMBER, lines: {PRODUCT: QUANTITY}, reason: TEXT (optional)}"
+    if not isinstance(value, dict) or set(value) - {"customer", "order", "lines", "reason"}:
+        raise DialogFileError(usage, file=file, line=line)
+    checked = _order({"customer": value.get("customer"), "lines": value.get("lines")}, file, line)
+    order = value.get("order", "last")
+    if order != "last" and (isinstance(order, bool) or not isinstance(order, int)):
+        raise DialogFileError(usage, file=file, line=line)
+    if "reason" in value and not isinstance(value["reason"], str):
+        raise DialogFileError(usage, file=file, line=line)
+    return {**checked, "order": order, **({"reason": value["reason"]} if "reason" in value else {})}
 
 
 def _expect(raw: Any, file: str, line: int, lines: Mapping[Any, int]) -> dict[str, Any]:
@@ -122,6 +148,12 @@ def _expect(raw: Any, file: str, line: int, lines: Mapping[Any, int]) -> dict[st
         if not isinstance(raw["no_order"], bool):
             raise DialogFileError("'no_order' must be true or false", file=file, line=lines.get("no_order", line))
         expect["no_order"] = raw["no_order"]
+    if "return" in raw:
+        expect["return"] = _return(raw["return"], file, lines.get("return", line))
+    if "no_return" in raw:
+        if not isinstance(raw["no_return"], bool):
+            raise DialogFileError("'no_return' must be true or false", file=file, line=lines.get("no_return", line))
+        expect["no_return"] = raw["no_return"]
     return expect
 
 
@@ -226,4 +258,32 @@ def order_differences(expect: Mapping[str, Any], orders: OrderReader, run_ids: l
             lines[line["product"]] = lines.get(line["product"], 0) + int(line["quantity"])
         if order["customer"] != wanted["customer"] or lines != wanted["lines"]:
             found.append((f"order {wanted}", str({"customer": order["customer"], "lines": lines})))
+    return found
+
+
+def return_differences(
+    expect: Mapping[str, Any], returns: ReturnReader, run_ids: list[str], run_id: str | None
+) -> Found:
+    """The returns table against a turn's `return` / `no_return`: (expected, got) for each difference."""
+    found: Found = []
+    if expect.get("no_return"):
+        found += [("no return", f"run {rid} wrote one") for rid in run_ids if returns.returns_for_key(rid)]
+    if "return" not in expect:
+        return found
+    wanted = {"order": "last", **expect["return"]}
+    ids = returns.returns_for_key(run_id) if run_id else []
+    if len(ids) != 1:
+        return [*found, (f"one return {wanted}", f"{len(ids)} returns of run {run_id}")]
+    try:
+        written = returns.get_return(ids[0])
+        order = returns.last_order_of(wanted["customer"]) if wanted["order"] == "last" else wanted["order"]
+    except AppError as exc:
+        return [*found, (f"return {wanted}", exc.message)]
+    lines: dict[str, int] = {}
+    for line in written["lines"]:
+        lines[line["product"]] = lines.get(line["product"], 0) + int(line["quantity"])
+    got = {"customer": written["customer"], "order": written["order_id"], "lines": lines, "reason": written["reason"]}
+    want = {**wanted, "order": order, "reason": wanted.get("reason", written["reason"])}
+    if got != want:
+        found.append((f"return {want}", str(got)))
     return found

@@ -19,12 +19,14 @@ from graphs.dialog_check import (
     order_differences,
     parse_dialog,
     read_dialog,
+    return_differences,
     turn_differences,
 )
 from graphs.engine import Engine
 from graphs.versions import write_atomically
 from pipelines.loader import pipeline_path
 from tools import build_registry, build_services
+from tools.orders.sql_returns import SqlReturns
 
 TESTS_DIR = "tests"
 SUFFIXES = (".yaml", ".yml")
@@ -149,6 +151,7 @@ def _play(dialog: Dialog, settings: Config) -> DialogResult:
             shown = {"status": reply.status, "reply": reply.reply, "options": reply.options, "data": reply.data}
             found = turn_differences(turn.expect, **shown)
             found += order_differences(turn.expect, chat.services.sql, run_ids, run_id)
+            found += return_differences(turn.expect, SqlReturns(chat.services.sql.engine), run_ids, run_id)
             if found:
                 difference = Difference(number, turn.user, *found[0])
                 return DialogResult(dialog.file, dialog.name, False, number, difference=difference)

@@ -115,7 +115,7 @@ def play_dialog(
             options=list(body.get("options") or []),
             data=shown_data(body),
         )
-        if "order" in expect or expect.get("no_order"):
+        if any(expect.get(key) for key in ("order", "no_order", "return", "no_return")):
             assert check_orders is not None, f"{where}: the dialog checks orders, but no check_orders was given"
             check_orders(where, expect, run_ids, run_id)
         bodies.append(body)

@@ -12,10 +12,11 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
-from graphs.dialog_check import fold, order_differences, turn_differences
+from graphs.dialog_check import fold, order_differences, return_differences, turn_differences
+from tools.orders.sql_returns import SqlReturns
 
 __all__ = ["RestartableApp", "check_orders", "check_turn", "fold", "load_dialogs"]
-DIALOG_DIRS = [Path(__file__).parent / "dialogs" / "contract", Path(__file__).parent / "dialogs" / "pedido"]
+DIALOG_DIRS = [Path(__file__).parent / "dialogs" / name for name in ("contract", "pedido", "devolucion")]
 
 
 def load_dialogs() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -33,8 +34,9 @@ def check_turn(where: str, expect: dict[str, Any], *, status: str, reply: str, o
 
 
 def check_orders(where: str, expect: dict[str, Any], sql: Any, run_ids: list[str], run_id: str | None) -> None:
-    """Assert the `order` / `no_order` expectations against the orders table."""
+    """Assert the `order` / `no_order` and `return` / `no_return` expectations against the database."""
     found = order_differences(expect, sql, run_ids, run_id)
+    found += return_differences(expect, SqlReturns(sql.engine), run_ids, run_id)
     assert not found, f"{where}: expected {found[0][0]}, got {found[0][1]}"
 
 

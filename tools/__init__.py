@@ -13,8 +13,9 @@ def shipped_toolsets() -> list[ToolSet]:
     from tools.language.llm_tools import llm_toolset
     from tools.memory.memory_tools import memory_toolset
     from tools.orders.order_tools import order_toolset
+    from tools.orders.return_tools import return_toolset
 
-    return [generic_toolset, sql_toolset, memory_toolset, llm_toolset, order_toolset]
+    return [generic_toolset, sql_toolset, memory_toolset, llm_toolset, order_toolset, return_toolset]
 
 
 def build_services(settings: Config) -> Services:

@@ -79,6 +79,31 @@ order_lines = sa.Table(
     sa.CheckConstraint("quantity > 0", name="ck_order_lines_quantity_positive"),
 )
 
+returns = sa.Table(
+    "returns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("order_id", sa.Integer, sa.ForeignKey("orders.id"), nullable=False, index=True),
+    # The run id of the pipeline run that wrote the return: a replayed node finds it instead of writing again.
+    sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, default=utcnow),
+    sa.Column("total", sa.Numeric(12, 2), nullable=False, default=0),
+)
+
+return_lines = sa.Table(
+    "return_lines",
+    metadata,
+    sa.Column("return_id", sa.Integer, sa.ForeignKey("returns.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("line_no", sa.Integer, primary_key=True),
+    sa.Column("sku", sa.String(40), nullable=False),
+    sa.Column("product_name", sa.String(200), nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("unit_price", sa.Numeric(10, 2), nullable=False),
+    sa.Column("subtotal", sa.Numeric(12, 2), nullable=False),
+    sa.CheckConstraint("quantity > 0", name="ck_return_lines_quantity_positive"),
+)
+
 app_meta = sa.Table(
     "app_meta",
     metadata,
