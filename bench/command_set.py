@@ -35,8 +35,12 @@ def repair_of(pipeline: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
         for slot, correction in config.corrections().items()
     ]
     digressions = []
-    for name in config.repair.digressions or []:
+    # As the conversation layer does: no `digressions:` means every other pipeline that declares `questions`.
+    names = config.repair.digressions
+    for name in names if names is not None else sorted(path.stem for path in PIPELINES.glob("*.yaml")):
         other = _config(name)
+        if name == pipeline or not other.questions:
+            continue
         inputs = {key: spec.type for key, spec in other.inputs.items()}
         digressions.append({"pipeline": name, "questions": list(other.questions), "inputs": inputs})
     return corrections, digressions
