@@ -44,8 +44,11 @@ function hint(text, attrs = {}) {
 /** The derived defaults of a document: corrections from its ask steps with a slot, digressions from `others`. */
 export function repairDefaults(doc, others) {
   const steps = Array.isArray(doc && doc.steps) ? doc.steps : [];
-  const corrections = steps.filter((s) => isMap(s) && s.kind === "ask" && s.slot)
-    .map((s) => ({ slot: String(s.slot), goto: String(s.id), words: [String(s.slot)] }));
+  // As PipelineConfig.corrections(): ask steps with a slot, and collect steps on a plain slot (clearing their match).
+  const corrections = steps
+    .filter((s) => isMap(s) && s.slot && (s.kind === "ask" || (s.kind === "collect" && !String(s.slot).includes("."))))
+    .map((s) => ({ slot: String(s.slot), goto: String(s.id), words: [String(s.slot)],
+      ...(s.kind === "collect" && s.save_as ? { clear: [String(s.save_as)] } : {}) }));
   const name = doc && doc.name;
   const digressions = others === null ? null
     : others.filter((p) => p.name !== name && p.questions.length).map((p) => p.name);

@@ -45,12 +45,12 @@ def test_panel_shows_the_declared_repair_of_alta_pedido_and_the_questions_of_sto
     rows = page.locator("#repair-corrections-rows .row")
     expect(rows).to_have_count(2)
     expect(rows.nth(0).locator("[name=slot]")).to_have_value("cliente")
-    expect(rows.nth(0).locator("[name=goto]")).to_have_value("resolver_cliente")
+    expect(rows.nth(0).locator("[name=goto]")).to_have_value("cliente")
     expect(rows.nth(0).locator("[name=words]")).to_have_value("cliente, customer, client, empresa")
     expect(rows.nth(0).locator("[name=clear]")).to_have_value("cliente_ok")
     expect(rows.nth(0).locator("[name=lines]")).not_to_be_checked()
     expect(rows.nth(1).locator("[name=slot]")).to_have_value("lineas")
-    expect(rows.nth(1).locator("[name=goto]")).to_have_value("siguiente_linea")
+    expect(rows.nth(1).locator("[name=goto]")).to_have_value("lineas")
     expect(rows.nth(1).locator("[name=lines]")).to_be_checked()
 
     expect(page.locator("#repair-digressions-custom")).to_be_checked()
@@ -87,7 +87,7 @@ def test_panel_edits_repair_and_questions_and_the_step_form_writes_help(
     expect(page.locator("#repair-corrections-custom")).not_to_be_checked()
     expect(page.locator("#repair-corrections-rows")).to_be_hidden()
     corrections = page.locator("#repair-corrections-default")
-    expect(corrections).to_have_text("por defecto: cliente → pedir_cliente, productos → pedir_productos")
+    expect(corrections).to_have_text("por defecto: cliente → cliente, productos → productos")
     expect(page.locator("#repair-digressions-default")).to_contain_text("stock")
     expect(page.locator("#repair-digressions-default")).not_to_contain_text("cargando")
 
@@ -114,7 +114,7 @@ def test_panel_edits_repair_and_questions_and_the_step_form_writes_help(
     page.screenshot(path=tmp_path / "editor-repair.png", full_page=True)
 
     page.click("#tab-form")
-    page.click("#step-list button[data-step='pedir_cliente']")
+    page.click("#step-list button[data-step='cliente']")
     help_field = page.locator("#field-help")
     expect(help_field).to_have_value("")
     assert help_field.evaluate("node => node.tagName") == "TEXTAREA"
@@ -123,7 +123,7 @@ def test_panel_edits_repair_and_questions_and_the_step_form_writes_help(
     help_field.fill(HELP)
     page.screenshot(path=tmp_path / "editor-help.png")
     page.click("#step-apply")
-    help_line = r"- id: pedir_cliente\n    kind: ask\n    question: .*\n    help: Escribe el nombre del cliente"
+    help_line = r"- id: cliente\n    kind: collect\n(?:    .*\n)*?    help: Escribe el nombre del cliente"
     wait_for_text(page, help_line)
     expect(page.locator("#validity")).to_have_text(re.compile("válido"))
 
@@ -135,9 +135,9 @@ def test_panel_edits_repair_and_questions_and_the_step_form_writes_help(
     assert saved["repair"] == {"cancel": False, "help": False}
     assert saved["questions"] == [QUESTION]
     asks = {step["id"]: step for step in saved["steps"]}
-    assert asks["pedir_cliente"]["help"] == HELP
+    assert asks["cliente"]["help"] == HELP
     assert saved["steps"] == [
-        {**step, "help": HELP} if step["id"] == "pedir_cliente" else step for step in yaml.safe_load(original)["steps"]
+        {**step, "help": HELP} if step["id"] == "cliente" else step for step in yaml.safe_load(original)["steps"]
     ]
     assert body["yaml"].startswith("# Alta de pedido")
 
