@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from pipelines.expressions import ExpressionSyntaxError, check_syntax
 from pipelines.step_base import KEY_PATTERN, NAME_PATTERN, Key, _Model, _Step
 
 if TYPE_CHECKING:
@@ -101,6 +102,17 @@ class ForeachStep(_Step):
     @classmethod
     def _steps_are_a_list(cls, value: Any) -> Any:
         return value if isinstance(value, list) else [value]
+
+    @field_validator("done")
+    @classmethod
+    def _done_parses(cls, value: str | None) -> str | None:
+        # It runs inside a filter at run time, out of reach of the load-time template checks: check it here.
+        if value is not None:
+            try:
+                check_syntax(value, condition=True)
+            except ExpressionSyntaxError as exc:
+                raise ValueError(f"the condition does not parse: {exc}") from None
+        return value
 
     @model_validator(mode="after")
     def _one_body(self) -> ForeachStep:

@@ -140,6 +140,7 @@ def test_a_confirm_edit_to_an_unknown_step_is_reported_at_the_confirm() -> None:
         (WALK.replace("    steps:\n      - {id: calcular", "    pipeline: otro\n    steps:\n      - {id: calcular"),
          "exactly one of 'steps'"),
         (CONFIRM.replace("    find: buscar\n", ""), "need 'find'"),
+        (PENDING.replace('done: "tarea.hecha"', 'done: "tarea.hecha and"'), "does not parse"),
         (CUSTOMER.replace("    save_as: cliente_ok\n", "    save_as: cliente_ok\n    remove: true\n"),
          "put the step in one"),
     ],
