@@ -189,15 +189,17 @@ def read_order(conn: sa.Connection, order_id: int) -> dict[str, Any] | None:
     return {
         "order_id": int(head.id),
         "customer": head.name,
-        "lines": [
-            {
-                "sku": line["sku"],
-                "product": line["product_name"],
-                "quantity": int(line["quantity"]),
-                "unit_price": money(line["unit_price"]),
-                "subtotal": money(line["subtotal"]),
-            }
-            for line in lines
-        ],
+        "lines": [line_dict(line) for line in lines],
         "total": money(head.total),
+    }
+
+
+def line_dict(row: Any) -> dict[str, Any]:
+    """One stored order or return line as the API shows it: sku, product, quantity, unit price and subtotal."""
+    return {
+        "sku": row["sku"],
+        "product": row["product_name"],
+        "quantity": int(row["quantity"]),
+        "unit_price": money(row["unit_price"]),
+        "subtotal": money(row["subtotal"]),
     }

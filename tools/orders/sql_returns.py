@@ -20,7 +20,7 @@ from tools.catalog.sql_schema import (
     returns,
     utcnow,
 )
-from tools.orders.sql_orders import CENT, MAX_KEY_LENGTH, MAX_LINES, MAX_QUANTITY, money
+from tools.orders.sql_orders import CENT, MAX_KEY_LENGTH, MAX_LINES, MAX_QUANTITY, line_dict, money
 
 MAX_ORDERS_LISTED = 50
 MAX_REASON = 200
@@ -211,16 +211,7 @@ def read_return(conn: sa.Connection, return_id: int) -> dict[str, Any] | None:
         "order_id": int(head.order_id),
         "customer": head.name,
         "reason": head.reason,
-        "lines": [
-            {
-                "sku": line["sku"],
-                "product": line["product_name"],
-                "quantity": int(line["quantity"]),
-                "unit_price": money(line["unit_price"]),
-                "subtotal": money(line["subtotal"]),
-            }
-            for line in lines
-        ],
+        "lines": [line_dict(line) for line in lines],
         "total": money(head.total),
     }
 
