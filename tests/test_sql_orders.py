@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from errors import NotFoundError, ToolError
+from tests.concurrency import race
 from tools.catalog.sql import SqlService
 from tools.catalog.sql_schema import SQLITE_IMMEDIATE, orders
 
@@ -56,22 +57,9 @@ def test_replaying_the_key_returns_the_first_order_and_writes_nothing(demo_sql: 
 
 @pytest.mark.parametrize("threads", [2, 8])
 def test_concurrent_calls_with_one_key_write_one_order(demo_sql: SqlService, threads: int) -> None:
-    barrier = threading.Barrier(threads)
-    results: list[dict[str, Any]] = []
-    errors: list[BaseException] = []
-
-    def place() -> None:
-        try:
-            barrier.wait()
-            results.append(demo_sql.create_order("Umbrella Corp", TWO_LINES, idempotency_key="run-race"))
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-
-    workers = [threading.Thread(target=place) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
+    results, errors = race(
+        threads, lambda _: demo_sql.create_order("Umbrella Corp", TWO_LINES, idempotency_key="run-race")
+    )
     assert errors == []
     assert len(results) == threads and all(result == results[0] for result in results)
     assert demo_sql.count_orders() == 1
@@ -79,22 +67,10 @@ def test_concurrent_calls_with_one_key_write_one_order(demo_sql: SqlService, thr
 
 
 def test_concurrent_orders_never_oversell(demo_sql: SqlService) -> None:
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
-
-    def place(index: int) -> None:
-        barrier.wait()
-        try:
-            demo_sql.create_order("Globex", [{"sku": "IMP-LAS-01", "quantity": 1}], f"printer-{index}")
-            outcomes.append("ok")
-        except ToolError:
-            outcomes.append("short")
-
-    workers = [threading.Thread(target=place, args=(i,)) for i in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
+    printer = [{"sku": "IMP-LAS-01", "quantity": 1}]
+    placed, errors = race(4, lambda i: demo_sql.create_order("Globex", printer, f"printer-{i}"))
+    assert all(isinstance(error, ToolError) for error in errors)
+    outcomes = ["ok"] * len(placed) + ["short"] * len(errors)
     assert sorted(outcomes) == ["ok", "ok", "short", "short"]
     assert demo_sql.check_stock("IMP-LAS-01", 1)["available"] == 0
 

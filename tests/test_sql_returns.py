@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from errors import ConflictError, NotFoundError, ToolError
+from tests.concurrency import race
 from tools.catalog.sql import SqlService
 from tools.catalog.sql_schema import return_lines, returns
 from tools.orders.sql_returns import SqlReturns
@@ -97,45 +97,20 @@ def test_replaying_the_key_returns_the_first_return(demo_sql: SqlService, order_
 
 @pytest.mark.parametrize("threads", [2, 8])
 def test_concurrent_calls_with_one_key_write_one_return(demo_sql: SqlService, order_id: int, threads: int) -> None:
-    barrier = threading.Barrier(threads)
-    results: list[dict[str, Any]] = []
-    errors: list[BaseException] = []
-
-    def give_back() -> None:
-        try:
-            barrier.wait()
-            book = SqlReturns(demo_sql.engine)
-            results.append(book.create_return(order_id, [{"sku": "TEC-MEC-01", "quantity": 3}], "x", "run-race"))
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-
-    workers = [threading.Thread(target=give_back) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
+    lines = [{"sku": "TEC-MEC-01", "quantity": 3}]
+    results, errors = race(
+        threads, lambda _: SqlReturns(demo_sql.engine).create_return(order_id, lines, "x", "run-race")
+    )
     assert errors == []
     assert len(results) == threads and all(result == results[0] for result in results)
     assert _count(demo_sql) == (1, 1)
 
 
 def test_concurrent_returns_never_take_more_than_was_ordered(demo_sql: SqlService, order_id: int) -> None:
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
-
-    def give_back(index: int) -> None:
-        barrier.wait()
-        try:
-            SqlReturns(demo_sql.engine).create_return(order_id, [{"sku": "GRA-01", "quantity": 1}], "x", f"r-{index}")
-            outcomes.append("ok")
-        except ConflictError:
-            outcomes.append("refused")
-
-    workers = [threading.Thread(target=give_back, args=(i,)) for i in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
+    one = [{"sku": "GRA-01", "quantity": 1}]
+    done, errors = race(4, lambda i: SqlReturns(demo_sql.engine).create_return(order_id, one, "x", f"r-{i}"))
+    assert all(isinstance(error, ConflictError) for error in errors)
+    outcomes = ["ok"] * len(done) + ["refused"] * len(errors)
     assert sorted(outcomes) == ["ok", "ok", "refused", "refused"]
     assert SqlReturns(demo_sql.engine).returnable(order_id)[1]["available"] == 0
 
