@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from pipelines.schema import PipelineConfig
 from tests.browser.code_editor import editor_text, type_text, wait_for_marks, wait_for_text
+from tests.browser.probar import greet_in_probar
 
 pytestmark = pytest.mark.browser
 
@@ -116,13 +117,7 @@ def test_lint_marks_the_line_completion_fixes_it_then_save_and_run(
     assert (pipelines_dir / "prueba_codigo.yaml").read_text(encoding="utf-8") == text
     assert page.request.get(f"{live_server}/orchestrator/pipelines/prueba_codigo").json()["valid"] is True
 
-    page.click("#tab-run")
-    page.click("#run-start")
-    expect(page.locator("#run-result .question")).to_have_text("¿Cómo te llamas?")
-    page.fill("#run-answer", "Ana")
-    page.click("#run-reply")
-    expect(page.locator("#run-status-badge")).to_have_attribute("data-status", "completed")
-    expect(page.locator("#run-result .message")).to_contain_text("Hola, Ana")
+    expect(greet_in_probar(page, "Ana")).to_contain_text("Hola, Ana")
 
 
 TOOLS = """\

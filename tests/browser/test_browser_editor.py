@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.code_editor import edit, wait_for_marks, wait_for_text
+from tests.browser.probar import greet_in_probar
 
 pytestmark = pytest.mark.browser
 
@@ -79,13 +80,7 @@ def test_edit_validate_add_step_preview_save_and_try_run(page: Page, pipelines_d
     saved = (pipelines_dir / "prueba_editor.yaml").read_text(encoding="utf-8")
     assert "- id: despedida" in saved and saved.startswith("# Un saludo corto")
 
-    page.click("#tab-run")
-    page.click("#run-start")
-    expect(page.locator("#run-result .question")).to_have_text("¿Cómo te llamas?")
-    page.fill("#run-answer", "Ana")
-    page.click("#run-reply")
-    expect(page.locator("#run-status-badge")).to_have_attribute("data-status", "completed")
-    expect(page.locator("#run-result .message")).to_contain_text("Encantado, Ana")
+    expect(greet_in_probar(page, "Ana")).to_contain_text("Encantado, Ana")
     page.screenshot(path=tmp_path / "editor-run.png")
 
 

@@ -8,6 +8,8 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
+from tests.browser.probar import greet_in_probar
+
 pytestmark = pytest.mark.browser
 
 WRONG = """\
@@ -27,12 +29,7 @@ def test_save_the_conversation_as_a_test_and_run_the_saved_tests(
     expect(page.locator("#pick")).to_have_value("ejemplo_simple")
     page.click("#tab-run")
     expect(page.locator("#test-save")).to_be_disabled()
-
-    page.click("#run-start")
-    expect(page.locator("#run-result .question")).to_have_text("¿Cómo te llamas?")
-    page.fill("#run-answer", "Ana")
-    page.click("#run-reply")
-    expect(page.locator("#run-status-badge")).to_have_attribute("data-status", "completed")
+    greet_in_probar(page, "Ana")
 
     expect(page.locator("#test-name")).to_have_value("ejemplo_simple")
     page.fill("#test-name", "saludo_ana")
