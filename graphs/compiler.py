@@ -110,9 +110,11 @@ def compile_pipeline(
     checkpointer: BaseCheckpointSaver | None = None,
     *,
     resolve: Resolver | None = None,
+    fuse: bool = True,
     _stack: tuple[str, ...] = (),
 ) -> CompiledStateGraph:
-    """Build and compile the StateGraph of `config`; sub-pipelines are looked up with `resolve`."""
+    """Build and compile the StateGraph of `config`; sub-pipelines are looked up with `resolve`; `fuse` runs each
+    chain of steps that cannot pause as one LangGraph node."""
     # A config built in Python may never have been checked: an unknown target or tool would otherwise
     # surface as a bare ValueError/KeyError from LangGraph instead of a PipelineError with its position.
     problems = [
@@ -186,18 +188,20 @@ class GraphCache:
 
     def __init__(self, registry: ToolRegistry, resolve: Resolver | None = None) -> None:
         self.registry, self.resolve = registry, resolve
-        self._graphs: dict[tuple[str, int], CompiledStateGraph] = {}
+        self._graphs: dict[tuple[str, int, bool], CompiledStateGraph] = {}
         self._lock = threading.Lock()
 
-    def get(self, config: PipelineConfig, checkpointer: BaseCheckpointSaver | None) -> CompiledStateGraph:
-        """The compiled graph of `config` with `checkpointer`, compiling it on first use."""
-        key = (config.content_hash, id(checkpointer))
+    def get(
+        self, config: PipelineConfig, checkpointer: BaseCheckpointSaver | None, *, fuse: bool = True
+    ) -> CompiledStateGraph:
+        """The compiled graph of `config` with `checkpointer` (fused or not), compiling it on first use."""
+        key = (config.content_hash, id(checkpointer), fuse)
         graph = self._graphs.get(key)
         if graph is None:
             with self._lock:
                 graph = self._graphs.get(key)
                 if graph is None:
-                    graph = compile_pipeline(config, self.registry, checkpointer, resolve=self.resolve)
+                    graph = compile_pipeline(config, self.registry, checkpointer, resolve=self.resolve, fuse=fuse)
                     self._graphs[key] = graph
         return graph
 
