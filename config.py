@@ -31,6 +31,7 @@ class Config(BaseSettings):
     MAX_MESSAGE_LENGTH: int = 2000
     MAX_PIPELINE_BYTES: int = 64 * 1024
     RECURSION_LIMIT: int = 500
+    FUSE_STEPS: bool = Field(default=True, description="run each chain of steps that cannot pause as one node")
     RUN_LEASE_SECONDS: float = 120.0
     SEED_DEMO_DATA: bool = True
     LOG_LEVEL: str = Field(default="INFO", description="level of the JSON-lines log on stderr")

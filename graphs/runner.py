@@ -32,7 +32,7 @@ class Runner:
 
     def __init__(self, engine: Engine, config: PipelineConfig) -> None:
         self.engine, self.config = engine, config
-        self.graph = engine.graphs.get(config, engine.checkpointer)
+        self.graph = engine.graphs.get(config, engine.checkpointer, fuse=engine.settings.FUSE_STEPS)
         self.version = config.content_hash
 
     @property

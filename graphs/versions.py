@@ -109,7 +109,7 @@ class PipelineVersions:
         """Validate `text`, keep the current version, write `text` as the new one; invalid text raises."""
         config = self.check(name, text)
         # Compiling before writing means a saved pipeline always runs; the graph is cached by its hash anyway.
-        self.engine.graphs.get(config, self.engine.checkpointer)
+        self.engine.graphs.get(config, self.engine.checkpointer, fuse=self.engine.settings.FUSE_STEPS)
         path = self.folder / f"{name}.yaml"
         with self._lock:
             previous = self._current_text(name)
