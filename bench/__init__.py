@@ -3,41 +3,24 @@
 from __future__ import annotations
 
 import gc
+import math
 import os
-import platform
 import statistics
-import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
-from importlib import metadata
 from typing import Any
 
-__all__ = ["machine", "measure", "median_ms", "print_table", "summary"]
+from bench.machine import machine
+
+__all__ = ["machine", "measure", "median_ms", "percentile_ms", "print_table", "ratio", "scaled", "summary"]
+
+# BENCH_SCALE=0.05 shrinks every count for a quick trial run; figures for the docs come from the default 1.
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 
 
-def machine() -> dict[str, Any]:
-    """Where the figures were taken: CPU count and model, Python and key library versions."""
-    model = platform.processor() or platform.machine()
-    try:
-        output = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10, check=False).stdout
-        model = next(
-            (line.split(":", 1)[1].strip() for line in output.splitlines() if line.startswith("Model name:")), model
-        )
-    except (OSError, subprocess.SubprocessError):
-        pass
-    versions = {}
-    for package in ("langgraph", "langgraph-checkpoint-sqlite", "pydantic", "flask", "sqlalchemy"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    return {
-        "nproc": os.cpu_count(),
-        "cpu_model": model,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "versions": versions,
-    }
+def scaled(count: int, floor: int = 3) -> int:
+    """`count` times BENCH_SCALE (at least `floor`): the real count unless a quick trial run asked for less."""
+    return count if SCALE == 1 else max(floor, round(count * SCALE))
 
 
 def measure(
@@ -69,15 +52,28 @@ def median_ms(samples: Sequence[int]) -> float:
     return statistics.median(samples) / 1e6
 
 
+def percentile_ms(samples: Sequence[int], q: float) -> float:
+    """The nearest-rank `q` quantile (0 < q <= 1) of nanosecond samples, in milliseconds."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1] / 1e6
+
+
 def summary(samples: Sequence[int]) -> dict[str, float]:
-    """Median, 10th and 90th percentiles (ms) and the sample count."""
-    cuts = statistics.quantiles(samples, n=10) if len(samples) > 1 else [samples[0]] * 9
+    """Median (also as p50), 10th, 90th and 99th percentiles (ms) and the sample count."""
+    median = round(median_ms(samples), 4)
     return {
-        "median_ms": round(median_ms(samples), 4),
-        "p10_ms": round(cuts[0] / 1e6, 4),
-        "p90_ms": round(cuts[-1] / 1e6, 4),
+        "median_ms": median,
+        "p50_ms": median,
+        "p10_ms": round(percentile_ms(samples, 0.10), 4),
+        "p90_ms": round(percentile_ms(samples, 0.90), 4),
+        "p99_ms": round(percentile_ms(samples, 0.99), 4),
         "runs": len(samples),
     }
+
+
+def ratio(measured: Mapping[str, float], reference: Mapping[str, float], key: str = "p50_ms") -> float:
+    """`measured[key] / reference[key]`, rounded to 3 places."""
+    return round(measured[key] / reference[key], 3)
 
 
 def print_table(title: str, rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
