@@ -1,9 +1,9 @@
-"""SQL catalog benchmark: resolve_product / resolve_customer / check_stock latency on the demo DB (SQLite)."""
+"""SQL catalog benchmark: resolve_product / resolve_customer / check_stock on the demo DB (SQLite), each timed
+interleaved with a raw parameterised query on the same engine doing the same look-up, so every figure is a ratio."""
 
 from __future__ import annotations
 
-import os
-import statistics
+import itertools
 import sys
 import tempfile
 import time
@@ -14,39 +14,70 @@ from typing import Any
 if __package__ in (None, ""):  # `python bench/bench_sql.py` as well as `python -m bench.bench_sql`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import machine
+import sqlalchemy as sa
+
+from bench import measure, print_table, ratio, scaled, summary
 from tools.catalog.demo_data import demo_products
 from tools.catalog.sql import SqlService
+from tools.catalog.sql_reads import lookup_words
 
 ROUNDS = 5
+WARMUP = 20
 # The dialog phrases: exact, plural, several, typo (none) and unknown look-ups.
 PHRASES = [
     "2 teclados", "ratón inalámbrico", "monitr 27 pulgadas", "grapadoras", "bolígrafos azules", "impresora laser",
     "sillas ergonómicas", "webcam hd", "paraguas", "unicornio dorado", "cable hdmi", "a4",
 ]  # fmt: skip
+# What a developer would write by hand: one parameterised query, words already normalised like the service does.
+_PRODUCT = (
+    "SELECT sku, name, price, stock FROM products WHERE active AND (upper(sku) = :sku OR normalized_name = :key"
+    " OR (' ' || normalized_name || ' ') LIKE :like) ORDER BY normalized_name, name, sku LIMIT 10"
+)
+_CUSTOMER = (
+    "SELECT id, name FROM customers WHERE normalized_name = :key OR (' ' || normalized_name || ' ') LIKE :like"
+    " ORDER BY normalized_name, name LIMIT 10"
+)
+_STOCK = "SELECT sku, name, stock, price FROM products WHERE sku = :sku AND active"
 
 
-def _timed(call: Callable[[Any], Any], inputs: list[Any]) -> dict[str, float]:
-    """p50 / p99 / mean in milliseconds of `call` over every input, ROUNDS times, after one warm-up pass."""
-    for item in inputs:
-        call(item)
-    samples: list[float] = []
-    for _ in range(ROUNDS):
-        for item in inputs:
-            start = time.perf_counter()
-            call(item)
-            samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
+def _params(text: str) -> dict[str, str]:
+    words = lookup_words(text) or [""]
+    return {"sku": text.strip().upper(), "key": " ".join(words), "like": f"% {words[-1]} %"}
+
+
+def _versus(
+    service_call: Callable[[Any], Any],
+    engine: sa.Engine,
+    query: str,
+    inputs: list[Any],
+    params: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """The service call and the raw query on the same input, interleaved, ROUNDS passes over every input."""
+    statement = sa.text(query)
+    bound = {item: params(item) for item in inputs}
+    items = itertools.cycle(inputs)
+
+    def raw(item: Any) -> None:
+        with engine.connect() as conn:
+            conn.execute(statement, bound[item]).mappings().all()
+
+    samples = measure(
+        {"service": service_call, "raw query": raw},
+        runs=scaled(ROUNDS * len(inputs), floor=len(inputs)),
+        warmup=WARMUP,
+        setup=lambda: next(items),
+    )
+    service, reference = summary(samples["service"]), summary(samples["raw query"])
     return {
-        "p50_ms": round(statistics.median(samples), 3),
-        "p99_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.99))], 3),
-        "mean_ms": round(statistics.fmean(samples), 3),
-        "calls": len(samples),
+        "service": service,
+        "raw_query": reference,
+        "ratio_p50": ratio(service, reference, "p50_ms"),
+        "ratio_p99": ratio(service, reference, "p99_ms"),
     }
 
 
 def main() -> dict[str, Any]:
-    """Seed the demo DB in a temporary folder, time the catalog look-ups, print a table, return the figures."""
+    """Seed the demo DB in a temporary folder, time the look-ups against raw queries, print and return the figures."""
     with tempfile.TemporaryDirectory() as folder:
         service = SqlService(f"sqlite:///{Path(folder) / 'app.db'}")
         try:
@@ -56,11 +87,18 @@ def main() -> dict[str, Any]:
             names = [p["name"] for p in demo_products() if p["active"]]
             skus = [p["sku"] for p in demo_products() if p["active"]]
             customers = [c["name"] for c in service.list_customers()]
+            engine = service.engine
             results = {
-                "resolve_product (every product name)": _timed(service.resolve_product, names),
-                "resolve_product (dialog phrases)": _timed(service.resolve_product, PHRASES),
-                "resolve_customer": _timed(service.resolve_customer, customers),
-                "check_stock": _timed(lambda sku: service.check_stock(sku, 1), skus),
+                "resolve_product (every product name)": _versus(
+                    service.resolve_product, engine, _PRODUCT, names, _params
+                ),
+                "resolve_product (dialog phrases)": _versus(
+                    service.resolve_product, engine, _PRODUCT, PHRASES, _params
+                ),
+                "resolve_customer": _versus(service.resolve_customer, engine, _CUSTOMER, customers, _params),
+                "check_stock": _versus(
+                    lambda sku: service.check_stock(sku, 1), engine, _STOCK, skus, lambda sku: {"sku": sku}
+                ),
             }
         finally:
             service.dispose()
@@ -68,14 +106,17 @@ def main() -> dict[str, Any]:
         "backend": "sqlite (WAL, temporary file)",
         "products": len(names),
         "seed_ms": round(seed_ms, 1),
-        "machine": f"{machine()['cpu_model']}, {os.cpu_count()} cores",
         "lookups": results,
     }
-    print(f"SQL catalog look-ups — {figures['products']} active products, {figures['backend']}, {figures['machine']}")
-    print(f"schema + demo seed: {figures['seed_ms']} ms")
-    print(f"{'operation':40} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'calls':>6}")
-    for name, row in results.items():
-        print(f"{name:40} {row['p50_ms']:8.3f} {row['p99_ms']:8.3f} {row['mean_ms']:8.3f} {row['calls']:6d}")
+    print_table(
+        f"SQL catalog look-ups vs a raw parameterised query on the same engine, interleaved — "
+        f"{len(names)} active products, {figures['backend']}; schema + demo seed {figures['seed_ms']} ms",
+        [
+            [name, r["service"]["p50_ms"], r["service"]["p99_ms"], r["raw_query"]["p50_ms"], r["ratio_p50"]]
+            for name, r in results.items()
+        ],
+        ["operation", "p50 ms", "p99 ms", "raw p50 ms", "ratio p50"],
+    )
     return figures
 
 
