@@ -1,49 +1,44 @@
-"""Orchestrator API latency through the Flask test client: run_status, and graph?format=svg with cached pictures."""
+"""Orchestrator API latency through the Flask test client: run_status, and graph?format=svg with cached pictures.
+
+Every request is timed interleaved with a trivial route registered on this bench's app instance only
+(`/bench-ping`), so each figure is also a ratio to what Flask and the test client cost by themselves.
+"""
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import print_table
+from bench import measure, print_table, ratio, scaled, summary
 
 RUNS = 400
 WARMUP = 30
+DRAWN_RUNS = 40  # drawing with Graphviz takes milliseconds; a few dozen samples say enough
+PING = "GET /bench-ping (reference)"
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _time(call: Callable[[], Any], runs: int = RUNS, warmup: int = WARMUP) -> list[float]:
-    """Milliseconds per call, after warm-up calls."""
-    samples = []
-    for number in range(warmup + runs):
-        began = time.perf_counter_ns()
-        call()
-        elapsed = (time.perf_counter_ns() - began) / 1e6
-        if number >= warmup:
-            samples.append(elapsed)
-    return samples
-
-
-def _figures(samples: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(statistics.median(samples), 3), "p99_ms": round(_percentile(samples, 0.99), 3)}
+def _with_ratios(samples: dict[str, list[int]]) -> dict[str, dict[str, float]]:
+    """summary() of each request plus its p50 and p99 ratios to the ping measured in the same rounds."""
+    reference = summary(samples[PING])
+    figures = {}
+    for name, values in samples.items():
+        if name != PING:
+            row = summary(values)
+            figures[name] = {**row, "ratio_p50": ratio(row, reference), "ratio_p99": ratio(row, reference, "p99_ms")}
+    return figures
 
 
 def main() -> dict[str, Any]:
-    """Measure and print p50/p99 of each request; returns the figures."""
+    """Measure and print p50/p99 of each request and its ratio to the trivial route; returns the figures."""
     from app import create_app
     from config import Config
     from graphs.drawing import clear_cache
 
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
-    app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench"))
+    app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench", LOG_LEVEL="WARNING"))
+    app.add_url_rule("/bench-ping", "bench_ping", lambda: {"ok": True})  # before the first request, as Flask needs
     client = app.test_client()
     started = client.post(
         "/orchestrator/run_chain",
@@ -63,7 +58,9 @@ def main() -> dict[str, Any]:
         clear_cache()
         get("/orchestrator/pipelines/alta_pedido/graph?format=svg", "image/svg+xml")()
 
+    ping = get("/bench-ping", "application/json")
     cases = {
+        PING: ping,
         "GET run_status/<run_id>": get(f"/orchestrator/run_status/{run_id}", "application/json"),
         "GET graph?format=svg (cached)": get("/orchestrator/pipelines/alta_pedido/graph?format=svg", "image/svg+xml"),
         "GET graph?format=svg&run_id (cached)": get(
@@ -71,14 +68,20 @@ def main() -> dict[str, Any]:
         ),
         "GET pipelines": get("/orchestrator/pipelines", "application/json"),
     }
-    results = {name: _figures(_time(call)) for name, call in cases.items()}
-    # Drawing with Graphviz takes milliseconds; a few dozen samples say enough.
-    results["GET graph?format=svg (drawn every time)"] = _figures(_time(uncached_svg, runs=40, warmup=3))
-    app.extensions["t7"].engine.close()
+    try:
+        samples = measure(cases, runs=scaled(RUNS), warmup=scaled(WARMUP))
+        drawn = measure(
+            {PING: ping, "GET graph?format=svg (drawn every time)": uncached_svg},
+            runs=scaled(DRAWN_RUNS),
+            warmup=3,
+        )
+    finally:
+        app.extensions["t7"].engine.close()
+    results: dict[str, Any] = {"reference": summary(samples[PING]), **_with_ratios(samples), **_with_ratios(drawn)}
     print_table(
-        "Orchestrator API through the Flask test client (ms)",
-        [(name, f["p50_ms"], f["p99_ms"]) for name, f in results.items()],
-        ("request", "p50", "p99"),
+        "Orchestrator API through the Flask test client, each request interleaved with a trivial route (ms)",
+        [(name, f["p50_ms"], f["p99_ms"], f.get("ratio_p50", 1.0)) for name, f in results.items()],
+        ("request", "p50", "p99", "ratio p50"),
     )
     return results
 
