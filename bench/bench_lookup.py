@@ -7,8 +7,6 @@ is the calibrated one (the most cautious floor that loses nothing); put it in ve
 
 from __future__ import annotations
 
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 if __package__ in (None, ""):  # `python bench/bench_lookup.py` as well as `python -m bench.bench_lookup`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import machine
+from bench import summary
 from bench.lookups import HOLDOUT, demo_registry, evaluate, load_lookups, play
 from tools.registry import ToolRegistry
 from vector_memory import likeness
@@ -57,7 +55,7 @@ def best_floor(rows: list[dict[str, Any]]) -> float:
 
 
 def _latency_ms(registry: ToolRegistry, texts: list[str]) -> dict[str, float]:
-    """p50 / p90 milliseconds of one look-up through the dialog's path, after a warm-up pass."""
+    """p50 / p90 / p99 milliseconds of one look-up through the dialog's path, after a warm-up pass."""
     for text in texts:
         play(registry, text)
     samples = []
@@ -65,9 +63,14 @@ def _latency_ms(registry: ToolRegistry, texts: list[str]) -> dict[str, float]:
         for text in texts:
             start = time.perf_counter_ns()
             play(registry, text)
-            samples.append((time.perf_counter_ns() - start) / 1e6)
-    cuts = statistics.quantiles(samples, n=10)
-    return {"p50_ms": round(statistics.median(samples), 3), "p90_ms": round(cuts[-1], 3), "calls": len(samples)}
+            samples.append(time.perf_counter_ns() - start)
+    figures = summary(samples)
+    return {
+        "p50_ms": figures["p50_ms"],
+        "p90_ms": figures["p90_ms"],
+        "p99_ms": figures["p99_ms"],
+        "calls": len(samples),
+    }
 
 
 def main() -> dict[str, Any]:
@@ -82,7 +85,6 @@ def main() -> dict[str, Any]:
         latency = _latency_ms(registry, [lookup.text for lookup in lookups])
         space = memory.space
     figures = {
-        "machine": f"{machine()['cpu_model']}, {os.cpu_count()} cores",
         "space": space,
         "floor_in_use": floor,
         "calibrated_floor": best_floor(grid),
@@ -92,7 +94,7 @@ def main() -> dict[str, Any]:
         "calibration": grid,
         "latency": latency,
     }
-    print(f"Product look-ups — {report['lookups']} labelled texts, embeddings {space}, {figures['machine']}")
+    print(f"Product look-ups — {report['lookups']} labelled texts, embeddings {space}")
     offers, nothing = report["suggestions"], report["offered_when_nothing_fits"]
     false_rate = report["false_suggestion_rate"]
     print(f"top-1: {report['top1']:.1%}   false suggestions: {false_rate:.1%} of {offers} offers", end="")
@@ -110,7 +112,7 @@ def main() -> dict[str, Any]:
     for row in grid:
         print(f"{row['floor']:6.3f} {row['top1']:7.1%} {row['false_suggestion_rate']:11.1%} "
               f"{row['offered_when_nothing_fits']:>13}")  # fmt: skip
-    print(f"one look-up through the dialog's path: p50 {latency['p50_ms']} ms, p90 {latency['p90_ms']} ms")
+    print(f"one look-up through the dialog's path: p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms")
     return figures
 
 
