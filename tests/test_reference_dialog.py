@@ -1,0 +1,73 @@
+"""The YAML order dialog (unfused and fused) asks, says and writes what the hand-written LangGraph reference does,
+on SqliteSaver and on PostgresSaver; the reference owes nothing to the compiler or the pipeline language."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.reference_dialogs import DIALOGS
+from bench.reference_env import contenders, postgres_schema, sqlite_urls
+from bench.reference_play import Contender, differences
+from config import PROJECT_DIR
+from tests.sql_fixtures import POSTGRES_URL, require_postgres
+
+REFERENCE_FILES = sorted((PROJECT_DIR / "bench").glob("reference_*.py"))
+INDEPENDENT = ("bench/reference_dialog.py", "bench/reference_text.py")
+SAVERS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=SAVERS)
+def players(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Contender]]:
+    """The reference and the YAML graphs (unfused, fused), each on its own demo database, on one saver kind."""
+    folder = tmp_path_factory.mktemp(f"reference-{request.param}")
+    if request.param == "sqlite":
+        with contenders(folder, sqlite_urls(folder)) as built:
+            yield built
+        return
+    require_postgres()
+    with postgres_schema(POSTGRES_URL) as url, contenders(folder, lambda _name: url) as built:
+        yield built
+
+
+@pytest.mark.parametrize("dialog", DIALOGS, ids=[d["name"] for d in DIALOGS])
+def test_yaml_graphs_ask_say_and_write_what_the_reference_does(players: list[Contender], dialog: dict) -> None:
+    reference, *yaml_graphs = players
+    expected = reference.start(dialog, "test").play()
+    assert [view["status"] for view in expected["turns"]] == ["waiting"] * len(dialog["answers"]) + [dialog["ends"]]
+    assert len(expected["orders"]) == (1 if dialog["ends"] == "completed" else 0)
+    assert all(order["idempotency_key_is_run"] for order in expected["orders"])
+    assert all(view["asked"]["question"] for view in expected["turns"][:-1])
+    for contender in yaml_graphs:
+        actual = contender.start(dialog, "test").play()
+        assert differences(expected, actual) == [], contender.name
+        assert actual == expected, contender.name
+
+
+def test_the_comparison_sees_a_different_answer(players: list[Contender]) -> None:
+    reference, yaml_graph, _fused = players
+    edited = next(d for d in DIALOGS if d["name"] == "cambio_de_cantidad")
+    changed = {**edited, "answers": ["cambia la grapadora a 4", "sí"]}
+    found = differences(reference.start(edited, "neg").play(), yaml_graph.start(changed, "neg").play())
+    assert any(line.startswith("turn 1 asked") for line in found), found
+    assert any(line.startswith("outputs") for line in found) and any(line.startswith("orders") for line in found)
+
+
+def test_the_reference_imports_neither_the_compiler_nor_the_pipeline_language() -> None:
+    for name in INDEPENDENT:
+        tree = ast.parse((PROJECT_DIR / name).read_text(encoding="utf-8"))
+        imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        imported += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [m for m in imported if m.split(".")[0] in ("graphs", "pipelines")], name
+    code = (
+        "import sys, bench.reference_dialog; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('graphs', 'pipelines')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+    assert Path(PROJECT_DIR / INDEPENDENT[0]) in REFERENCE_FILES
