@@ -1,4 +1,7 @@
-"""`python -m bench [NAME…]`: run every benchmark module present and write bench/results.json."""
+"""`python -m bench [NAME…]`: run every benchmark module present and write bench/results.json.
+
+`python -m bench --readme` runs nothing: it rewrites the tables of docs/benchmarks.md from bench/results.json.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from bench import machine
+from bench import SCALE, machine, report
 
 MODULES = (
     "bench_engine",
+    "bench_dialog",
     "bench_sql",
     "bench_vector",
     "bench_api",
@@ -22,7 +26,8 @@ MODULES = (
     "bench_commands",
     "bench_prune",
 )
-RESULTS = Path(__file__).with_name("results.json")
+# A trial run (BENCH_SCALE other than 1) writes beside the committed file, never over it.
+RESULTS = Path(__file__).with_name("results.json" if SCALE == 1 else "results-trial.json")
 
 
 def run_module(name: str) -> dict[str, Any]:
@@ -44,12 +49,17 @@ def run_module(name: str) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """Run the named modules (default: all), print a summary, write the JSON; exit 1 when one failed."""
+    if argv == ["--readme"]:
+        changed = report.rewrite()
+        state = "rewritten" if changed else "unchanged"
+        print(f"{report.PAGE} {state} from {report.RESULTS}")
+        return 0
     unknown = [name for name in argv if name not in MODULES]
     if unknown:
         print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(MODULES)}", file=sys.stderr)
         return 2
     host = machine()
-    print(f"machine: {host['nproc']} CPUs, {host['cpu_model']}, Python {host['python']}")
+    print(f"machine: {host['nproc']} CPUs, {host['cpu_model']}, {host['memory_gib']} GiB, Python {host['python']}")
     results: dict[str, Any] = {}
     for name in argv or MODULES:
         print(f"\n=== {name} ===")
@@ -63,8 +73,9 @@ def main(argv: list[str]) -> int:
         except (OSError, ValueError, AttributeError):
             previous = {}
         results = {**previous, **results}
-    report = {"machine": host, "taken_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": results}
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    taken = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    written = {"machine": host, "taken_at": taken, "scale": SCALE, "results": results}
+    RESULTS.write_text(json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nresults written to {RESULTS}")
     statuses = {name: result["status"] for name, result in results.items()}
     print("summary: " + ", ".join(f"{name} {status}" for name, status in statuses.items()))
