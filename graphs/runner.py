@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from graphs.engine import Engine
 
 # "exit" persists only when a run pauses or stops: a waiting dialog still survives a restart, and a turn costs
-# about 2 ms instead of 5 ms with "sync" (measured, see README). A crash mid-turn loses only that turn's partial
-# steps, and the one side effect that matters (writing an order) is idempotent on the run id anyway.
+# less than with "sync" (the measured figures are in docs/benchmarks.md, «Durability per invoke»). A crash mid-turn
+# loses only that turn's partial steps, and the one side effect that matters (writing an order) is idempotent on
+# the run id anyway.
 DURABILITY = "exit"
 logger = logging.getLogger(__name__)
 
