@@ -13,6 +13,7 @@ from langgraph.graph.state import CompiledStateGraph
 from pydantic import BaseModel, ValidationError
 
 from errors import PipelineError, PipelineErrors
+from graphs.fusion import FAILED_NODE, FAILURE_KEY, FusedNode, exits, fusable, fused_entries, raise_failure
 from graphs.nodes import NodeContext, condition, make_node, variables_of
 from pipelines.check_support import successors
 from pipelines.checks import check_duplicate_ids, check_goto_targets, check_tools
@@ -42,6 +43,7 @@ def state_schema(config: PipelineConfig) -> type:
             "__status__": Any,
             "__corrected__": Any,  # the slot a correction changed: the repair node routes on it
             "__parent__": Any,  # the run a digression interrupted
+            FAILURE_KEY: Any,  # a fused step's error, raised by the failure node (graphs.fusion)
         }
     )
     return TypedDict(f"{config.name.title()}State", fields, total=False)  # type: ignore[operator]
@@ -104,6 +106,16 @@ def _router(config: PipelineConfig, index: int) -> tuple[Callable[..., str], dic
     return route, path_map
 
 
+def _next_step(config: PipelineConfig, index: int) -> Callable[..., str]:
+    """The node that follows step `index` in a given state: what its edges would choose, for a fused node."""
+    step = config.steps[index]
+    if step.next and any(b.when for b in step.next):
+        route, path_map = _router(config, index)
+        return lambda state, run: path_map[route(state, run)]
+    target = _target(successors(config, index)[0])
+    return lambda state, run: target
+
+
 def compile_pipeline(
     config: PipelineConfig,
     registry: ToolRegistry,
@@ -142,13 +154,24 @@ def compile_pipeline(
                     pipeline=config.name,
                 )
             subconfigs[step.pipeline] = child = resolve(step.pipeline)
-            subgraphs[step.pipeline] = compile_pipeline(child, registry, None, resolve=resolve, _stack=stack)
+            subgraphs[step.pipeline] = compile_pipeline(child, registry, None, resolve=resolve, fuse=fuse, _stack=stack)
     ctx = NodeContext(config, registry, _bind_params(config, registry), subgraphs, subconfigs)
     builder = StateGraph(state_schema(config))
+    nodes = {step.id: make_node(step, ctx) for step in config.steps}
+    inside = fusable(config) if fuse else set()
     for step in config.steps:
-        builder.add_node(step.id, make_node(step, ctx))
+        if step.id not in inside:
+            builder.add_node(step.id, nodes[step.id])
+    if inside:
+        steps = {step_id: nodes[step_id] for step_id in inside}
+        routes = {step.id: _next_step(config, index) for index, step in enumerate(config.steps) if step.id in inside}
+        for entry in fused_entries(config):
+            builder.add_node(entry, FusedNode(entry, steps, routes), destinations=exits(config, entry))
+        builder.add_node(FAILED_NODE, raise_failure)
     builder.add_edge(START, config.steps[0].id)
     for index, step in enumerate(config.steps):
+        if step.id in inside:
+            continue
         if step.next and any(b.when for b in step.next):
             route, path_map = _router(config, index)
             builder.add_conditional_edges(step.id, route, path_map)

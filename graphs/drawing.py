@@ -121,7 +121,7 @@ def _expand(pic: Picture, runner: Runner, step: PipelineStep, call_id: str, scop
     for edge in pic.edges:
         if edge.source == call_id:
             edge.source = exit_id
-    _add_graph(pic, runner, runner.engine.graphs.get(child, None), child, call_id, True, depth + 1)
+    _add_graph(pic, runner, runner.engine.graphs.get(child, None, fuse=False), child, call_id, True, depth + 1)
 
 
 def _mark_back_edges(pic: Picture) -> None:
@@ -165,7 +165,7 @@ def picture(
 ) -> Picture:
     """The drawable model of a runner's graph: a box per composite step, or with `expand` every step, clustered."""
     pic = Picture(runner.config.name)
-    _add_graph(pic, runner, runner.graph, runner.config, None, expand, 0)
+    _add_graph(pic, runner, runner.step_graph, runner.config, None, expand, 0)
     boxes = {} if expand else collapse(pic, runner.config)
     _mark_back_edges(pic)
     _highlight(pic, current, list(path or []), boxes)

@@ -8,10 +8,12 @@ from typing import Any, get_type_hints
 
 from jinja2 import TemplateError
 from langchain_core.runnables import RunnableConfig
+from langgraph.errors import GraphInterrupt
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
 from errors import ExpressionError, LoopLimitError, ToolError
+from graphs import progress
 from graphs.metrics import llm_call, llm_error, llm_fallback, timed_step
 from pipelines import expressions
 from pipelines.schema import AskStep, LlmStep, PipelineConfig, PipelineStep, ReplyStep, SetStep, StepConfig, ToolStep
@@ -67,8 +69,10 @@ class StepNode:
     that scan never finds it, so skipping it changes nothing but the time (measured: see the README, Benchmarks).
     """
 
-    def __init__(self, step: StepConfig, body: Callable[..., dict[str, Any]], keys: tuple[str, ...]) -> None:
-        self.step, self.body, self.keys = step, body, keys
+    def __init__(
+        self, step: StepConfig, body: Callable[..., dict[str, Any]], keys: tuple[str, ...], pipeline: str
+    ) -> None:
+        self.step, self.body, self.keys, self.pipeline = step, body, keys, pipeline
         self.__name__ = step.id
 
     def __call__(self, state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
@@ -78,9 +82,26 @@ class StepNode:
             raise LoopLimitError(
                 f"step '{step.id}' ran more than its max_visits of {step.max_visits} times", step=step.id
             )
-        update = self.body(state, variables_of(state, self.keys, config), config)
+        if progress.SINK.get() is None:
+            update = self.body(state, variables_of(state, self.keys, config), config)
+        else:
+            update = self._followed(state, config)
         update["__visits__"] = {step.id: visits}
         update["__path__"] = [step.id]
+        return update
+
+    def _followed(self, state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        """The body, with start and end events for a client following the turn."""
+        progress.announce(self.step, self.pipeline, "start")
+        try:
+            update = self.body(state, variables_of(state, self.keys, config), config)
+        except GraphInterrupt:
+            progress.announce(self.step, self.pipeline, "end", waiting=True)
+            raise
+        except Exception:
+            progress.announce(self.step, self.pipeline, "end")
+            raise
+        progress.announce(self.step, self.pipeline, "end")
         return update
 
 
@@ -92,7 +113,7 @@ StepNode.__call__.__annotations__ = get_type_hints(StepNode.__call__)
 def make_node(step: StepConfig, ctx: NodeContext) -> Node:
     """The LangGraph node running `step`, with visit counting and the path taken."""
     body = timed_step(step, ctx.config.name, _BODIES[type(step)](step, ctx))
-    return StepNode(step, body, tuple(ctx.config.state_keys()))
+    return StepNode(step, body, tuple(ctx.config.state_keys()), ctx.config.name)
 
 
 def _saved(step: StepConfig, value: Any) -> dict[str, Any]:

@@ -10,17 +10,21 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pipelines.schema import PipelineConfig
+from langgraph.config import get_stream_writer
 
-__all__ = ["SINK", "STREAM_MODES", "Sink", "follow", "run_turn"]
+from pipelines.schema import PipelineConfig, StepConfig
+
+__all__ = ["SINK", "STREAM_MODES", "Sink", "announce", "follow", "run_turn"]
 
 Sink = Callable[[str, dict[str, Any]], None]
 # Set by whoever wants to follow a turn (the chat route, for a client asking for text/event-stream); unset, a
 # turn is the plain `invoke` it always was. A ContextVar, so no signature between the route and the runner changes.
 SINK: contextvars.ContextVar[Sink | None] = contextvars.ContextVar("progress_sink", default=None)
 # "updates" and "values" are what `invoke` itself streams to build its result (the pending interrupt comes in
-# "updates"); "tasks" says when a step starts and ends; "messages" carries the model's tokens.
-STREAM_MODES = ["updates", "values", "tasks", "messages"]
+# "updates"); "custom" carries the steps' own start/end events (a fused node runs several steps, so LangGraph's
+# "tasks" would name only the first); "messages" carries the model's tokens.
+STREAM_MODES = ["updates", "values", "custom", "messages"]
+STEP_EVENT = "t7_step"
 INTERRUPT = "__interrupt__"
 logger = logging.getLogger(__name__)
 _DONE = object()
@@ -39,7 +43,6 @@ def run_turn(graph: Any, payload: Any, config: dict[str, Any], durability: str, 
     sink = SINK.get()
     if sink is None:
         return graph.invoke(payload, config, durability=durability)
-    steps = {step.id: step for step in pipeline.steps}
     latest: Any = None
     interrupts: list[Any] = []
     for mode, chunk in graph.stream(payload, config, durability=durability, stream_mode=STREAM_MODES):
@@ -47,14 +50,8 @@ def run_turn(graph: Any, payload: Any, config: dict[str, Any], durability: str, 
             latest = chunk
         elif mode == "updates" and isinstance(chunk, dict) and chunk.get(INTERRUPT) is not None:
             interrupts.extend(chunk[INTERRUPT])
-        elif mode == "tasks" and chunk.get("name") in steps:
-            step = steps[chunk["name"]]
-            label = step.description or _LABELS.get(step.kind, "Ejecutando «{id}»…").format(id=step.id)
-            phase = "end" if "result" in chunk or "error" in chunk else "start"
-            event = {"id": step.id, "kind": step.kind, "pipeline": pipeline.name, "phase": phase, "label": label}
-            if phase == "end":
-                event["waiting"] = bool(chunk.get("interrupts"))
-            sink("step", event)
+        elif mode == "custom" and isinstance(chunk, dict) and STEP_EVENT in chunk:
+            sink("step", chunk[STEP_EVENT])
         elif mode == "messages":
             message, meta = chunk
             if text := _text_of(message):
@@ -63,6 +60,17 @@ def run_turn(graph: Any, payload: Any, config: dict[str, Any], durability: str, 
     if interrupts:
         return {**latest, INTERRUPT: interrupts} if isinstance(latest, dict) else {INTERRUPT: interrupts}
     return latest
+
+
+def announce(step: StepConfig, pipeline: str, phase: str, *, waiting: bool = False) -> None:
+    """Tell a followed turn that `step` starts or ends (`waiting`: it asked a question); nothing when unfollowed."""
+    if SINK.get() is None:
+        return
+    label = step.description or _LABELS.get(step.kind, "Ejecutando «{id}»…").format(id=step.id)
+    event: dict[str, Any] = {"id": step.id, "kind": step.kind, "pipeline": pipeline, "phase": phase, "label": label}
+    if phase == "end":
+        event["waiting"] = waiting
+    get_stream_writer()({STEP_EVENT: event})
 
 
 def _text_of(message: Any) -> str:

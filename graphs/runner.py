@@ -37,6 +37,11 @@ class Runner:
         self.version = config.content_hash
 
     @property
+    def step_graph(self) -> Any:
+        """The graph with one node per step, as pictures draw it (the run's graph may fuse steps)."""
+        return self.engine.graphs.get(self.config, None, fuse=False)
+
+    @property
     def name(self) -> str:
         """The pipeline's name."""
         return self.config.name

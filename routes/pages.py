@@ -99,7 +99,7 @@ class _Unsaved:
     """What graphs.drawing needs of a runner; without an engine it draws sub-pipeline steps unexpanded."""
 
     config: PipelineConfig
-    graph: Any
+    step_graph: Any
 
 
 @pages_bp.post("/editor/preview")
@@ -117,6 +117,6 @@ def editor_preview() -> Response:
     if problems or config is None:
         raise PipelineErrors(problems)
     # Compiled outside the engine's graph cache, which keeps every graph it sees: unsaved texts are one-offs.
-    graph = compile_pipeline(config, engine.registry, None, resolve=engine.config)
+    graph = compile_pipeline(config, engine.registry, None, resolve=engine.config, fuse=False)
     picture = draw(_Unsaved(config, graph), body.format, expand=body.expand)  # type: ignore[arg-type]
     return Response(picture, content_type=PICTURE_MEDIA_TYPES[body.format])

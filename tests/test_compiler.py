@@ -19,7 +19,16 @@ from tools.generic import generic_toolset
 from tools.registry import Services, ToolRegistry
 
 TODO_JUNTO = Path(__file__).parent / "pipelines" / "todo_junto.yaml"
-INTERNAL_KEYS = {"__visits__", "__path__", "__messages__", "__data__", "__status__", "__corrected__", "__parent__"}
+INTERNAL_KEYS = {
+    "__visits__",
+    "__path__",
+    "__messages__",
+    "__data__",
+    "__status__",
+    "__corrected__",
+    "__parent__",
+    "__failure__",
+}
 
 
 @pytest.fixture
@@ -40,7 +49,7 @@ def edges_of(graph: Any) -> set[tuple[str, str, bool, str | None]]:
 
 
 def test_todo_junto_compiles_to_the_expected_nodes_and_edges(registry: ToolRegistry, resolve: Any) -> None:
-    graph = compile_pipeline(load_config(TODO_JUNTO), registry, resolve=resolve)
+    graph = compile_pipeline(load_config(TODO_JUNTO), registry, resolve=resolve, fuse=False)
     drawn = graph.get_graph()
     assert set(drawn.nodes) == TODO_JUNTO_NODES
     assert edges_of(graph) == {
@@ -62,8 +71,29 @@ def test_todo_junto_compiles_to_the_expected_nodes_and_edges(registry: ToolRegis
     assert graph.builder.branches["__repair__"]["route"].ends == {"correct cantidad": "pedir_cantidad"}
 
 
+def test_fused_todo_junto_runs_each_chain_that_cannot_pause_as_one_node(registry: ToolRegistry, resolve: Any) -> None:
+    graph = compile_pipeline(load_config(TODO_JUNTO), registry, resolve=resolve)
+    # leer_cantidad (after the question) and calcular→grande/pequeno (after the sub-pipeline) are chains; the
+    # question and the sub-pipeline, which can pause, stay alone; grande and pequeno run inside calcular's node.
+    assert set(graph.builder.nodes) == {
+        "pedir_cantidad",
+        "leer_cantidad",
+        "saludo",
+        "calcular",
+        "__failed__",
+        "__repair__",
+    }
+    assert set(graph.builder.nodes["calcular"].ends or ()) == {"__end__", "__failed__"}
+    assert set(graph.builder.nodes["leer_cantidad"].ends or ()) == {"pedir_cantidad", "saludo", "__failed__"}
+    final = graph.invoke({"cantidad": 12, "nombre": "Ana"})
+    assert final["__path__"] == ["pedir_cantidad", "leer_cantidad", "saludo", "calcular", "grande"]
+    assert final["__visits__"] == dict.fromkeys(final["__path__"], 1)
+    assert final["total"] == 24 and final["__messages__"][-1].startswith("Pedido grande: 24.")
+
+
 def test_mermaid_shows_every_branch_with_its_condition(registry: ToolRegistry, resolve: Any) -> None:
-    mermaid = compile_pipeline(load_config(TODO_JUNTO), registry, resolve=resolve).get_graph().draw_mermaid()
+    graph = compile_pipeline(load_config(TODO_JUNTO), registry, resolve=resolve, fuse=False)
+    mermaid = graph.get_graph().draw_mermaid()
     assert "leer_cantidad -. &nbsp;cantidad is none or cantidad <= 0&nbsp; .-> pedir_cantidad;" in mermaid
     assert "calcular -. &nbsp;grande" in mermaid and "calcular -. &nbsp;otherwise&nbsp; .-> pequeno;" in mermaid
     assert "grande --> __end__;" in mermaid
@@ -88,7 +118,7 @@ steps:
   - {id: nunca, kind: reply, message: nunca, end: true}
   - {id: poco, kind: reply, message: poco, end: true}
 """
-    graph = compile_pipeline(parse_text(text), registry)
+    graph = compile_pipeline(parse_text(text), registry, fuse=False)
     labels = {(s, t): label for s, t, _c, label in edges_of(graph) if s == "elegir"}
     assert labels == {
         ("elegir", "mucho"): "n > 10",
@@ -110,7 +140,7 @@ steps:
   - {id: b, kind: reply, message: b}
   - {id: c, kind: reply, message: c}
 """
-    graph = compile_pipeline(parse_text(text), registry)
+    graph = compile_pipeline(parse_text(text), registry, fuse=False)
     assert ("a", "b", True, DEFAULT_LABEL) in edges_of(graph)
     assert graph.invoke({"n": 0})["__path__"] == ["a", "b", "c"]
     assert graph.invoke({"n": 5})["__path__"] == ["a", "c"]
@@ -125,7 +155,7 @@ steps:
   - {id: a, kind: set, values: {m: 1}, next: [{when: "n > 1", goto: end}]}
   - {id: b, kind: reply, message: adios, end: true, status: cancelled}
 """
-    graph = compile_pipeline(parse_text(text), registry)
+    graph = compile_pipeline(parse_text(text), registry, fuse=False)
     assert edges_of(graph) >= {("a", "__end__", True, "n > 1"), ("b", "__end__", False, None)}
     assert graph.invoke({"n": 0})["__status__"] == "cancelled"
 

@@ -1,0 +1,131 @@
+"""Fusion: a chain of steps that cannot pause runs as one LangGraph node, one superstep instead of one per step.
+
+Inside the fused node every step still runs through its own `StepNode` (so `max_visits`, the path, the per-step
+metrics, progress events and errors naming the step are those of the unfused graph); the node applies each
+step's writes to a local view of the state with the graph's reducers, routes with the step's own router, and
+returns all the writes in one `Command` that goes to the next step able to pause (or the end).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, get_type_hints
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.errors import GraphBubbleUp, GraphRecursionError
+from langgraph.graph import END
+from langgraph.types import Command
+
+from errors import InternalError
+from pipelines.check_support import successors
+from pipelines.schema import PipelineConfig, ReplyStep, SetStep, ToolStep
+
+# `llm` steps stay alone: a followed chat turn streams their tokens under their own node's name.
+FUSABLE = (SetStep, ToolStep, ReplyStep)
+FAILED_NODE = "__failed__"
+FAILURE_KEY = "__failure__"
+APPENDED = ("__path__", "__messages__")  # the channels whose reducer appends (graphs.compiler.state_schema)
+MERGED = "__visits__"  # the channel whose reducer merges dicts
+
+Step = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
+Next = Callable[[dict[str, Any], RunnableConfig], str]
+
+_failures: dict[str, BaseException] = {}
+_failures_lock = threading.Lock()
+
+
+def fusable(config: PipelineConfig) -> set[str]:
+    """Ids of the steps that cannot pause, so a fused node may run them."""
+    return {step.id for step in config.steps if isinstance(step, FUSABLE)}
+
+
+def fused_entries(config: PipelineConfig) -> list[str]:
+    """The fusable steps a run can reach from outside a chain, each the entry node of one fused chain: the first
+    step, the successors of steps that pause, and the targets of corrections (the repair node jumps there)."""
+    inside = fusable(config)
+    entries = [config.steps[0].id]
+    for index, step in enumerate(config.steps):
+        if step.id not in inside:
+            entries += successors(config, index)
+    entries += [correction.goto for correction in config.corrections().values()]
+    return [entry for entry in dict.fromkeys(entries) if entry in inside]
+
+
+def exits(config: PipelineConfig, entry: str) -> tuple[str, ...]:
+    """Where the fused chain starting at `entry` may hand over: the steps that pause, the end, the failure node."""
+    inside, index_of = fusable(config), {step.id: i for i, step in enumerate(config.steps)}
+    seen, todo, found = {entry}, [entry], []
+    while todo:
+        for target in successors(config, index_of[todo.pop()]):
+            if target in inside and target not in seen:
+                seen.add(target)
+                todo.append(target)
+            elif target not in inside:
+                found.append(END if target == "end" else target)
+    return (*dict.fromkeys(found), FAILED_NODE)
+
+
+def apply(view: dict[str, Any], update: Mapping[str, Any]) -> None:
+    """Apply one step's writes to `view` as the graph's channels would (append, merge, or overwrite)."""
+    for key, value in update.items():
+        if key in APPENDED:
+            view[key] = [*(view.get(key) or []), *value]
+        elif key == MERGED:
+            view[key] = {**(view.get(key) or {}), **value}
+        else:
+            view[key] = value
+
+
+class FusedNode:
+    """The LangGraph node running a chain of fusable steps from `entry` until a step that pauses or the end."""
+
+    def __init__(self, entry: str, steps: Mapping[str, Step], routes: Mapping[str, Next]) -> None:
+        self.entry, self.steps, self.routes = entry, steps, routes
+        self.__name__ = entry
+
+    def __call__(self, state: dict[str, Any], config: RunnableConfig) -> Command:
+        view, writes = dict(state), {}
+        current, ran = self.entry, 0
+        limit = int(config.get("recursion_limit") or 25)
+        while True:
+            try:
+                update = self.steps[current](view, config)
+                apply(view, update)
+                target = self.routes[current](view, config)
+            except GraphBubbleUp:
+                raise
+            except Exception as exc:
+                if not ran:
+                    raise
+                # The steps before the failing one stay done, as they would in separate supersteps: their writes
+                # are committed now, and the failure node raises the very error in the next superstep.
+                return Command(update={**writes, FAILURE_KEY: _keep(exc)}, goto=FAILED_NODE)
+            apply(writes, update)
+            ran += 1
+            if target not in self.steps:
+                return Command(update=writes, goto=target)
+            if ran >= limit:
+                raise GraphRecursionError(f"the fused steps from '{self.entry}' ran more than {limit} steps")
+            current = target
+
+
+FusedNode.__call__.__annotations__ = get_type_hints(FusedNode.__call__)
+
+
+def _keep(exc: BaseException) -> str:
+    """Keep a step's error until the failure node raises it; the state only holds the key."""
+    key = uuid.uuid4().hex
+    with _failures_lock:
+        _failures[key] = exc
+    return key
+
+
+def raise_failure(state: dict[str, Any]) -> dict[str, Any]:
+    """The failure node: raise the error a fused step raised, once the steps before it are committed."""
+    with _failures_lock:
+        exc = _failures.pop(str(state.get(FAILURE_KEY)), None)
+    if exc is None:  # the process that kept the error is gone (the run was recovered elsewhere)
+        raise InternalError("a step failed in a process that stopped before the error was reported")
+    raise exc
