@@ -165,6 +165,9 @@ def _dialog_rows(f: Figures) -> list[list[str]]:
     rows = []
     for backend, name in (("sqlite", "SqliteSaver"), ("postgres", "PostgresSaver")):
         b = f[backend]
+        if b is None:  # bench_dialog found no server for this checkpointer
+            rows.append([name, NOT_MEASURED, "", "", "", ""])
+            continue
         for variant in ("reference", "yaml_unfused", "yaml_fused"):
             kind = variant.removeprefix("yaml_")
             r50, r99 = ("1", "1") if kind == "reference" else (b[f"ratio_{kind}_p50"], b[f"ratio_{kind}_p99"])

@@ -169,3 +169,12 @@ def test_the_page_has_every_block() -> None:
 def test_the_docs_page_is_what_readme_renders_from_the_committed_results() -> None:
     text = report.PAGE.read_text(encoding="utf-8")
     assert report.render_page(text, report.load()) == text, "run `python -m bench --readme` and commit the page"
+
+
+def test_a_checkpointer_without_a_server_renders_not_measured(results: dict[str, Any]) -> None:
+    results["results"]["bench_dialog"]["figures"]["postgres"] = None  # what bench_dialog returns without PostgreSQL
+    rows = _rows(results)
+    assert rows["one `alta_pedido` turn, YAML fused / the independent reference, PostgresSaver"][3] == "not measured"
+    assert rows["one `alta_pedido` turn, YAML fused / the independent reference, SqliteSaver"][3] == "**met**"
+    table = report.render_block("dialog", results)
+    assert "| PostgresSaver | not measured |" in table and "| SqliteSaver | YAML fused | 7.50 |" in table
