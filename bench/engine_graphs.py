@@ -1,24 +1,24 @@
-"""The graphs the engine benchmarks run: a generated 20-step pipeline, its hand-wired twin, and bare graphs."""
+"""The graphs the engine benchmarks run: a generated 20-step pipeline, its hand-written twin, and bare graphs."""
 
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import interrupt
 
-from graphs.compiler import state_schema
-from graphs.nodes import NodeContext, make_node
-from pipelines.schema import PipelineConfig
-from tools.generic import generic_toolset
-from tools.registry import Services, ToolRegistry
+from tools.generic import EchoArgs, echo, generic_toolset, to_number
+from tools.generic import TextArgs as GenericText
+from tools.registry import NoParams, Services, ToolContext, ToolRegistry
 
 STEPS = 20
 BRANCH_EVERY = 4  # every 4th middle step is a `set` that may jump to `grande`
 INPUTS = {"n": 5, "texto": "hola"}
+INPUTS_GRANDE = {"n": 2000, "texto": "hola"}  # v_paso5 > 1000: the run jumps to `grande`
 RESUME_PIPELINE = """\
 name: bench_resume
 steps:
@@ -66,20 +66,71 @@ def pipeline_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+_CONTEXT = ToolContext(params=NoParams(), services=Services())
+
+
 def registry() -> ToolRegistry:
     """The generic tools only: no database or model is needed to measure the engine."""
     return ToolRegistry(Services(), [generic_toolset])
 
 
-def hand_graph(config: PipelineConfig, tools: ToolRegistry, checkpointer: Any = None) -> CompiledStateGraph:
-    """The same pipeline wired by hand: the compiler's node callables, plain Python routers instead of conditions."""
-    params = {
-        name: tools.get(tool.kind).params_model.model_validate(tool.params) for name, tool in config.tools.items()
-    }
-    ctx = NodeContext(config, tools, params, {}, {})
-    builder = StateGraph(state_schema(config))
-    for step in config.steps:
-        builder.add_node(step.id, make_node(step, ctx))
+def _state_schema() -> type:
+    """The twin's state: the inputs, one key per middle step, the replies and the final status."""
+    keys: dict[str, Any] = {"n": Any, "texto": Any, "status": str | None}
+    keys.update({(f"e_{step}" if kind == "tool" else f"v_{step}"): Any for step, kind, _b in _middle()})
+    keys["messages"] = Annotated[list[str], operator.add]
+    return TypedDict("VeinteState", keys, total=False)  # type: ignore[operator]
+
+
+def _pedir_texto(state: dict[str, Any]) -> dict[str, Any]:
+    if state.get("texto") not in (None, "", [], {}):
+        return {}
+    return {"texto": interrupt({"question": "¿Texto?", "options": []})}
+
+
+def _leer_n(state: dict[str, Any]) -> dict[str, Any]:
+    return {"n": to_number(GenericText(text=state.get("n")), _CONTEXT)}
+
+
+def _eco(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def node(state: dict[str, Any]) -> dict[str, Any]:
+        return {key: echo(EchoArgs(x=state["n"]), _CONTEXT)}
+
+    return node
+
+
+def _plus_one(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def node(state: dict[str, Any]) -> dict[str, Any]:
+        return {key: state["n"] + 1}
+
+    return node
+
+
+def _normal(state: dict[str, Any]) -> dict[str, Any]:
+    return {"messages": [f"Hecho: {state['texto']} {state['n']}"], "status": "completed"}
+
+
+def _grande(state: dict[str, Any]) -> dict[str, Any]:
+    return {"messages": [f"Grande: {state['n']}"], "status": "completed"}
+
+
+def _router(key: str) -> Callable[[dict[str, Any]], str]:
+    def route(state: dict[str, Any]) -> str:
+        return "grande" if state[key] > 1000 else "sigue"
+
+    return route
+
+
+def hand_graph(checkpointer: Any = None) -> CompiledStateGraph:
+    """The 20-step pipeline written directly in LangGraph: a TypedDict state, plain functions calling the same
+    generic tools (echo, to_number), Python routers; nothing from the compiler or the pipeline language."""
+    builder = StateGraph(_state_schema())
+    builder.add_node("pedir_texto", _pedir_texto)
+    builder.add_node("leer_n", _leer_n)
+    for step_id, kind, _branches in _middle():
+        builder.add_node(step_id, _eco(f"e_{step_id}") if kind == "tool" else _plus_one(f"v_{step_id}"))
+    builder.add_node("normal", _normal)
+    builder.add_node("grande", _grande)
     branching = {step_id for step_id, _kind, branches in _middle() if branches}
     builder.add_edge(START, "pedir_texto")
     chain = ["pedir_texto", "leer_n", *(step_id for step_id, _kind, _b in _middle()), "normal"]
@@ -93,11 +144,14 @@ def hand_graph(config: PipelineConfig, tools: ToolRegistry, checkpointer: Any = 
     return builder.compile(checkpointer=checkpointer)
 
 
-def _router(key: str) -> Callable[[dict[str, Any]], str]:
-    def route(state: dict[str, Any]) -> str:
-        return "grande" if state[key] > 1000 else "sigue"
-
-    return route
+def final_values(state: dict[str, Any]) -> dict[str, Any]:
+    """A final state as both graphs can show it: the YAML graph's `__messages__` / `__status__` under the
+    twin's names, its other bookkeeping (visits, path) left out."""
+    values = {key: value for key, value in state.items() if not key.startswith("__")}
+    if "__messages__" in state or "__status__" in state:
+        values["messages"] = list(state.get("__messages__") or [])
+        values["status"] = state.get("__status__")
+    return values
 
 
 class AskState(TypedDict, total=False):
