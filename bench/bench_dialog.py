@@ -101,7 +101,7 @@ def per_turn_costs(players: list[Contender]) -> tuple[dict[str, int], dict[str, 
     written: dict[str, list[int]] = {p.name: [] for p in players}
     steps: dict[str, list[int]] = {p.name: [] for p in players}
     for player in players:
-        conn = player.graph.checkpointer.conn  # type: ignore[union-attr]
+        conn, stock = player.graph.checkpointer.conn, _stock(player.sql)  # type: ignore[union-attr]
         for dialog in DIALOGS:
             play = player.start(dialog, "bytes")
             thread = play.config["configurable"]["thread_id"]
@@ -113,7 +113,7 @@ def per_turn_costs(players: list[Contender]) -> tuple[dict[str, int], dict[str, 
                 before = checkpoint_count(conn, thread)
                 play.invoke(durability="sync")
                 steps[player.name].append(checkpoint_count(conn, thread) - before)
-        _restock(player.sql, _stock(player.sql))
+        _restock(player.sql, stock)
     return (
         {name: round(statistics.mean(values)) for name, values in written.items()},
         {name: round(statistics.mean(values), 2) for name, values in steps.items()},

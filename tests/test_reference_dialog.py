@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from langgraph.checkpoint.sqlite import SqliteSaver
 
+from bench.checkpoint_bytes import bytes_added, bytes_written, checkpoint_count
 from bench.reference_dialogs import DIALOGS
 from bench.reference_env import contenders, postgres_schema, sqlite_urls
 from bench.reference_play import Contender, differences
@@ -18,7 +20,7 @@ from config import PROJECT_DIR
 from tests.sql_fixtures import POSTGRES_URL, require_postgres
 
 REFERENCE_FILES = sorted((PROJECT_DIR / "bench").glob("reference_*.py"))
-INDEPENDENT = ("bench/reference_dialog.py", "bench/reference_text.py")
+INDEPENDENT = ("bench/reference_dialog.py", "bench/reference_text.py", "bench/engine_graphs.py")
 SAVERS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -56,6 +58,23 @@ def test_the_comparison_sees_a_different_answer(players: list[Contender]) -> Non
     found = differences(reference.start(edited, "neg").play(), yaml_graph.start(changed, "neg").play())
     assert any(line.startswith("turn 1 asked") for line in found), found
     assert any(line.startswith("outputs") for line in found) and any(line.startswith("orders") for line in found)
+
+
+def test_a_turn_writes_checkpoint_bytes_and_sync_takes_one_checkpoint_per_superstep(
+    players: list[Contender],
+) -> None:
+    reference = players[0]
+    if not isinstance(reference.graph.checkpointer, SqliteSaver):
+        pytest.skip("checkpoint bytes are read from SqliteSaver's tables")
+    conn = reference.graph.checkpointer.conn
+    dialog = next(d for d in DIALOGS if d["name"] == "cambio_de_cantidad")
+    play = reference.start(dialog, "bytes")
+    thread = play.config["configurable"]["thread_id"]
+    assert bytes_written(conn, thread, play.invoke) > 500
+    before = checkpoint_count(conn, thread)
+    play.invoke(durability="sync")  # ask_confirm, check_products, check_stock, then ask_confirm waits
+    assert checkpoint_count(conn, thread) - before == 3
+    assert bytes_added({("k",): 5}, {("k",): 5, ("n",): 7}) == 7 and bytes_added({("k",): 5}, {("k",): 6}) == 6
 
 
 def test_the_reference_imports_neither_the_compiler_nor_the_pipeline_language() -> None:
