@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import measure, print_table, summary
+from bench import measure, print_table, scaled, summary
 
 RUNS = 300
 TURNS_PER_RUN = 40  # the confirmation allows 100 visits: a fresh order well before that
@@ -78,7 +78,7 @@ def main() -> dict[str, Any]:
     app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench"))
     engine = app.extensions["t7"].engine
     prepared = [CommandArgs.model_validate(_reader_args(engine, m)) for m in MESSAGES]
-    per_message = measure({"reader": lambda: [read_command(args) for args in prepared]}, runs=RUNS, warmup=20)
+    per_message = measure({"reader": lambda: [read_command(args) for args in prepared]}, runs=scaled(RUNS), warmup=20)
     reader_ns = [sample // len(prepared) for sample in per_message["reader"]]
 
     runner = engine.runner("alta_pedido")
@@ -93,7 +93,7 @@ def main() -> dict[str, Any]:
         result = runner.resume(state["run"], "zzz qqq", understand=understand)
         assert result.status == "waiting" and result.step == "confirmar", result
 
-    turns = measure({"with reader": lambda: turn(True), "without reader": lambda: turn(False)}, runs=RUNS)
+    turns = measure({"with reader": lambda: turn(True), "without reader": lambda: turn(False)}, runs=scaled(RUNS))
     figures = {
         "accuracy_percent": {row[0]: row[3] for row in rows},
         "labelled_messages": len(cases),
