@@ -172,13 +172,13 @@ class OrderDialog:
             line = lines[index]
             result = check_line(LineArgs(sku=line["sku"], quantity=line.get("quantity")), self.ctx)
             if result["status"] != "exact":
-                return {"cursor": index, "quote": None, "pending": stock_question(line, result["available"])}
+                return {"cursor": index, "pending": stock_question(line, result["available"])}
             index += 1
         if not lines:
-            return {"lines": [], "productos": None, "quote": None, "pending": None}
+            return {"lines": [], "productos": None, "pending": None}
         customer = (state.get("customer") or {})["name"]
         quote = quote_order(QuoteArgs.model_validate({"customer": customer, "lines": lines}), self.ctx)
-        return {"quote": quote, "pending": confirm_question(quote)}
+        return {"quote": quote, "pending": None}
 
     def ask_stock(self, state: OrderState) -> OrderState:
         """Ask how many units of a line; «quitar» drops the line."""
@@ -196,13 +196,13 @@ class OrderDialog:
         """Ask for products when none is left, ask about a quantity, or confirm."""
         if not state.get("lines"):
             return "ask_products"
-        return "ask_confirm" if state.get("quote") else "ask_stock"
+        return "ask_stock" if state.get("pending") else "ask_confirm"
 
     # --- confirmation --------------------------------------------------------------------------------------
 
     def ask_confirm(self, state: OrderState) -> OrderState:
         """Ask to confirm the quoted order; an edit changes the lines or the customer, which are checked again."""
-        answer = chosen(interrupt(state["pending"] or {}), YES_NO)
+        answer = chosen(interrupt(confirm_question(state["quote"] or {})), YES_NO)
         edit = parse_edit(answer)
         action, target, quantity = edit["action"], edit["target"], edit["quantity"]
         if action in ("confirm", "cancel"):
