@@ -52,7 +52,7 @@ DIALOGS: list[dict[str, Any]] = [
         "name": "cancelado",
         "ends": "cancelled",
         "inputs": {"cliente": "Umbrella Corp", "productos": "1 silla ergonómica"},
-        "answers": ["cambia la silla a 2", "no"],
+        "answers": ["cambia la silla a 2", "añade 2 grapadoras", "cambia el cliente a Globx", "1", "no"],
     },
     {
         "name": "producto_retirado",
