@@ -55,7 +55,10 @@ class Row:
 def _engine(label: str) -> Callable[[Figures], str]:
     def figure(f: Figures) -> str:
         row = f["yaml_vs_hand"][label]
-        return f"{num(row['yaml']['median_ms'])} / {num(row['hand']['median_ms'])} ms = **{row['ratio']:.3f}**"
+        yaml, unfused, hand = (num(row[k]["median_ms"]) for k in ("yaml", "yaml_unfused", "hand"))
+        return (
+            f"fused {yaml} / {hand} ms = **{row['ratio']:.3f}**; unfused {unfused} ms = **{row['ratio_unfused']:.3f}**"
+        )
 
     return figure
 
@@ -95,10 +98,12 @@ _API = ("GET run_status/<run_id>", "GET graph?format=svg (cached)", "GET graph?f
 ROWS = (
     Row("bench_engine", "load + validate + compile a 20-step pipeline (no cache)", _compile, "≤ 10 ms",
         lambda f: f["compile"]["load+validate+compile"]["median_ms"] <= 10),
-    Row("bench_engine", "YAML pipeline / the same node functions wired by hand, no checkpointer",
-        _engine("no checkpointer"), "≤ 1.05", lambda f: f["yaml_vs_hand"]["no checkpointer"]["ratio"] <= 1.05),
-    Row("bench_engine", "… with SqliteSaver", _engine("SqliteSaver"), "≤ 1.05",
-        lambda f: f["yaml_vs_hand"]["SqliteSaver"]["ratio"] <= 1.05),
+    *(
+        Row("bench_engine", f"the 20-step YAML pipeline / the same pipeline written by hand in LangGraph, {label}",
+            _engine(label), "≤ 1.05 fused and unfused",
+            lambda f, x=label: max(f["yaml_vs_hand"][x]["ratio"], f["yaml_vs_hand"][x]["ratio_unfused"]) <= 1.05)
+        for label in ("no checkpointer", "no checkpointer, grande", "SqliteSaver", "SqliteSaver, grande")
+    ),
     Row("bench_engine", "one resume, `Runner.resume` / bare LangGraph `invoke(Command)` on SqliteSaver",
         lambda f: f"{num(f['resume']['Runner.resume']['median_ms'])} / "
         f"{num(f['resume']['bare LangGraph invoke(Command)']['median_ms'])} ms = "
