@@ -31,18 +31,8 @@ CATALOG_SIZE = 100_000
 QUERIES = 1_000  # half exact names, half typos; the same queries for HNSW and the flat index
 SMALL_QUERIES = 500
 KINDS = ("digits", "short word", "transposition", "accents", "one word")
-_DIGIT_KEYS = {
-    "0": "9",
-    "1": "2",
-    "2": "13",
-    "3": "24",
-    "4": "35",
-    "5": "46",
-    "6": "57",
-    "7": "68",
-    "8": "79",
-    "9": "8",
-}
+_DIGIT_KEYS = {"0": "9", "1": "2", "2": "13", "3": "24", "4": "35", "5": "46", "6": "57", "7": "68", "8": "79",
+               "9": "8"}  # fmt: skip
 _WORD = re.compile(r"\S+")
 
 
@@ -53,7 +43,7 @@ def _strip_accents(text: str) -> str:
 def _digits(name: str, rng: random.Random, catalog: set[str]) -> str | None:
     """«Cable USB-C 2m» → «cable usb c 3m» or «2 m»: a unit joined or split, hyphens dropped, or one digit changed
     (only when no other catalog name has the changed digits, so the intended product stays the right answer)."""
-    spots = [m for m in re.finditer(r"\d+", name)]
+    spots = list(re.finditer(r"\d+", name))
     if not spots:
         return None
     spot = rng.choice(spots)
@@ -146,7 +136,12 @@ def _rss_mib() -> float:
     return 0.0
 
 
-def _quality(memory: VectorMemory, collection: str, pairs: list[tuple[str, str]], truth: Any = None) -> dict:
+_Truth = tuple[faiss.IndexFlatIP, np.ndarray, NgramEmbeddings]
+
+
+def _quality(
+    memory: VectorMemory, collection: str, pairs: list[tuple[str, str]], truth: _Truth | None = None
+) -> dict[str, Any]:
     """Top-1 (the intended name first), in-top-3, and (with the exact `truth` index) recall@3 of the 3 ids found
     against the exact 3 best by brute force, ties counted as correct."""
     top1 = top3 = good = 0
