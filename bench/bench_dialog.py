@@ -9,6 +9,7 @@ SqliteSaver measure the checkpoint bytes each turn writes and the checkpoints it
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import statistics
 import tempfile
@@ -27,7 +28,7 @@ from bench.reference_env import NAMES, contenders, postgres_schema, sqlite_urls
 from bench.reference_play import Contender, compare
 from tools.catalog.sql_schema import products
 
-ROUNDS = int(os.environ.get("BENCH_DIALOG_ROUNDS", "30"))
+ROUNDS = int(os.environ.get("BENCH_DIALOG_ROUNDS", "20"))
 WARMUP = int(os.environ.get("BENCH_DIALOG_WARMUP", "3"))
 Samples = dict[str, dict[tuple[str, int], list[int]]]
 
@@ -52,6 +53,7 @@ def interleaved(players: list[Contender], rounds: int, warmup: int) -> Samples:
     samples: Samples = {p.name: {} for p in players}
     stock = {p.name: _stock(p.sql) for p in players}
     shift = 0
+    gc.collect()
     for round_ in range(warmup + rounds):
         for dialog in DIALOGS:
             plays = [p.start(dialog, f"r{round_}") for p in players]
@@ -64,6 +66,10 @@ def interleaved(players: list[Contender], rounds: int, warmup: int) -> Samples:
                     elapsed = time.perf_counter_ns() - began
                     if round_ >= warmup:
                         samples[play.contender.name].setdefault((dialog["name"], turn), []).append(elapsed)
+            for play in plays:  # a round that drifted (stock, a changed question) would time another dialog
+                play.record()
+                if play.views[-1]["status"] != dialog["ends"]:
+                    raise RuntimeError(f"{play.contender.name} ended {dialog['name']} as {play.views[-1]['status']}")
         for player in players:
             _restock(player.sql, stock[player.name])
     return samples
@@ -149,7 +155,10 @@ def main(rounds: int = ROUNDS, warmup: int = WARMUP) -> dict[str, Any]:
                 print(f"\n{saver}: not measured ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})")
                 result[saver] = None
                 continue
+            stock = {player.name: _stock(player.sql) for player in players}
             result["equivalent"] = _equivalent(players) and result["equivalent"]
+            for player in players:
+                _restock(player.sql, stock[player.name])
             samples = interleaved(players, rounds, warmup)
             result[saver] = figures(samples)
             _per_turn_table(f"order dialog per turn on {saver} (median ms, interleaved, {rounds} rounds)", samples)
