@@ -27,17 +27,12 @@ Resolver = Callable[[str], PipelineConfig]
 DEFAULT_LABEL = "otherwise"
 
 
-def _merge(left: dict[str, int] | None, right: dict[str, int] | None) -> dict[str, int]:
-    return {**(left or {}), **(right or {})}
-
-
 def state_schema(config: PipelineConfig) -> type:
     """The run's state: every declared key plus internal bookkeeping keys with their reducers."""
     fields: dict[str, Any] = dict.fromkeys(config.state_keys(), Any)
     fields.update(
         {
-            "__visits__": Annotated[dict, _merge],
-            "__path__": Annotated[list, operator.add],
+            "__path__": Annotated[list, operator.add],  # step positions run, so also the visits of each
             "__messages__": Annotated[list, operator.add],
             "__data__": Any,
             "__status__": Any,

@@ -27,7 +27,6 @@ FUSABLE = (SetStep, ToolStep, ReplyStep)
 FAILED_NODE = "__failed__"
 FAILURE_KEY = "__failure__"
 APPENDED = ("__path__", "__messages__")  # the channels whose reducer appends (graphs.compiler.state_schema)
-MERGED = "__visits__"  # the channel whose reducer merges dicts
 
 Step = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
 Next = Callable[[dict[str, Any], RunnableConfig], str]
@@ -68,12 +67,10 @@ def exits(config: PipelineConfig, entry: str) -> tuple[str, ...]:
 
 
 def apply(view: dict[str, Any], update: Mapping[str, Any]) -> None:
-    """Apply one step's writes to `view` as the graph's channels would (append, merge, or overwrite)."""
+    """Apply one step's writes to `view` as the graph's channels would (append or overwrite)."""
     for key, value in update.items():
         if key in APPENDED:
             view[key] = [*(view.get(key) or []), *value]
-        elif key == MERGED:
-            view[key] = {**(view.get(key) or {}), **value}
         else:
             view[key] = value
 

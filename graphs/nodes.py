@@ -16,12 +16,25 @@ from errors import ExpressionError, LoopLimitError, ToolError
 from graphs import progress
 from graphs.metrics import llm_call, llm_error, llm_fallback, timed_step
 from pipelines import expressions
+from pipelines.repair_schema import REPAIR_NODE
 from pipelines.schema import AskStep, LlmStep, PipelineConfig, PipelineStep, ReplyStep, SetStep, StepConfig, ToolStep
 from tools.registry import ToolRegistry
 
 Node = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
 _EXPRESSION_ERRORS = (TemplateError, NameError, TypeError, ValueError, ArithmeticError, LookupError)
 INTERNAL_PREFIX = "__"
+PATH = "__path__"
+# The path holds step positions, not ids: a run's checkpoint carries its whole path, and a small int costs a byte
+# where an id costs twenty (measured in docs/benchmarks.md, checkpoint bytes per turn). Visits are counted from it.
+REPAIR_MARK = -1
+
+
+def steps_done(config: PipelineConfig, path: list[Any] | None) -> list[str]:
+    """The step ids of a run's path (the repair node's mark as its name; ids from older runs kept as they are)."""
+    ids = [step.id for step in config.steps]
+    return [
+        REPAIR_NODE if entry == REPAIR_MARK else ids[entry] if isinstance(entry, int) else entry for entry in path or []
+    ]
 
 
 @dataclass(frozen=True)
@@ -70,14 +83,14 @@ class StepNode:
     """
 
     def __init__(
-        self, step: StepConfig, body: Callable[..., dict[str, Any]], keys: tuple[str, ...], pipeline: str
+        self, step: StepConfig, body: Callable[..., dict[str, Any]], keys: tuple[str, ...], pipeline: str, index: int
     ) -> None:
-        self.step, self.body, self.keys, self.pipeline = step, body, keys, pipeline
+        self.step, self.body, self.keys, self.pipeline, self.index = step, body, keys, pipeline, index
         self.__name__ = step.id
 
     def __call__(self, state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         step = self.step
-        visits = (state.get("__visits__") or {}).get(step.id, 0) + 1
+        visits = (state.get(PATH) or []).count(self.index) + 1
         if step.max_visits is not None and visits > step.max_visits:
             raise LoopLimitError(
                 f"step '{step.id}' ran more than its max_visits of {step.max_visits} times", step=step.id
@@ -86,8 +99,7 @@ class StepNode:
             update = self.body(state, variables_of(state, self.keys, config), config)
         else:
             update = self._followed(state, config)
-        update["__visits__"] = {step.id: visits}
-        update["__path__"] = [step.id]
+        update[PATH] = [self.index]
         return update
 
     def _followed(self, state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
@@ -113,7 +125,8 @@ StepNode.__call__.__annotations__ = get_type_hints(StepNode.__call__)
 def make_node(step: StepConfig, ctx: NodeContext) -> Node:
     """The LangGraph node running `step`, with visit counting and the path taken."""
     body = timed_step(step, ctx.config.name, _BODIES[type(step)](step, ctx))
-    return StepNode(step, body, tuple(ctx.config.state_keys()), ctx.config.name)
+    index = next(i for i, other in enumerate(ctx.config.steps) if other.id == step.id)
+    return StepNode(step, body, tuple(ctx.config.state_keys()), ctx.config.name, index)
 
 
 def _saved(step: StepConfig, value: Any) -> dict[str, Any]:

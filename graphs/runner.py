@@ -10,7 +10,7 @@ from langgraph.types import Command
 
 from errors import AppError, ConflictError, InputError, InternalError, LoopLimitError, NotFoundError
 from graphs import metrics, progress, retention
-from graphs.nodes import outputs_of
+from graphs.nodes import PATH, REPAIR_MARK, outputs_of, steps_done
 from graphs.persistence import new_run_id
 from graphs.result import RunResult
 from graphs.run_inputs import validate_inputs
@@ -91,7 +91,7 @@ class Runner:
         try:
             config = self._run_config(run_id, row["owner"])
             self.engine.paused.forget(run_id)
-            self.graph.update_state(config, {**update, "__path__": [REPAIR_NODE]}, as_node=REPAIR_NODE)
+            self.graph.update_state(config, {**update, PATH: [REPAIR_MARK]}, as_node=REPAIR_NODE)
         except BaseException:
             self.engine.runs.release(run_id, token)
             raise
@@ -211,7 +211,7 @@ class Runner:
             self.name,
             "failed",
             error=error,
-            steps_done=list(values.get("__path__") or []),
+            steps_done=steps_done(self.config, values.get(PATH)),
             pipeline_version=self.version,
         )
 
@@ -244,7 +244,7 @@ class Runner:
             self.name,
             "completed",
             data=values.get("__data__"),
-            steps_done=list(values.get("__path__") or []),
+            steps_done=steps_done(self.config, values.get(PATH)),
             pipeline_version=self.version,
             parent=values.get("__parent__"),
         )

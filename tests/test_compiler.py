@@ -12,6 +12,7 @@ from langgraph.types import Command
 
 from errors import PipelineError, PipelineErrors
 from graphs.compiler import DEFAULT_LABEL, GraphCache, compile_pipeline, state_schema
+from graphs.nodes import steps_done
 from pipelines.loader import load_config, parse_text
 from pipelines.schema import PipelineConfig
 from tests.runner_fixtures import TODO_JUNTO_NODES
@@ -20,7 +21,6 @@ from tools.registry import Services, ToolRegistry
 
 TODO_JUNTO = Path(__file__).parent / "pipelines" / "todo_junto.yaml"
 INTERNAL_KEYS = {
-    "__visits__",
     "__path__",
     "__messages__",
     "__data__",
@@ -72,7 +72,8 @@ def test_todo_junto_compiles_to_the_expected_nodes_and_edges(registry: ToolRegis
 
 
 def test_fused_todo_junto_runs_each_chain_that_cannot_pause_as_one_node(registry: ToolRegistry, resolve: Any) -> None:
-    graph = compile_pipeline(load_config(TODO_JUNTO), registry, resolve=resolve)
+    config = load_config(TODO_JUNTO)
+    graph = compile_pipeline(config, registry, resolve=resolve)
     # leer_cantidad (after the question) and calcular→grande/pequeno (after the sub-pipeline) are chains; the
     # question and the sub-pipeline, which can pause, stay alone; grande and pequeno run inside calcular's node.
     assert set(graph.builder.nodes) == {
@@ -86,8 +87,7 @@ def test_fused_todo_junto_runs_each_chain_that_cannot_pause_as_one_node(registry
     assert set(graph.builder.nodes["calcular"].ends or ()) == {"__end__", "__failed__"}
     assert set(graph.builder.nodes["leer_cantidad"].ends or ()) == {"pedir_cantidad", "saludo", "__failed__"}
     final = graph.invoke({"cantidad": 12, "nombre": "Ana"})
-    assert final["__path__"] == ["pedir_cantidad", "leer_cantidad", "saludo", "calcular", "grande"]
-    assert final["__visits__"] == dict.fromkeys(final["__path__"], 1)
+    assert steps_done(config, final["__path__"]) == ["pedir_cantidad", "leer_cantidad", "saludo", "calcular", "grande"]
     assert final["total"] == 24 and final["__messages__"][-1].startswith("Pedido grande: 24.")
 
 
@@ -118,7 +118,8 @@ steps:
   - {id: nunca, kind: reply, message: nunca, end: true}
   - {id: poco, kind: reply, message: poco, end: true}
 """
-    graph = compile_pipeline(parse_text(text), registry, fuse=False)
+    config = parse_text(text)
+    graph = compile_pipeline(config, registry, fuse=False)
     labels = {(s, t): label for s, t, _c, label in edges_of(graph) if s == "elegir"}
     assert labels == {
         ("elegir", "mucho"): "n > 10",
@@ -127,7 +128,7 @@ steps:
         ("elegir", "poco"): DEFAULT_LABEL,
     }
     for n, expected in [(20, "mucho"), (7, "bastante"), (1, "poco")]:
-        assert graph.invoke({"n": n})["__path__"] == ["elegir", expected]
+        assert steps_done(config, graph.invoke({"n": n})["__path__"]) == ["elegir", expected]
 
 
 def test_conditions_only_with_no_default_fall_through_to_the_next_step(registry: ToolRegistry) -> None:
@@ -140,10 +141,11 @@ steps:
   - {id: b, kind: reply, message: b}
   - {id: c, kind: reply, message: c}
 """
-    graph = compile_pipeline(parse_text(text), registry, fuse=False)
+    config = parse_text(text)
+    graph = compile_pipeline(config, registry, fuse=False)
     assert ("a", "b", True, DEFAULT_LABEL) in edges_of(graph)
-    assert graph.invoke({"n": 0})["__path__"] == ["a", "b", "c"]
-    assert graph.invoke({"n": 5})["__path__"] == ["a", "c"]
+    assert steps_done(config, graph.invoke({"n": 0})["__path__"]) == ["a", "b", "c"]
+    assert steps_done(config, graph.invoke({"n": 5})["__path__"]) == ["a", "c"]
 
 
 def test_goto_end_and_final_replies_lead_to_end(registry: ToolRegistry) -> None:
@@ -155,7 +157,8 @@ steps:
   - {id: a, kind: set, values: {m: 1}, next: [{when: "n > 1", goto: end}]}
   - {id: b, kind: reply, message: adios, end: true, status: cancelled}
 """
-    graph = compile_pipeline(parse_text(text), registry, fuse=False)
+    config = parse_text(text)
+    graph = compile_pipeline(config, registry, fuse=False)
     assert edges_of(graph) >= {("a", "__end__", True, "n > 1"), ("b", "__end__", False, None)}
     assert graph.invoke({"n": 0})["__status__"] == "cancelled"
 
@@ -196,8 +199,7 @@ steps:
     final = graph.invoke(Command(resume="2"), run)
     assert final["color"] == "verde"
     # The tool step before the question ran once: the resume re-entered only the ask node.
-    assert final["__path__"] == ["antes", "pregunta", "despues"]
-    assert final["__visits__"] == {"antes": 1, "pregunta": 1, "despues": 1}
+    assert final["__path__"] == [0, 1, 2]  # positions: one byte each in the checkpoint, and the visits of each
 
 
 def test_sub_pipelines_are_compiled_with_the_resolver(registry: ToolRegistry, resolve: Any) -> None:

@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from graphs.engine import Engine
+from graphs.nodes import REPAIR_MARK
 from pipelines.loader import parse_text
 from pipelines.repair_schema import REPAIR_NODE
 
@@ -192,7 +193,7 @@ def test_a_turn_that_died_after_its_correction_was_written_is_finished_by_the_ne
     lines = orders.status(waiting.run_id).state["lineas"]
     # What `jump` writes before running the graph on: the process is killed right after this line.
     config = runner._run_config(waiting.run_id, None)
-    update = {"lineas": lines[1:], "__corrected__": "lineas", "__path__": [REPAIR_NODE]}
+    update = {"lineas": lines[1:], "__corrected__": "lineas", "__path__": [REPAIR_MARK]}
     runner.graph.update_state(config, update, as_node=REPAIR_NODE)
     orders.paused.forget(waiting.run_id)  # the process that wrote it is gone, and what it remembered with it
     half_done = orders.status(waiting.run_id)
