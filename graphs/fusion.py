@@ -67,12 +67,19 @@ def exits(config: PipelineConfig, entry: str) -> tuple[str, ...]:
 
 
 def apply(view: dict[str, Any], update: Mapping[str, Any]) -> None:
-    """Apply one step's writes to `view` as the graph's channels would (append or overwrite)."""
+    """Apply one step's writes to `view` as the graph's channels would (append or overwrite); `view` owns its lists."""
     for key, value in update.items():
         if key in APPENDED:
-            view[key] = [*(view.get(key) or []), *value]
+            view[key].extend(value)
         else:
             view[key] = value
+
+
+def _own_lists(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with private copies of the appended lists, so `apply` never changes the state LangGraph passed in."""
+    for key in APPENDED:
+        values[key] = list(values.get(key) or [])
+    return values
 
 
 class FusedNode:
@@ -83,7 +90,7 @@ class FusedNode:
         self.__name__ = entry
 
     def __call__(self, state: dict[str, Any], config: RunnableConfig) -> Command:
-        view, writes = dict(state), {}
+        view, writes = _own_lists(dict(state)), _own_lists({})
         current, ran = self.entry, 0
         limit = int(config.get("recursion_limit") or 25)
         while True:
@@ -98,17 +105,22 @@ class FusedNode:
                     raise
                 # The steps before the failing one stay done, as they would in separate supersteps: their writes
                 # are committed now, and the failure node raises the very error in the next superstep.
-                return Command(update={**writes, FAILURE_KEY: _keep(exc)}, goto=FAILED_NODE)
+                return Command(update={**_written(writes), FAILURE_KEY: _keep(exc)}, goto=FAILED_NODE)
             apply(writes, update)
             ran += 1
             if target not in self.steps:
-                return Command(update=writes, goto=target)
+                return Command(update=_written(writes), goto=target)
             if ran >= limit:
                 raise GraphRecursionError(f"the fused steps from '{self.entry}' ran more than {limit} steps")
             current = target
 
 
 FusedNode.__call__.__annotations__ = get_type_hints(FusedNode.__call__)
+
+
+def _written(writes: dict[str, Any]) -> dict[str, Any]:
+    """The writes to return: an appended channel nothing was added to is not written at all."""
+    return {key: value for key, value in writes.items() if key not in APPENDED or value}
 
 
 def _keep(exc: BaseException) -> str:
