@@ -38,7 +38,7 @@ def _stock(sql: Any) -> dict[str, int]:
         return {row.sku: int(row.stock) for row in conn.execute(sa.select(products.c.sku, products.c.stock))}
 
 
-def _restock(sql: Any, wanted: dict[str, int]) -> None:
+def restock(sql: Any, wanted: dict[str, int]) -> None:
     """Put back the stock the orders took, so the next round asks what this one asked."""
     changed = [{"k": sku, "s": wanted[sku]} for sku, stock in _stock(sql).items() if stock != wanted.get(sku, stock)]
     if changed:
@@ -71,7 +71,7 @@ def interleaved(players: list[Contender], rounds: int, warmup: int) -> Samples:
                 if play.views[-1]["status"] != dialog["ends"]:
                     raise RuntimeError(f"{play.contender.name} ended {dialog['name']} as {play.views[-1]['status']}")
         for player in players:
-            _restock(player.sql, stock[player.name])
+            restock(player.sql, stock[player.name])
     return samples
 
 
@@ -119,7 +119,7 @@ def per_turn_costs(players: list[Contender]) -> tuple[dict[str, int], dict[str, 
                 before = checkpoint_count(conn, thread)
                 play.invoke(durability="sync")
                 steps[player.name].append(checkpoint_count(conn, thread) - before)
-        _restock(player.sql, stock)
+        restock(player.sql, stock)
     return (
         {name: round(statistics.mean(values)) for name, values in written.items()},
         {name: round(statistics.mean(values), 2) for name, values in steps.items()},
@@ -158,7 +158,7 @@ def main(rounds: int = ROUNDS, warmup: int = WARMUP) -> dict[str, Any]:
             stock = {player.name: _stock(player.sql) for player in players}
             result["equivalent"] = _equivalent(players) and result["equivalent"]
             for player in players:
-                _restock(player.sql, stock[player.name])
+                restock(player.sql, stock[player.name])
             samples = interleaved(players, rounds, warmup)
             result[saver] = figures(samples)
             _per_turn_table(f"order dialog per turn on {saver} (median ms, interleaved, {rounds} rounds)", samples)

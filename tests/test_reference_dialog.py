@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from bench.bench_dialog import figures, interleaved, restock
 from bench.checkpoint_bytes import bytes_added, bytes_written, checkpoint_count
-from bench.reference_dialogs import DIALOGS
-from bench.reference_env import contenders, postgres_schema, sqlite_urls
+from bench.reference_dialogs import DIALOGS, turns
+from bench.reference_env import NAMES, contenders, postgres_schema, sqlite_urls
 from bench.reference_play import Contender, differences
 from config import PROJECT_DIR
 from tests.sql_fixtures import POSTGRES_URL, require_postgres
+from tools.catalog.demo_data import demo_products
 
 REFERENCE_FILES = sorted((PROJECT_DIR / "bench").glob("reference_*.py"))
 INDEPENDENT = ("bench/reference_dialog.py", "bench/reference_text.py", "bench/engine_graphs.py")
@@ -75,6 +77,16 @@ def test_a_turn_writes_checkpoint_bytes_and_sync_takes_one_checkpoint_per_supers
     play.invoke(durability="sync")  # ask_confirm, check_products, check_stock, then ask_confirm waits
     assert checkpoint_count(conn, thread) - before == 3
     assert bytes_added({("k",): 5}, {("k",): 5, ("n",): 7}) == 7 and bytes_added({("k",): 5}, {("k",): 6}) == 6
+
+
+def test_one_benchmark_round_times_every_turn_on_the_three_graphs(players: list[Contender]) -> None:
+    seeded = {product["sku"]: product["stock"] for product in demo_products()}
+    for player in players:  # the dialogs above took stock: the printers are gone
+        restock(player.sql, seeded)
+    samples = interleaved(players, rounds=1, warmup=0)
+    assert {name: sum(map(len, by_turn.values())) for name, by_turn in samples.items()} == dict.fromkeys(NAMES, turns())
+    result = figures(samples)
+    assert all(result[name]["p50_ms"] > 0 for name in NAMES) and result["ratio_fused_p99"] > 0
 
 
 def test_the_reference_imports_neither_the_compiler_nor_the_pipeline_language() -> None:
