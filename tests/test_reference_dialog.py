@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -40,7 +41,9 @@ def players(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 @pytest.mark.parametrize("dialog", DIALOGS, ids=[d["name"] for d in DIALOGS])
-def test_yaml_graphs_ask_say_and_write_what_the_reference_does(players: list[Contender], dialog: dict) -> None:
+def test_yaml_graphs_ask_say_and_write_what_the_reference_does(
+    players: list[Contender], dialog: dict[str, Any]
+) -> None:
     reference, *yaml_graphs = players
     expected = reference.start(dialog, "test").play()
     assert [view["status"] for view in expected["turns"]] == ["waiting"] * len(dialog["answers"]) + [dialog["ends"]]
