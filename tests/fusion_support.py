@@ -188,47 +188,37 @@ def play_dialog(settings: Config, dialog: Mapping[str, Any], data_dir: Path, *, 
         holder.close()
 
 
-def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+def _rows(db: Any, query: Any) -> list[dict[str, Any]]:
+    return [{k: str(v) if isinstance(v, Decimal) else v for k, v in r._mapping.items()} for r in db.execute(query)]
+
+
+def _with_lines(heads: list[dict[str, Any]], lines: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Each head with its lines, without the ids and times that differ by construction."""
+    drop = ("id", "created_at", "customer_id")
+    return [
+        {
+            **{k: v for k, v in head.items() if k not in drop},
+            "lines": [{k: v for k, v in line.items() if k != key} for line in lines if line[key] == head["id"]],
+        }
+        for head in heads
+    ]
 
 
 def database_rows(app: Flask) -> Record:
-    """Orders and returns (with their lines and idempotency keys), customers and products, without ids or times."""
+    """Orders and returns with their lines and idempotency keys (run ids), customers and stock; no ids or times."""
     with app.extensions["services"].sql.engine.connect() as db:
-
-        def rows(query: Any) -> list[dict[str, Any]]:
-            return [_plain(r._mapping) for r in db.execute(query)]
-
-        order_no = {r["id"]: n for n, r in enumerate(rows(sa.select(tables.orders.c.id).order_by("id")), 1)}
-        orders = rows(
-            sa.select(tables.orders, tables.customers.c.name.label("customer"))
-            .join(tables.customers)
-            .order_by(tables.orders.c.id)
-        )
-        returns = rows(sa.select(tables.returns).order_by(tables.returns.c.id))
-        order_lines = rows(sa.select(tables.order_lines).order_by("order_id", "line_no"))
-        return_lines = rows(sa.select(tables.return_lines).order_by("return_id", "line_no"))
-        customers = rows(sa.select(tables.customers.c.name, tables.customers.c.tax_id, tables.customers.c.city))
-        products = rows(
-            sa.select(tables.products.c.sku, tables.products.c.stock, tables.products.c.active).order_by("sku")
-        )
-    for order in orders:
-        order["lines"] = [
-            {k: v for k, v in line.items() if k != "order_id"}
-            for line in order_lines
-            if line["order_id"] == order["id"]
-        ]
-    for ret in returns:
-        ret["lines"] = [
-            {k: v for k, v in line.items() if k != "return_id"}
-            for line in return_lines
-            if line["return_id"] == ret["id"]
-        ]
+        orders = _rows(db, sa.select(tables.orders, tables.customers.c.name).join(tables.customers).order_by("id"))
+        returns = _rows(db, sa.select(tables.returns).order_by("id"))
+        order_lines = _rows(db, sa.select(tables.order_lines).order_by("order_id", "line_no"))
+        return_lines = _rows(db, sa.select(tables.return_lines).order_by("return_id", "line_no"))
+        customers = _rows(db, sa.select(tables.customers.c.name, tables.customers.c.tax_id).order_by("name"))
+        products = _rows(db, sa.select(tables.products.c.sku, tables.products.c.stock, tables.products.c.active))
+    order_no = {order["id"]: number for number, order in enumerate(orders, 1)}
+    for ret in returns:  # the order a return is of, by its position among the orders
         ret["order_id"] = order_no.get(ret["order_id"])
-    drop = ("id", "created_at", "customer_id")
     return {
-        "orders": [{k: v for k, v in o.items() if k not in drop} for o in orders],
-        "returns": [{k: v for k, v in r.items() if k not in drop} for r in returns],
-        "customers": sorted(customers, key=lambda c: c["name"]),
-        "products": products,
+        "orders": _with_lines(orders, order_lines, "order_id"),
+        "returns": _with_lines(returns, return_lines, "return_id"),
+        "customers": customers,
+        "products": sorted(products, key=lambda p: p["sku"]),
     }
