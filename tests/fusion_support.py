@@ -16,6 +16,7 @@ from flask import Flask
 
 from config import Config
 from errors import AppError
+from graphs import progress
 from graphs.conversation import parse_run_command, reply_text
 from graphs.engine import Engine
 from graphs.result import RunResult
@@ -99,6 +100,7 @@ class Recorder:
     def __init__(self) -> None:
         self.turns: Transcript = []
         self.run_ids: list[str] = []
+        self.events: list[dict[str, Any]] | None = None  # a followed turn's progress events
 
     def see(self, *run_ids: str | None) -> None:
         """Remember run ids (in order of first appearance) so they can be replaced by their number."""
@@ -112,7 +114,8 @@ class Recorder:
             except AppError as exc:
                 outcome = raised(exc)
         self.see(outcome.get("run_id"), outcome.get("parent"))
-        self.turns.append({"user": user, **outcome, "log": log, "run_status": status()})
+        self.turns.append({"user": user, **outcome, "log": log, "events": self.events, "run_status": status()})
+        self.events = None
 
     def transcript(self) -> Transcript:
         """The turns with run ids and timestamps normalised away."""
@@ -121,7 +124,8 @@ class Recorder:
 
 def play_runner(runner: Runner, inputs: Mapping[str, Any], answers: list[tuple[str, Any]]) -> Transcript:
     """Start a run, then send each (how, answer): `resume` (through conversation repair), `raw` (as it is),
-    `status`, `cancel`; a run id that is gone or never existed gets the same calls."""
+    `follow` (resume with a client following the turn: its step events are recorded too), `status`, `cancel`;
+    a run id that is gone or never existed gets the same calls."""
     recorder, engine = Recorder(), runner.engine
     state: dict[str, RunResult | None] = {"last": None}
 
@@ -135,6 +139,7 @@ def play_runner(runner: Runner, inputs: Mapping[str, Any], answers: list[tuple[s
     recorder.turn(dict(inputs), lambda: remember(runner.start(dict(inputs))), lambda: status_record(engine, run_id()))
     calls: dict[str, Callable[[Any], RunResult]] = {
         "resume": lambda answer: runner.resume(run_id(), answer),
+        "follow": lambda answer: followed(lambda: runner.resume(run_id(), answer), recorder),
         "raw": lambda answer: runner.resume(run_id(), answer, understand=False),
         "status": lambda _answer: runner.status(run_id()),
         "cancel": lambda _answer: runner.cancel(run_id()),
@@ -144,6 +149,17 @@ def play_runner(runner: Runner, inputs: Mapping[str, Any], answers: list[tuple[s
             [how, answer], lambda h=how, a=answer: remember(calls[h](a)), lambda: status_record(engine, run_id())
         )
     return recorder.transcript()
+
+
+def followed(call: Callable[[], RunResult], recorder: Recorder) -> RunResult:
+    """Run `call` as a turn a chat client follows (progress events streamed), keeping the step events it sent."""
+    events: list[dict[str, Any]] = []
+    token = progress.SINK.set(lambda event, data: events.append({"event": event, **data}))
+    try:
+        return call()
+    finally:
+        progress.SINK.reset(token)
+        recorder.events = events
 
 
 def _python_turn(engine: Engine, text: str, last: RunResult | None) -> RunResult:

@@ -147,10 +147,10 @@ inputs_of = st.fixed_dictionaries(
     {},
     optional={"n": st.integers(0, 3), "color": st.sampled_from(["rojo", "verde", ""]), "ans": st.just("x")},
 )
-# How each turn answers: through conversation repair, as it is, or asking the status / cancelling; the run may
-# have ended already, so some answers go to no question at all.
+# How each turn answers: through conversation repair (with a chat client following the turn, or not), as it is,
+# or asking the status / cancelling; the run may have ended already, so some answers go to no question at all.
 answers_of = st.lists(
-    st.tuples(st.sampled_from(["resume"] * 6 + ["raw", "status", "cancel"]), st.sampled_from(ANSWERS))
+    st.tuples(st.sampled_from(["resume"] * 5 + ["follow", "raw", "status", "cancel"]), st.sampled_from(ANSWERS))
 )
 
 
