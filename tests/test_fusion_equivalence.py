@@ -66,9 +66,11 @@ CHILDREN = {
       steps: [{id: pedir, kind: ask, slot: nombre, question: "¿Nombre?"}, {id: decir, kind: reply, message: hola}]}""",
     "hijo_calcula": """{name: hijo_calcula, inputs: {x: {type: integer, default: 0}}, outputs: {doble: "{{ doble }}"},
       steps: [{id: doblar, kind: set, values: {doble: "{{ (x or 0) * 2 }}"}}, {id: decir, kind: reply, message: x}]}""",
+    "hijo_falla": """{name: hijo_falla, inputs: {x: {type: integer, default: 0}}, outputs: {q: "{{ q }}"}, steps: [
+      {id: uno, kind: reply, message: uno}, {id: dividir, kind: set, values: {q: "{{ 12 // ((x or 0) - 2) }}"}}]}""",
 }
 SUB_CALLS = [("hijo_pregunta", {"nombre": "{{ color }}"}, {"saludo": "saludo"})]
-SUB_CALLS += [("hijo_calcula", {"x": "{{ n }}"}, {"k": "doble"})]
+SUB_CALLS += [("hijo_calcula", {"x": "{{ n }}"}, {"k": "doble"}), ("hijo_falla", {"x": "{{ n }}"}, {"k": "q"})]
 ANSWERS = ["x", "y", "1", "2", "3", "0", "7", "rojo", "verde", "sí", "no", "ayuda", "cancelar", "hola mundo", ""]
 ANSWERS += ["cambia el color a verde", "x, y"]
 KINDS = ["set"] * 4 + ["reply"] * 3 + ["tool"] * 3 + ["ask"] * 3 + ["pipeline", "llm"]
@@ -254,3 +256,8 @@ def test_a_pipeline_that_says_something_else_is_told_apart(engine_pairs: Callabl
     same = COND_MID_CHAIN.replace("opt.campo == 'x'", "n > 9")
     played = [play_runner(engine.runner(text), {}, []) for engine, text in [(fused, same), (unfused, other)]]
     assert "message" in str(first_difference(*played))
+
+
+def test_the_pair_compares_a_fused_graph_with_a_step_per_node_graph(engine_pairs: Callable[[int], Pair]) -> None:
+    fused, unfused = (set(engine.runner(COND_MID_CHAIN).graph.builder.nodes) for engine in engine_pairs(500))
+    assert {"s0", "s1", "s2"} <= unfused and not {"s1", "s2"} & fused
