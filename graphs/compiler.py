@@ -10,10 +10,21 @@ from typing import Annotated, Any, TypedDict
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.managed import RemainingSteps
 from pydantic import BaseModel, ValidationError
 
 from errors import PipelineError, PipelineErrors
-from graphs.fusion import FAILED_NODE, FAILURE_KEY, FusedNode, exits, fusable, fused_entries, raise_failure
+from graphs.fusion import (
+    FAILED_NODE,
+    FAILURE_KEY,
+    REMAINING,
+    Budgeted,
+    FusedNode,
+    exits,
+    fusable,
+    fused_entries,
+    raise_failure,
+)
 from graphs.nodes import NodeContext, condition, make_node, variables_of
 from pipelines.check_support import successors
 from pipelines.checks import check_duplicate_ids, check_goto_targets, check_tools
@@ -39,6 +50,7 @@ def state_schema(config: PipelineConfig) -> type:
             "__corrected__": Any,  # the slot a correction changed: the repair node routes on it
             "__parent__": Any,  # the run a digression interrupted
             FAILURE_KEY: Any,  # a fused step's error, raised by the failure node (graphs.fusion)
+            REMAINING: RemainingSteps,  # computed by LangGraph, never stored: fused nodes count their steps with it
         }
     )
     return TypedDict(f"{config.name.title()}State", fields, total=False)  # type: ignore[operator]
@@ -156,7 +168,7 @@ def compile_pipeline(
     inside = fusable(config) if fuse else set()
     for step in config.steps:
         if step.id not in inside:
-            builder.add_node(step.id, nodes[step.id])
+            builder.add_node(step.id, Budgeted(nodes[step.id]) if fuse else nodes[step.id])
     if inside:
         steps = {step_id: nodes[step_id] for step_id in inside}
         routes = {step.id: _next_step(config, index) for index, step in enumerate(config.steps) if step.id in inside}

@@ -8,9 +8,11 @@ returns all the writes in one `Command` that goes to the next step able to pause
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, get_type_hints
 
 from langchain_core.runnables import RunnableConfig
@@ -26,6 +28,7 @@ from pipelines.schema import PipelineConfig, ReplyStep, SetStep, ToolStep
 FUSABLE = (SetStep, ToolStep, ReplyStep)
 FAILED_NODE = "__failed__"
 FAILURE_KEY = "__failure__"
+REMAINING = "__remaining__"  # LangGraph's RemainingSteps: the supersteps this invoke may still run
 APPENDED = ("__path__", "__messages__")  # the channels whose reducer appends (graphs.compiler.state_schema)
 
 Step = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
@@ -33,6 +36,49 @@ Next = Callable[[dict[str, Any], RunnableConfig], str]
 
 _failures: dict[str, BaseException] = {}
 _failures_lock = threading.Lock()
+# The steps fused nodes ran beyond their first, per graph (checkpoint namespace), in the current turn: the unfused
+# graph spends one superstep on each, so they count against the recursion limit. A dict shared by every copy of
+# the turn's context (LangGraph runs tasks in copies); unset outside `counting_steps`, where only a chain's own
+# steps are counted.
+_EXTRA: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextVar("fused_extra_steps", default=None)
+
+
+@contextmanager
+def counting_steps() -> Iterator[None]:
+    """Within this block (one turn), the steps run inside fused nodes count against the recursion limit."""
+    token = _EXTRA.set({})
+    try:
+        yield
+    finally:
+        _EXTRA.reset(token)
+
+
+def _extra(config: RunnableConfig) -> tuple[dict[str, int] | None, str, int]:
+    table = _EXTRA.get()
+    # A task's namespace is its graph's, then "|node:task": the graph's part is what the steps are counted by.
+    namespace = str((config.get("configurable") or {}).get("checkpoint_ns", "")).rpartition("|")[0]
+    return table, namespace, (table or {}).get(namespace, 0)
+
+
+def _out_of_steps(config: RunnableConfig) -> GraphRecursionError:
+    return GraphRecursionError(f"the run took more than {config.get('recursion_limit')} steps")
+
+
+class Budgeted:
+    """A node of a fused graph that can pause, refused as LangGraph would once the turn's steps are spent."""
+
+    def __init__(self, node: Step) -> None:
+        self.node = node
+        self.__name__ = getattr(node, "__name__", "node")
+
+    def __call__(self, state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        _table, _namespace, extra = _extra(config)
+        if extra and extra > state.get(REMAINING, extra):
+            raise _out_of_steps(config)
+        return self.node(state, config)
+
+
+Budgeted.__call__.__annotations__ = get_type_hints(Budgeted.__call__)
 
 
 def fusable(config: PipelineConfig) -> set[str]:
@@ -91,27 +137,34 @@ class FusedNode:
 
     def __call__(self, state: dict[str, Any], config: RunnableConfig) -> Command:
         view, writes = _own_lists(dict(state)), _own_lists({})
+        table, namespace, extra = _extra(config)
+        # Step k of the chain (the entry is 0) is the unfused graph's superstep k + extra from now.
+        budget = int(state.get(REMAINING, config.get("recursion_limit") or 25)) - extra
+        if budget < 0:
+            raise _out_of_steps(config)
         current, ran = self.entry, 0
-        limit = int(config.get("recursion_limit") or 25)
         while True:
             try:
                 update = self.steps[current](view, config)
-                apply(view, update)
-                target = self.routes[current](view, config)
             except GraphBubbleUp:
                 raise
             except Exception as exc:
                 if not ran:
                     raise
-                # The steps before the failing one stay done, as they would in separate supersteps: their writes
-                # are committed now, and the failure node raises the very error in the next superstep.
-                return Command(update={**_written(writes), FAILURE_KEY: _keep(exc)}, goto=FAILED_NODE)
+                return _failed(writes, exc)
+            apply(view, update)
             apply(writes, update)
             ran += 1
+            try:
+                target = self.routes[current](view, config)
+            except Exception as exc:  # a failing `next` condition: LangGraph keeps the step's own writes
+                return _failed(writes, exc)
             if target not in self.steps:
+                if table is not None:
+                    table[namespace] = extra + ran - 1
                 return Command(update=_written(writes), goto=target)
-            if ran >= limit:
-                raise GraphRecursionError(f"the fused steps from '{self.entry}' ran more than {limit} steps")
+            if ran > budget:
+                return _failed(writes, _out_of_steps(config))
             current = target
 
 
@@ -121,6 +174,12 @@ FusedNode.__call__.__annotations__ = get_type_hints(FusedNode.__call__)
 def _written(writes: dict[str, Any]) -> dict[str, Any]:
     """The writes to return: an appended channel nothing was added to is not written at all."""
     return {key: value for key, value in writes.items() if key not in APPENDED or value}
+
+
+def _failed(writes: dict[str, Any], exc: BaseException) -> Command:
+    """Commit the steps done, and have the failure node raise `exc` in the next superstep (as the unfused graph
+    would have failed in the superstep after them)."""
+    return Command(update={**_written(writes), FAILURE_KEY: _keep(exc)}, goto=FAILED_NODE)
 
 
 def _keep(exc: BaseException) -> str:

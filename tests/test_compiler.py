@@ -28,6 +28,7 @@ INTERNAL_KEYS = {
     "__corrected__",
     "__parent__",
     "__failure__",
+    "__remaining__",
 }
 
 
