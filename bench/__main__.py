@@ -1,6 +1,7 @@
 """`python -m bench [NAME…]`: run every benchmark module present and write bench/results.json.
 
-`python -m bench --readme` runs nothing: it rewrites the tables of docs/benchmarks.md from bench/results.json.
+`python -m bench --readme` runs nothing: it rewrites the tables of docs/benchmarks.md and README.md from
+bench/results.json.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main(argv: list[str]) -> int:
     if argv == ["--readme"]:
         changed = report.rewrite()
         state = "rewritten" if changed else "unchanged"
-        print(f"{report.PAGE} {state} from {report.RESULTS}")
+        print(f"{report.PAGE} and {report.README} {state} from {report.RESULTS}")
         return 0
     unknown = [name for name in argv if name not in MODULES]
     if unknown:

@@ -1,4 +1,4 @@
-"""`python -m bench --readme`: rewrite the tables of docs/benchmarks.md in place from bench/results.json.
+"""`python -m bench --readme`: rewrite the tables of docs/benchmarks.md and README.md from bench/results.json.
 
 Each table sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`; everything outside the markers is
 hand-written prose and stays as it is. A module absent from the results (or whose figures lack a key) renders
@@ -16,6 +16,7 @@ from bench.report_rows import NOT_MEASURED, ROWS, TABLES, Figures
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 PAGE = ROOT / "docs" / "benchmarks.md"
+README = ROOT / "README.md"  # its Benchmarks section shows the machine and the targets
 _BLOCK = re.compile(r"(<!-- bench:(?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /bench:(?P=name) -->)", re.S)
 _MISSING = (KeyError, TypeError, IndexError, ValueError, ZeroDivisionError, AttributeError)
 
@@ -94,10 +95,13 @@ def load(results: Path | None = None) -> Figures:
 
 
 def rewrite(page: Path | None = None, results: Path | None = None) -> bool:
-    """Render the page's blocks from the results file; write it only if it changed. True when it changed."""
-    page = PAGE if page is None else page
-    text = page.read_text(encoding="utf-8")
-    new = render_page(text, load(results))
-    if new != text:
-        page.write_text(new, encoding="utf-8")
-    return new != text
+    """Render the blocks of `page` (default: the benchmark page and the README) from the results file; write a
+    page only if it changed. True when one changed."""
+    changed = False
+    for path in (PAGE, README) if page is None else (page,):
+        text = path.read_text(encoding="utf-8")
+        new = render_page(text, load(results))
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed = True
+    return changed

@@ -160,19 +160,24 @@ def test_an_unknown_block_is_an_error() -> None:
 def test_readme_rewrites_only_the_blocks_and_is_idempotent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    page = tmp_path / "benchmarks.md"
+    page, readme = tmp_path / "benchmarks.md", tmp_path / "README.md"
     original = report.PAGE.read_text(encoding="utf-8")
+    original_readme = report.README.read_text(encoding="utf-8")
     page.write_text(original, encoding="utf-8")
+    readme.write_text(original_readme, encoding="utf-8")
     monkeypatch.setattr(report, "PAGE", page)
+    monkeypatch.setattr(report, "README", readme)
     monkeypatch.setattr(report, "RESULTS", FIXTURE)
     assert bench_main.main(["--readme"]) == 0
-    first = page.read_text(encoding="utf-8")
+    first, first_readme = page.read_text(encoding="utf-8"), readme.read_text(encoding="utf-8")
     assert "rewritten" in capsys.readouterr().out
     assert "**0.75×**" in first and "Test CPU 9000" in first
+    assert "**0.75×**" in first_readme and "Test CPU 9000" in first_readme  # the README's targets and machine
     assert _outside_markers(first) == _outside_markers(original)
+    assert _outside_markers(first_readme) == _outside_markers(original_readme)
     assert bench_main.main(["--readme"]) == 0
     assert "unchanged" in capsys.readouterr().out
-    assert page.read_text(encoding="utf-8") == first
+    assert page.read_text(encoding="utf-8") == first and readme.read_text(encoding="utf-8") == first_readme
 
 
 def test_the_page_has_every_block() -> None:
@@ -186,8 +191,9 @@ def test_the_page_has_every_block() -> None:
     reason="bench/results.json is not committed yet: `make bench` writes it and rewrites docs/benchmarks.md",
 )
 def test_the_docs_page_is_what_readme_renders_from_the_committed_results() -> None:
-    text = report.PAGE.read_text(encoding="utf-8")
-    assert report.render_page(text, report.load()) == text, "run `python -m bench --readme` and commit the page"
+    for page in (report.PAGE, report.README):
+        text = page.read_text(encoding="utf-8")
+        assert report.render_page(text, report.load()) == text, f"run `python -m bench --readme` and commit {page}"
 
 
 def test_a_checkpointer_without_a_server_renders_not_measured(results: dict[str, Any]) -> None:
