@@ -159,12 +159,12 @@ class FusedNode:
                 target = self.routes[current](view, config)
             except Exception as exc:  # a failing `next` condition: LangGraph keeps the step's own writes
                 return _failed(writes, exc)
+            if ran > budget:  # the unfused graph's next superstep, whatever it runs, would be past the limit
+                return _failed(writes, _out_of_steps(config))
             if target not in self.steps:
                 if table is not None:
                     table[namespace] = extra + ran - 1
                 return Command(update=_written(writes), goto=target)
-            if ran > budget:
-                return _failed(writes, _out_of_steps(config))
             current = target
 
 
