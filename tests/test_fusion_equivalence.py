@@ -220,9 +220,14 @@ LIMIT_ACROSS_CHAINS = """{name: g4, inputs: {n: {type: integer, default: 0}, ans
 LIMIT_AT_THE_END = """{name: g5, inputs: {n: {type: integer, default: 0}}, steps: [
   {id: s0, kind: set, values: {n: "{{ n + 1 }}"}}, {id: s1, kind: set, values: {n: "{{ n + 1 }}"}},
   {id: s2, kind: reply, message: "fin {{ n }}"}]}"""
+# The same, when the step that spends the limit is one that stays alone (an llm step after a fused chain).
+LIMIT_AT_THE_END_ALONE = """{name: g6, inputs: {n: {type: integer, default: 0}, num: {type: integer}},
+  tools: {numero: {kind: to_number}}, steps: [
+  {id: s0, kind: set, values: {n: "{{ n + 1 }}"}}, {id: s1, kind: set, values: {n: "{{ n + 1 }}"}},
+  {id: s2, kind: llm, prompt: "x", fallback: numero, with: {text: "{{ n }}"}, save_as: num}]}"""
 FOUND = [("condition_at_entry", COND_AT_ENTRY, 500), ("condition_mid_chain", COND_MID_CHAIN, 500)]
 FOUND += [("limit_in_chain", LIMIT_IN_CHAIN, 10), ("limit_across_chains", LIMIT_ACROSS_CHAINS, 10)]
-FOUND += [("limit_at_the_end", LIMIT_AT_THE_END, 3)]
+FOUND += [("limit_at_the_end", LIMIT_AT_THE_END, 3), ("limit_at_the_end_alone", LIMIT_AT_THE_END_ALONE, 3)]
 
 
 @pytest.mark.parametrize(("text", "limit"), [f[1:] for f in FOUND], ids=[f[0] for f in FOUND])
@@ -241,6 +246,7 @@ def test_generated_pipelines_fused_and_unfused_agree(
 
 @settings(GENERATED, max_examples=60)
 @example(text=LIMIT_AT_THE_END, inputs={}, answers=[], limit=3)
+@example(text=LIMIT_AT_THE_END_ALONE, inputs={}, answers=[], limit=3)
 @given(text=pipelines(), inputs=inputs_of, answers=answers_of, limit=st.sampled_from([3, 6, 12]))
 def test_generated_pipelines_agree_under_a_low_recursion_limit(
     engine_pairs: Callable[[int], Pair], text: str, inputs: dict[str, Any], answers: Answers, limit: int
