@@ -165,27 +165,34 @@ def compile_pipeline(
     ctx = NodeContext(config, registry, _bind_params(config, registry), subgraphs, subconfigs)
     builder = StateGraph(state_schema(config))
     nodes = {step.id: make_node(step, ctx) for step in config.steps}
-    inside = fusable(config) if fuse else set()
-    for step in config.steps:
-        if step.id not in inside:
-            builder.add_node(step.id, Budgeted(nodes[step.id]) if fuse else nodes[step.id])
-    if inside:
-        steps = {step_id: nodes[step_id] for step_id in inside}
-        routes = {step.id: _next_step(config, index) for index, step in enumerate(config.steps) if step.id in inside}
-        for entry in fused_entries(config):
-            builder.add_node(entry, FusedNode(entry, steps, routes), destinations=exits(config, entry))
-        builder.add_node(FAILED_NODE, raise_failure)
     builder.add_edge(START, config.steps[0].id)
-    for index, step in enumerate(config.steps):
-        if step.id in inside:
-            continue
-        if step.next and any(b.when for b in step.next):
-            route, path_map = _router(config, index)
-            builder.add_conditional_edges(step.id, route, path_map)
-        else:
-            builder.add_edge(step.id, _target(successors(config, index)[0]))
+    if fuse:
+        _add_fused(builder, config, nodes)
+    else:
+        for index, step in enumerate(config.steps):
+            builder.add_node(step.id, nodes[step.id])
+            if step.next and any(b.when for b in step.next):
+                route, path_map = _router(config, index)
+                builder.add_conditional_edges(step.id, route, path_map)
+            else:
+                builder.add_edge(step.id, _target(successors(config, index)[0]))
     _add_repair_node(builder, config)
     return builder.compile(checkpointer=checkpointer, name=config.name)
+
+
+def _add_fused(builder: StateGraph, config: PipelineConfig, nodes: Mapping[str, Any]) -> None:
+    """The nodes of a fused graph: each chain of steps that cannot pause is one node from each of its entries, and
+    every node routes with a `Command` (graphs.fusion); `destinations` draws the edges."""
+    inside = fusable(config)
+    routes = {step.id: _next_step(config, index) for index, step in enumerate(config.steps)}
+    for index, step in enumerate(config.steps):
+        if step.id not in inside:
+            targets = (*(_target(t) for t in successors(config, index)), FAILED_NODE)
+            builder.add_node(step.id, Budgeted(nodes[step.id], routes[step.id]), destinations=targets)
+    steps = {step_id: nodes[step_id] for step_id in inside}
+    for entry in fused_entries(config):
+        builder.add_node(entry, FusedNode(entry, steps, routes), destinations=exits(config, entry))
+    builder.add_node(FAILED_NODE, raise_failure)
 
 
 def _add_repair_node(builder: StateGraph, config: PipelineConfig) -> None:

@@ -65,17 +65,29 @@ def _out_of_steps(config: RunnableConfig) -> GraphRecursionError:
 
 
 class Budgeted:
-    """A node of a fused graph that can pause, refused as LangGraph would once the turn's steps are spent."""
+    """A node of a fused graph that can pause, routed by `Command` like the fused nodes, so it is refused, or its
+    writes are kept and the run stopped, exactly where the unfused graph would run out of steps."""
 
-    def __init__(self, node: Step) -> None:
-        self.node = node
+    def __init__(self, node: Step, route: Next) -> None:
+        self.node, self.route = node, route
         self.__name__ = getattr(node, "__name__", "node")
 
-    def __call__(self, state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+    def __call__(self, state: dict[str, Any], config: RunnableConfig) -> Command:
         _table, _namespace, extra = _extra(config)
-        if extra and extra > state.get(REMAINING, extra):
+        remaining = state.get(REMAINING)
+        spent = bool(extra) and remaining is not None
+        if spent and extra > remaining:
             raise _out_of_steps(config)
-        return self.node(state, config)
+        update = self.node(state, config)
+        view = _own_lists(dict(state))
+        apply(view, update)
+        try:
+            target = self.route(view, config)
+        except Exception as exc:  # a failing `next` condition: LangGraph keeps the step's own writes
+            return _failed(update, exc)
+        if spent and extra + 1 > remaining:  # the unfused graph's next superstep would be past the limit
+            return _failed(update, _out_of_steps(config))
+        return Command(update=update, goto=target)
 
 
 Budgeted.__call__.__annotations__ = get_type_hints(Budgeted.__call__)
