@@ -22,6 +22,7 @@ from langgraph.types import Command
 
 from errors import InternalError
 from pipelines.check_support import successors
+from pipelines.schema import END as END_STEP
 from pipelines.schema import PipelineConfig, ReplyStep, SetStep, ToolStep
 
 # `llm` steps stay alone: a followed chat turn streams their tokens under their own node's name.
@@ -120,7 +121,7 @@ def exits(config: PipelineConfig, entry: str) -> tuple[str, ...]:
                 seen.add(target)
                 todo.append(target)
             elif target not in inside:
-                found.append(END if target == "end" else target)
+                found.append(END if target == END_STEP else target)
     return (*dict.fromkeys(found), FAILED_NODE)
 
 
