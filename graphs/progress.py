@@ -13,7 +13,7 @@ from typing import Any
 from langgraph.config import get_stream_writer
 
 from graphs.fusion import counting_steps
-from pipelines.schema import PipelineConfig, StepConfig
+from pipelines.schema import StepConfig
 
 __all__ = ["SINK", "STREAM_MODES", "Sink", "announce", "follow", "run_turn"]
 
@@ -39,13 +39,13 @@ _LABELS = {
 }
 
 
-def run_turn(graph: Any, payload: Any, config: dict[str, Any], durability: str, pipeline: PipelineConfig) -> Any:
+def run_turn(graph: Any, payload: Any, config: dict[str, Any], durability: str) -> Any:
     """What `graph.invoke` returns; when a sink is set, streamed so the sink sees steps and tokens on the way."""
     with counting_steps():
-        return _run_turn(graph, payload, config, durability, pipeline)
+        return _run_turn(graph, payload, config, durability)
 
 
-def _run_turn(graph: Any, payload: Any, config: dict[str, Any], durability: str, pipeline: PipelineConfig) -> Any:
+def _run_turn(graph: Any, payload: Any, config: dict[str, Any], durability: str) -> Any:
     sink = SINK.get()
     if sink is None:
         return graph.invoke(payload, config, durability=durability)

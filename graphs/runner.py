@@ -176,7 +176,7 @@ class Runner:
     def _turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
         try:
             # invoke (streamed if a client follows the turn: graphs/progress.py); the state has the pending interrupt.
-            final = progress.run_turn(self.graph, payload, self._run_config(run_id, owner), DURABILITY, self.config)
+            final = progress.run_turn(self.graph, payload, self._run_config(run_id, owner), DURABILITY)
             result = self._build(run_id, owner, final, seen=seen)
         except GraphRecursionError:
             limit = self.engine.settings.RECURSION_LIMIT
