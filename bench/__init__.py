@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import os
+import secrets
 import statistics
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from bench.machine import machine
@@ -85,3 +87,24 @@ def print_table(title: str, rows: Sequence[Sequence[Any]], header: Sequence[str]
         print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
         if number == 0:
             print("  " + "  ".join("-" * width for width in widths))
+
+
+@contextlib.contextmanager
+def postgres_schema(url: str, prefix: str = "b") -> Iterator[str]:
+    """`url` (a PostgreSQL database) with its search_path set to a fresh schema, dropped on exit."""
+    import psycopg
+    import sqlalchemy as sa
+
+    conninfo = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    schema = f"{prefix}_{secrets.token_hex(6)}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")  # a random hex name made here: safe to format
+    try:
+        yield (
+            sa.make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -7,22 +7,18 @@ per dialog with the dialog's lines, no order in another session's run, and no 5x
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import sqlalchemy as sa
 
-from bench import machine, print_table
+from bench import machine, postgres_schema, print_table
 from tests.chat_http import orders_by_run, post_chat
 from tests.dialog_harness import load_dialog
 from tests.fault_player import CONTRACT_DIALOGS, expected_order
@@ -34,24 +30,6 @@ WORKERS = [int(w) for w in os.environ.get("LOAD_WORKERS", "1,2,4").split(",")]
 THREADS = int(os.environ.get("LOAD_THREADS", 4))
 # Dialogs that end with an order and can be played any number of times once stock is plentiful.
 PLAYABLE = [load_dialog(p) for p in CONTRACT_DIALOGS if expected_order(load_dialog(p)) and not p.name.startswith("07")]
-
-
-@contextlib.contextmanager
-def _schema() -> Iterator[str]:
-    """A fresh PostgreSQL schema (dropped afterwards) as a SQLAlchemy URL."""
-    conninfo = sa.make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    schema = f"load_{secrets.token_hex(5)}"
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield (
-            sa.make_url(POSTGRES_URL)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def _play(port: int, session: str, dialogs: list[dict[str, Any]], latencies: list[float]) -> list[tuple[str, dict]]:
@@ -72,7 +50,7 @@ def _play(port: int, session: str, dialogs: list[dict[str, Any]], latencies: lis
 
 def load_run(workers: int, sessions: int, dialogs: int, folder: Path) -> dict[str, Any]:
     """One gunicorn setting under `sessions` concurrent sessions of `dialogs` dialogs each; figures and checks."""
-    with _schema() as url:
+    with postgres_schema(POSTGRES_URL, "load") as url:
         env, data_url, checkpoint_url = app_env(folder / f"data-{workers}-{sessions}", url)
         env["SECRET_KEY"] = "bench"
         init_database(env, folder / "init.log")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import sqlalchemy as sa
-
+from bench import postgres_schema as _postgres_schema
 from bench.reference_dialog import reference_graph
 from bench.reference_play import Contender
 from config import PROJECT_DIR, Config
@@ -19,6 +17,11 @@ from graphs.persistence import open_checkpointer
 PIPELINE = "alta_pedido"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NAMES = ("reference", "yaml_unfused", "yaml_fused")
+
+
+def postgres_schema(url: str = POSTGRES_URL) -> contextlib.AbstractContextManager[str]:
+    """A URL of the test PostgreSQL database whose search_path is a fresh schema, dropped on exit."""
+    return _postgres_schema(url)
 
 
 def settings(folder: Path) -> Config:
@@ -32,26 +35,6 @@ def settings(folder: Path) -> Config:
         DATABASE_URL=None,
         CHECKPOINT_URL=None,
     )
-
-
-@contextlib.contextmanager
-def postgres_schema(url: str = POSTGRES_URL) -> Iterator[str]:
-    """A URL of the PostgreSQL database whose search_path is a fresh schema, dropped on exit."""
-    import psycopg
-
-    conninfo = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    schema = f"b_{secrets.token_hex(6)}"
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")  # a random hex name made here: safe to format
-    try:
-        yield (
-            sa.make_url(url)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @contextlib.contextmanager
