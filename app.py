@@ -17,6 +17,7 @@ from graphs.cli import pipeline_cli
 from graphs.conversation import Conversation
 from graphs.engine import Engine
 from graphs.json_logs import configure_logging
+from graphs.nlu_cli import nlu_cli
 from graphs.runs_cli import runs_cli
 from routes import chat_bp, orch_bp, pages_bp, register_error_handlers
 from routes.ops import ops_bp
@@ -69,5 +70,6 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(ops_bp)
     app.cli.add_command(pipeline_cli)
     app.cli.add_command(runs_cli)
+    app.cli.add_command(nlu_cli)
     register_db_cli(app)
     return app

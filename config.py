@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,11 @@ class Config(BaseSettings):
     MAX_MESSAGE_LENGTH: int = 2000
     MAX_PIPELINE_BYTES: int = 64 * 1024
     RECURSION_LIMIT: int = 500
+    MODEL_READS: Literal["always", "unsure"] = Field(
+        default="always",
+        description="with OPENAI_* set, the model reads every message to a waiting run (always) or only those the "
+        "trained reader is unsure of (unsure); t7_messages_read counts who read each",
+    )
     FUSE_STEPS: bool = Field(default=True, description="run each chain of steps that cannot pause as one node")
     RUN_LEASE_SECONDS: float = 120.0
     SEED_DEMO_DATA: bool = True

@@ -10,7 +10,18 @@ import unicodedata
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["RULES_VERSION", "STOP_WORDS", "clean", "fold", "key", "language", "singular", "words", "yes_no"]
+__all__ = [
+    "RULES_VERSION",
+    "STOP_WORDS",
+    "clean",
+    "fold",
+    "key",
+    "language",
+    "singular",
+    "squeeze",
+    "words",
+    "yes_no",
+]
 
 # Bumped whenever fold/singular/words give other results: vector indexes built with older rules are rebuilt.
 RULES_VERSION = 1
@@ -87,6 +98,15 @@ def fold(text: str) -> str:
     """Cleaned, case-folded, accent-free text with whitespace collapsed to single spaces ("Ratón  A" → "raton a")."""
     text = clean(text).casefold()
     return " ".join((text if text.isascii() else _strip_marks(text)).split())
+
+
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+
+
+def squeeze(text: str) -> str:
+    """Folded text with a letter typed three or more times in a row kept once («nooo» → «no», «siii» → «si»):
+    no Spanish or English word repeats a letter three times."""
+    return _REPEATS.sub(r"\1", fold(text))
 
 
 @lru_cache(maxsize=65536)  # a catalog repeats its words; re-embedding 100k names calls this a million times

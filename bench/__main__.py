@@ -24,7 +24,7 @@ MODULES = (
     "bench_api",
     "bench_chat",
     "bench_lookup",
-    "bench_commands",
+    "bench_reader",
     "bench_prune",
 )
 # A trial run (BENCH_SCALE other than 1) writes beside the committed file, never over it.

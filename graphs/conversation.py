@@ -153,20 +153,18 @@ class Conversation:
         return self._command(session_id, command)
 
     def _route_intent(self, session_id: str, text: str) -> ChatReply:
-        examples = {}
-        for name in self.engine.names():
-            try:
-                config = self.engine.config(name)
-            except AppError:
-                continue
-            if config.examples:
-                examples[name] = config.examples
-        registry = self.engine.registry
-        intent = registry.call("classify_intent", {}, {"text": text, "examples": examples}, session_id=session_id)
-        name = intent.get("pipeline")
+        """Start the pipeline an idle message asks for (its own sentence pre-filled), or answer as a chat."""
+        names = self.engine.names()
+        routing = self.engine.understanding.reader().route(text, allowed=tuple(names))
+        name = routing.pipeline
         if not name:
-            descriptions = {n: self.engine.config(n).description for n in examples}
-            reply = registry.call("plain_reply", {}, {"text": text, "pipelines": descriptions})
+            descriptions = {}
+            for other in names:
+                try:
+                    descriptions[other] = self.engine.config(other).description
+                except AppError:
+                    continue
+            reply = self.engine.registry.call("plain_reply", {}, {"text": text, "pipelines": descriptions})
             return ChatReply(session_id, reply.get("reply", "") if isinstance(reply, dict) else str(reply))
         config = self.engine.config(name)
         args = {FREE_TEXT_INPUT: text} if FREE_TEXT_INPUT in config.inputs else {}

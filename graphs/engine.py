@@ -13,6 +13,7 @@ from graphs.pending_cache import PendingCache
 from graphs.persistence import RunStore, open_checkpointer, sql_engine
 from graphs.result import RunResult
 from graphs.runner import Runner
+from graphs.understanding import Understanding
 from pipelines.loader import load_config, parse_text, pipeline_path, read_text
 from pipelines.schema import PipelineConfig
 from tools import build_registry
@@ -35,6 +36,7 @@ class Engine:
         self.paused = PendingCache()  # where this process last saw each waiting run pause
         self.runs = RunStore(self._sql, self.settings.RUN_LEASE_SECONDS)
         self.graphs = GraphCache(self.registry, resolve=self.config)
+        self.understanding = Understanding(self)
         self._configs: dict[str, tuple[tuple[int, int, int], PipelineConfig]] = {}
         self._lock = threading.Lock()
 

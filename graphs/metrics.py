@@ -24,6 +24,7 @@ __all__ = [
     "LLM_CALLS",
     "LLM_ERRORS",
     "LLM_FALLBACKS",
+    "MESSAGES_READ",
     "RUN_OUTCOMES",
     "STEP_SECONDS",
     "TURNS",
@@ -32,6 +33,7 @@ __all__ = [
     "llm_call",
     "llm_error",
     "llm_fallback",
+    "message_read",
     "observed_turn",
     "run_ended",
     "session_of",
@@ -50,6 +52,11 @@ STEP_SECONDS = Histogram("t7_step_duration_seconds", "Wall time of one step, by 
 LLM_CALLS = Counter("t7_llm_calls", "Calls to the configured language model by llm steps", ["pipeline"])
 LLM_ERRORS = Counter("t7_llm_errors", "Language model calls that failed (the fallback answered)", ["pipeline"])
 LLM_FALLBACKS = Counter("t7_llm_fallbacks", "llm steps answered by their deterministic fallback tool", ["pipeline"])
+MESSAGES_READ = Counter(
+    "t7_messages_read",
+    "Messages to a waiting run, by pipeline and who read them (llm or trained)",
+    ["pipeline", "reader"],
+)
 LEASE_CONFLICTS = Counter("t7_lease_conflicts", "Turns refused because another turn held the run", ["pipeline"])
 
 logger = logging.getLogger("t7.runs")
@@ -71,6 +78,11 @@ def run_ended(pipeline: str, status: str) -> None:
 def lease_conflict(pipeline: str) -> None:
     """Count a turn refused because another turn of the same run held its lease."""
     LEASE_CONFLICTS.labels(pipeline).inc()
+
+
+def message_read(pipeline: str, reader: str) -> None:
+    """Count a message to a waiting run read by the language model («llm») or the trained reader («trained»)."""
+    MESSAGES_READ.labels(pipeline, reader).inc()
 
 
 def llm_call(pipeline: str) -> None:

@@ -1,31 +1,48 @@
-"""Conversation repair: a text sent to a waiting run is read as a command and applied through LangGraph.
+"""Conversation repair: a text sent to a waiting run is read by the message reader and its commands are applied,
+in order, through LangGraph.
 
 cancel ends the run; help explains the pending question; correct writes the new value as the repair node and the
 run goes on from the step that checks it; digress runs another pipeline meanwhile and asks the question again;
-choose answers with the option meant; anything else is the answer.
+choose answers with the option meant; affirm / deny answer a yes/no question (elsewhere they change nothing and
+the question is explained again); anything else is the answer. Two close readings are put to the user.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from errors import AppError
-from graphs.repair_text import back_text, cancelled_text, help_text, none_text
+from graphs import metrics
+from graphs.repair_text import (
+    back_text,
+    cancelled_text,
+    describe,
+    help_text,
+    keep_text,
+    none_text,
+    which_text,
+)
 from graphs.result import RunResult
-from pipelines.schema import PipelineConfig
+from graphs.understanding import question_at
+from pipelines.schema import AskStep
 from textnorm import clean, language
 from tools.language.command_tools import understand
-from tools.language.commands import MAX_MESSAGE
-from tools.orders.order_words import MAX_DIGITS, UNKNOWN_QUANTITY
+from tools.language.quantity import MAX_DIGITS, UNKNOWN_QUANTITY
+from tools.language.reader import Command, Question, Reading
+from tools.language.reader.arguments import chosen_option
 
 if TYPE_CHECKING:
     from graphs.engine import Engine
     from graphs.runner import Runner
 
+MAX_MESSAGE = 2000
+_CLARIFY = "clarify:"  # the pending-table key of a run whose user was asked which of two readings they meant
+
 
 def respond(runner: Runner, row: dict[str, Any], text: str) -> RunResult:
-    """Answer the waiting run of `row` with a user's text, reading it as a repair command first; every change is
-    made only if the run is still as `row` saw it (an answer meant for one question never answers the next)."""
+    """Answer the waiting run of `row` with a user's text, read as commands first; every change is made only if
+    the run is still as `row` saw it (an answer meant for one question never answers the next)."""
     text = clean(text)
     run_id, owner = row["run_id"], row["owner"]
     paused = _paused(runner, row) if row["status"] == "waiting" and len(text) <= MAX_MESSAGE else None
@@ -37,22 +54,79 @@ def respond(runner: Runner, row: dict[str, Any], text: str) -> RunResult:
     if paused is None:  # not waiting: the plain path raises the precise conflict; a very long text is an answer
         return runner.answer(row, text)
     values, pending = paused
-    found = understand(_command_args(runner, values, pending, text), runner.engine.registry.services.llm)
     lang = language(text)
-    kind = found["command"]
+    question = _question(runner, values, pending)
+    if (chosen := _clarified(runner, row, text, lang)) is not None:
+        return _apply_all(runner, row, [chosen], lang)
+    engine = runner.engine
+    reader = engine.understanding.reader()
+    reading = understand(reader, text, question, engine.registry.services.llm, model_reads=engine.settings.MODEL_READS)
+    metrics.message_read(runner.name, reading.reader)
+    if reading.ambiguous:
+        return _ask_which(runner, row, reading, question, lang)
+    return _apply_all(runner, row, reading.commands, lang)
+
+
+def _apply_all(runner: Runner, row: dict[str, Any], commands: list[Command], lang: str) -> RunResult:
+    """Apply the commands of one message in order, each to the run as the one before left it; the reply holds
+    what each said and the question the run asks last."""
+    said: list[str] = []
+    result: RunResult | None = None
+    for command in commands:
+        if result is not None:
+            row = runner._row(row["run_id"], None)
+            paused = _paused(runner, row) if row["status"] == "waiting" else None
+            if paused is None:
+                break
+        values, pending = _paused(runner, row) or ({}, {})
+        question = _question(runner, values, pending)
+        result = _apply(runner, row, command, question, pending, lang)
+        if result.message:
+            said.append(result.message)
+    assert result is not None
+    result.message = "\n".join(said) or None
+    return result
+
+
+def _apply(
+    runner: Runner, row: dict[str, Any], command: Command, question: Question, pending: dict[str, Any], lang: str
+) -> RunResult:
+    """Apply one command to the waiting run of `row`."""
+    run_id, owner = row["run_id"], row["owner"]
+    kind = command.command
     if kind == "cancel":
-        cancelled = _say(runner.cancel(run_id, owner=owner), cancelled_text(lang))
-        return after_child(runner.engine, cancelled, owner, lang)
+        return after_child(runner.engine, _say(runner.cancel(run_id, owner=owner), cancelled_text(lang)), owner, lang)
     if kind == "help":
         return _say(runner.status(run_id, owner=owner), help_text(pending, lang))
-    if kind == "choose" and found["option"] is None:
+    if kind == "deny" and command.value == "keep":  # «no lo cancelo», «no quites nada»: nothing changes
+        return _say(runner.status(run_id, owner=owner), keep_text(lang))
+    if kind in ("affirm", "deny") and question.kind == "yesno":
+        return after_child(runner.engine, runner.answer(row, _yes_no_option(question, kind)), owner, lang)
+    if kind == "affirm":  # a yes where a name or a number is asked cannot answer it: explain the question
+        return _say(runner.status(run_id, owner=owner), help_text(pending, lang))
+    if kind == "deny":  # «no lo cancelo»: nothing changes
+        return _say(runner.status(run_id, owner=owner), keep_text(lang))
+    if kind == "choose" and command.option is None:
         return _say(runner.status(run_id, owner=owner), none_text(lang))
-    if kind == "correct" and (update := _correction(runner, values, found)) is not None:
-        return after_child(runner.engine, runner.jump(row, update), owner, lang)
+    if kind == "choose":
+        return after_child(runner.engine, runner.answer(row, command.option), owner, lang)
+    if kind == "correct":
+        values = (_paused(runner, row) or ({}, {}))[0]
+        if (update := _correction(runner, values, command)) is not None:
+            return after_child(runner.engine, runner.jump(row, update), owner, lang)
+        return _say(runner.status(run_id, owner=owner), help_text(pending, lang))
     if kind == "digress":
-        return _digress(runner, run_id, owner, found, lang)
-    answer = found["option"] if kind == "choose" else text
+        return _digress(runner, run_id, owner, command, lang)
+    answer = command.value if isinstance(command.value, str) and command.value else command.text
     return after_child(runner.engine, runner.answer(row, answer), owner, lang)
+
+
+def _yes_no_option(question: Question, kind: str) -> str:
+    """The option of a yes/no question that says yes (or no): the first (or second) one, «sí»/«no» without them."""
+    options = list(question.options)
+    if len(options) == 2:
+        return options[0] if kind == "affirm" else options[1]
+    return "sí" if kind == "affirm" else "no"
 
 
 def _paused(runner: Runner, row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -64,6 +138,64 @@ def _paused(runner: Runner, row: dict[str, Any]) -> tuple[dict[str, Any], dict[s
     if not snapshot.interrupts:
         return None
     return dict(snapshot.values or {}), snapshot.interrupts[0].value or {}
+
+
+def _question(runner: Runner, values: dict[str, Any], pending: dict[str, Any]) -> Question:
+    """The question the run waits at, as the reader needs it (its kind, options, the order's lines)."""
+    engine = runner.engine
+    config = runner.config
+    if pending.get("pipeline") and pending["pipeline"] != config.name:
+        try:  # the question of a sub-pipeline
+            config = engine.config(str(pending["pipeline"]))
+        except AppError:
+            return Question(text=str(pending.get("question") or ""), options=tuple(pending.get("options") or ()))
+    try:
+        step = config.step(str(pending.get("step") or ""))
+    except KeyError:
+        step = None
+    options = [str(o) for o in pending.get("options") or []]
+    if not isinstance(step, AskStep):
+        return Question(text=str(pending.get("question") or ""), options=tuple(options))
+    sql = engine.registry.services.sql
+    digressions = () if values.get("__parent__") else engine.understanding.digressions(runner.config)
+    return question_at(
+        config,
+        step,
+        text=str(pending.get("question") or ""),
+        options=options,
+        values=values,
+        digressions=digressions,
+        aliases=sql.aliases_by_sku() if sql is not None else {},
+    )
+
+
+def _ask_which(runner: Runner, row: dict[str, Any], reading: Reading, question: Question, lang: str) -> RunResult:
+    """Two readings are close: ask the user which one they meant, and remember both until they say."""
+    choices = reading.ambiguous[:2]
+    described = [describe(command, question, lang) for command in choices]
+    key = f"{_CLARIFY}{row['run_id']}"
+    kept = {"updated_at": row["updated_at"], "choices": [c.__dict__ for c in choices], "described": described}
+    runner.engine.runs.set_pending(key, json.dumps(kept, ensure_ascii=False))
+    result = runner.status(row["run_id"], owner=row["owner"])
+    result.message = which_text(described, lang)
+    result.question, result.options = None, described
+    return result
+
+
+def _clarified(runner: Runner, row: dict[str, Any], text: str, lang: str) -> Command | None:
+    """The reading the user picks after being asked which one they meant (forgotten once they answer)."""
+    key = f"{_CLARIFY}{row['run_id']}"
+    stored = runner.engine.runs.pending(key)
+    if stored is None:
+        return None
+    runner.engine.runs.set_pending(key, None)
+    kept = json.loads(stored)
+    if kept.get("updated_at") != row["updated_at"]:
+        return None
+    index = chosen_option(text, Question(kind="choice", options=tuple(kept["described"])))
+    if index is None:
+        return None
+    return Command(**kept["choices"][index])
 
 
 def after_child(engine: Engine, result: RunResult, owner: str | None, lang: str = "es") -> RunResult:
@@ -96,66 +228,19 @@ def _say(result: RunResult, message: str) -> RunResult:
     return result
 
 
-def _command_args(runner: Runner, values: dict[str, Any], pending: dict[str, Any], text: str) -> dict[str, Any]:
-    config = runner.config
-    corrections = [
-        {
-            "slot": slot,
-            "words": correction.words or [slot],
-            "lines": correction.lines,
-            "items": _lines(runner, values.get(slot)) if correction.lines else [],
-        }
-        for slot, correction in config.corrections().items()
-    ]
-    return {
-        "message": text,
-        "question": str(pending.get("question") or ""),
-        "options": [str(o) for o in pending.get("options") or []],
-        "corrections": corrections,
-        "digressions": [] if values.get("__parent__") else _digressions(runner.engine, config),
-        "cancel": config.repair.cancel,
-        "help": config.repair.help,
-        "choose": config.repair.choose,
-    }
-
-
-def _lines(runner: Runner, value: Any) -> list[dict[str, Any]]:
-    """The lines of a list slot, each with its product's catalog aliases («keyboard» names «Teclado mecánico»)."""
-    sql = runner.engine.registry.services.sql
-    aliases = sql.aliases_by_sku() if sql is not None else {}
-    lines = [item for item in value or [] if isinstance(item, dict)]
-    return [{**item, "aliases": list(aliases.get(str(item.get("sku")), ()))} for item in lines]
-
-
-def _digressions(engine: Engine, config: PipelineConfig) -> list[dict[str, Any]]:
-    name, names = config.name, config.repair.digressions
-    found = []
-    for other in names if names is not None else engine.names():
-        if other == name:
-            continue
-        try:
-            target = engine.config(other)
-        except AppError:
-            continue
-        if target.questions:
-            inputs = {key: spec.type for key, spec in target.inputs.items()}
-            found.append({"pipeline": other, "questions": list(target.questions), "inputs": inputs})
-    return found
-
-
-def _correction(runner: Runner, values: dict[str, Any], found: dict[str, Any]) -> dict[str, Any] | None:
+def _correction(runner: Runner, values: dict[str, Any], command: Command) -> dict[str, Any] | None:
     """The state update of a correction (the slot's new value, or one line changed), or None if it no longer fits."""
-    slot = found["slot"]
+    slot = command.slot or ""
     correction = runner.config.corrections().get(slot)
     if correction is None:
         return None
     update: dict[str, Any] = dict.fromkeys(correction.clear)
     update["__corrected__"] = slot
     if not correction.lines:
-        update[slot] = found["value"]
+        update[slot] = command.value  # None: the slot is asked again
         return update
     items = [dict(i) for i in values.get(slot) or [] if isinstance(i, dict)]
-    edit = found["edit"] or {}
+    edit = command.edit or {}
     index = edit.get("index")
     quantity = _exact(1 if edit.get("quantity") is None else edit["quantity"])
     if edit.get("action") == "add":
@@ -178,10 +263,10 @@ def _exact(quantity: Any) -> int:
     return UNKNOWN_QUANTITY
 
 
-def _digress(runner: Runner, run_id: str, owner: str | None, found: dict[str, Any], lang: str) -> RunResult:
+def _digress(runner: Runner, run_id: str, owner: str | None, command: Command, lang: str) -> RunResult:
     engine = runner.engine
     try:
-        result = engine.runner(found["pipeline"]).start(found["args"] or {}, owner=owner, parent=run_id)
+        result = engine.runner(command.pipeline or "").start(command.args or {}, owner=owner, parent=run_id)
     except AppError as exc:
         return _say(runner.status(run_id, owner=owner), exc.user_message(lang))
     return after_child(engine, result, owner, lang)

@@ -43,3 +43,43 @@ def back_text(status: str, lang: str) -> str:
     if lang == "en":
         return "Done. Back to where we were." if status == "completed" else "All right. Back to where we were."
     return "Hecho. Seguimos donde estábamos." if status == "completed" else "De acuerdo. Seguimos donde estábamos."
+
+
+def keep_text(lang: str) -> str:
+    """The reply to a negated command («no lo cancelo»): nothing changes, the question stands."""
+    return "All right, nothing changes." if lang == "en" else "De acuerdo, no cambio nada."
+
+
+def which_text(described: list[str], lang: str) -> str:
+    """Asks which of two close readings the user meant."""
+    first, second = described[0], described[1]
+    if lang == "en":
+        return f"I am not sure whether you want to {first} or to {second}. Which one? (1 or 2)"
+    return f"No sé si quieres {first} o {second}. ¿Cuál de las dos? (1 o 2)"
+
+
+def describe(command: Any, question: Any, lang: str) -> str:
+    """A command in a few words, to offer it as an option («quitar Grapadora», «cancelar todo»)."""
+    en = lang == "en"
+    edit = command.edit or {}
+    lines = question.lines or ()
+    index = edit.get("index")
+    line = lines[index].product or lines[index].text if isinstance(index, int) and 0 <= index < len(lines) else ""
+    kind = command.command
+    if kind == "cancel":
+        return "cancel everything" if en else "cancelar todo"
+    if kind == "help":
+        return "see what to answer" if en else "ver qué puedes responder"
+    if kind == "deny":
+        return "go on without changes" if en else "seguir sin cambiar nada"
+    if kind == "choose":
+        return "none of the options" if en else "ninguna de las opciones"
+    if kind == "correct" and edit.get("action") == "remove":
+        return f"remove {line or 'a line'}" if en else f"quitar {line or 'una línea'}"
+    if kind == "correct" and edit.get("action") == "add":
+        return f"add {edit.get('text')}" if en else f"añadir {edit.get('text')}"
+    if kind == "correct" and edit:
+        return f"set {line} to {edit.get('quantity')}" if en else f"poner {edit.get('quantity')} de {line}"
+    if kind == "correct":
+        return f"change the {command.slot}" if en else f"cambiar {command.slot} a {command.value or '…'}"
+    return "answer the question" if en else "responder a la pregunta"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,11 @@ KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
 REPAIR_NODE = "__repair__"  # the graph node a correction jumps through; no step id can take this name
 
 _Word = Annotated[str, Field(min_length=1, max_length=60)]
+_Example = Annotated[str, Field(min_length=1, max_length=300)]
+# The commands an author may add examples to: the repair commands, and each kind of line edit.
+EXAMPLE_COMMANDS = (
+    *("cancel", "help", "correct", "remove", "change", "add", "choose", "none", "answer", "affirm", "deny"),
+)
 
 
 class _Model(BaseModel):
@@ -50,4 +55,10 @@ class RepairConfig(_Model):
         default=None,
         description="pipelines a question may run meanwhile («¿cuánto stock hay de X?»); default: every other "
         "pipeline that declares `questions`",
+    )
+    examples: dict[Literal[EXAMPLE_COMMANDS], list[_Example]] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description="more ways users say a command at this pipeline's questions, to train the message reader on: "
+        "cancel, help, correct (a slot), remove / change / add (an order line), choose, none (none of the options), "
+        "answer, affirm, deny",
     )

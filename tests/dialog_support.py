@@ -16,7 +16,9 @@ from graphs.dialog_check import fold, order_differences, return_differences, tur
 from tools.orders.sql_returns import SqlReturns
 
 __all__ = ["RestartableApp", "check_orders", "check_turn", "fold", "load_dialogs"]
-DIALOG_DIRS = [Path(__file__).parent / "dialogs" / name for name in ("contract", "pedido", "devolucion")]
+DIALOG_DIRS = [
+    Path(__file__).parent / "dialogs" / name for name in ("contract", "pedido", "devolucion", "understanding")
+]
 
 
 def load_dialogs() -> Iterator[tuple[str, dict[str, Any]]]:

@@ -6,7 +6,10 @@ from collections import Counter
 
 import pytest
 
-from tools.catalog.catalog_text import contains_all, normalize, singular, tokens
+from textnorm import key as normalize
+from textnorm import singular
+from textnorm import words as tokens
+from tools.catalog.catalog_text import contains_all
 from tools.catalog.demo_data import LISTED_CUSTOMERS, LISTED_PRODUCTS, demo_customers, demo_products
 
 CONTRACT_PRODUCTS = [

@@ -15,7 +15,8 @@ import textnorm
 from graphs.run_inputs import validate_inputs
 from pipelines.expressions import ENV
 from pipelines.loader import load_config
-from tools.catalog.catalog_text import normalize, tokens
+from textnorm import key as normalize
+from textnorm import words as tokens
 from tools.catalog.demo_data import demo_customers, demo_products
 from tools.language.intent import _words as intent_words
 from vector_memory import NgramEmbeddings, VectorMemory

@@ -31,15 +31,20 @@ class CustomerMention(NamedTuple):
 
 @functools.lru_cache(maxsize=16)
 def _forms(names: tuple[str, ...]) -> dict[tuple[str, ...], str]:
-    """Word sequences that name exactly one customer: the whole name, and the name without its legal form."""
+    """Word sequences that name exactly one customer: the whole name, the name without its legal form, the first
+    two words or more of a longer name («gestoría lópez» for «Gestoría López y Asociados»), and the first word of a
+    two-word name («stark» for «Stark Industries»)."""
     owners: dict[tuple[str, ...], set[str]] = {}
     for name in names:
         words = textnorm.words(name)
         core = list(words)
         while len(core) > 1 and core[-1] in _LEGAL_FORMS:
             core.pop()
-        for form in {tuple(words), tuple(core)}:
-            if len("".join(form)) >= 3:
+        prefixes = {tuple(core[:size]) for size in range(2, len(core))}
+        if len(core) == 2:
+            prefixes.add(tuple(core[:1]))
+        for form in {tuple(words), tuple(core), *prefixes}:
+            if len("".join(form)) >= (3 if len(form) > 1 or form == tuple(core) else 4):
                 owners.setdefault(form, set()).add(name)
     return {form: next(iter(found)) for form, found in owners.items() if len(found) == 1}
 
@@ -54,6 +59,15 @@ def _marker_before(keys: list[str], at: int) -> int:
         if begin >= 0 and match_phrase(keys, begin, (phrase,), stop=end):
             return begin
     return at
+
+
+def _misspelt_rest(name: str, size: int, after: list[str]) -> bool:
+    """Whether the word after a short form of a name is the rest of the name misspelt («Stark Industris»): the
+    whole name was meant, and a typo of it is for the catalog's suggestions, not a sure match."""
+    rest = textnorm.words(name)[size : size + 1]
+    if not rest or not after or after[0] == rest[0] or len(rest[0]) < 5:
+        return False
+    return after[0][:5] == rest[0][:5]  # «industris» for «industries»: the same word, badly typed
 
 
 def find_customer(toks: list[Tok], customers: Iterable[str]) -> CustomerMention | None:
@@ -72,7 +86,7 @@ def find_customer(toks: list[Tok], customers: Iterable[str]) -> CustomerMention 
     for i in range(len(units)):
         for size in range(min(longest, len(units) - i), 0, -1):
             name = forms.get(tuple(words[i : i + size]))
-            if name is None:
+            if name is None or _misspelt_rest(name, size, words[i + size : i + size + 1]):
                 continue
             start, end = units[i][1], units[i + size - 1][1] + 1
             marker = _marker_before(keys, start)

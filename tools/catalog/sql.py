@@ -9,8 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+import textnorm
 from errors import ConflictError, NotFoundError, ToolError
-from tools.catalog.catalog_text import normalize, tokens
 from tools.catalog.customer_text import find_customer
 from tools.catalog.demo_data import demo_customers, demo_products
 from tools.catalog.sql_aliases import read_aliases, seed_demo_aliases
@@ -86,9 +86,11 @@ class SqlService:
             if is_seeded(conn):
                 return False
             conn.execute(
-                sa.insert(customers), [{**c, "normalized_name": normalize(c["name"])} for c in demo_customers()]
+                sa.insert(customers), [{**c, "normalized_name": textnorm.key(c["name"])} for c in demo_customers()]
             )
-            conn.execute(sa.insert(products), [{**p, "normalized_name": normalize(p["name"])} for p in demo_products()])
+            conn.execute(
+                sa.insert(products), [{**p, "normalized_name": textnorm.key(p["name"])} for p in demo_products()]
+            )
             set_meta(conn, SEEDED_KEY, 1)
             seed_demo_aliases(conn)
             version = bump_version(conn)
@@ -161,6 +163,19 @@ class SqlService:
 
         return self._memos.get("aliases", build)
 
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """A value derived from the catalog, built once per catalog version (`build()` when it changed)."""
+        return self._memos.get(key, build)
+
+    def product_names(self) -> tuple[str, ...]:
+        """The active products' names and aliases, read once per catalog version (the message reader's words)."""
+
+        def build() -> tuple[str, ...]:
+            names = [row["name"] for row in self.list_products()]
+            return tuple(dict.fromkeys([*names, *(row["alias"] for row in self.list_aliases())]))
+
+        return self._memos.get("product_names", build)
+
     def customer_names(self) -> tuple[str, ...]:
         """The customers' names, read once per catalog version (customers change only with seeds and resets)."""
         return self._memos.get("customers", lambda: tuple(c["name"] for c in self.list_customers()))
@@ -181,12 +196,12 @@ class SqlService:
         self, sku: str, name: str, price: Decimal | float | str, stock: int = 0, active: bool = True
     ) -> dict[str, Any]:
         """Add a product; a SKU that exists already raises ConflictError."""
-        if not sku.strip() or not name.strip() or not tokens(name):
+        if not sku.strip() or not name.strip() or not textnorm.words(name):
             raise ToolError("a product needs a SKU and a name with at least one word")
         row = {
             "sku": sku.strip(),
             "name": name.strip(),
-            "normalized_name": normalize(name),
+            "normalized_name": textnorm.key(name),
             "price": Decimal(str(price)),
             "stock": int(stock),
             "active": bool(active),

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+import textnorm
 from tools.language.intent import PIPELINE_EXAMPLES, classify_intent
 from tools.language.llm import LLMClient
+from tools.language.reader.gazetteer import catalog_gazetteer
 from tools.orders.order_text import parse_edit, parse_order_lines, parse_order_request
-from tools.orders.order_words import normalize
 from tools.registry import ToolContext, ToolSet
 
 __all__ = ["LLM_TASKS", "PIPELINE_EXAMPLES", "LLMTask", "classify_intent", "llm_toolset", "plain_reply"]
@@ -148,7 +149,7 @@ _DEFAULT_ABILITIES = (
 
 def plain_reply(text: str, pipelines: dict[str, str] | None = None) -> str:
     """A polite Spanish reply saying what the assistant can do (the offline stand-in for a chat model)."""
-    words = set(re.findall(r"[a-z]+", normalize(text)))
+    words = set(re.findall(r"[a-z]+", textnorm.fold(text)))
     if words & _THANKS:
         opening = "¡De nada! Si necesitas algo más, aquí estoy."
     elif words & _GREETINGS:
@@ -168,7 +169,8 @@ def plain_reply(text: str, pipelines: dict[str, str] | None = None) -> str:
 @llm_toolset.tool("parse_order_lines", args=TextArgs)
 def parse_order_lines_tool(args: TextArgs, ctx: ToolContext) -> dict[str, Any]:
     """Order lines from text ("3 teclado mecánico, 2 ratón"): {"lines": [{"text", "quantity"}]}."""
-    return {"lines": parse_order_lines(args.text)}
+    gazetteer = catalog_gazetteer(ctx.services.sql)
+    return {"lines": parse_order_lines(args.text, gazetteer.names_product if gazetteer else None)}
 
 
 @llm_toolset.tool("parse_order_request", args=RequestArgs)
@@ -176,7 +178,8 @@ def parse_order_request_tool(args: RequestArgs, ctx: ToolContext) -> dict[str, A
     """Customer and product text of a free-text order request: {"customer", "products"}; a customer of the
     catalog (or of `customers` when given) is found anywhere in the sentence and named as the catalog does."""
     customers = args.customers or (ctx.services.sql.customer_names() if ctx.services.sql is not None else ())
-    return dict(parse_order_request(args.text, customers))
+    gazetteer = catalog_gazetteer(ctx.services.sql)
+    return dict(parse_order_request(args.text, customers, gazetteer.names_product if gazetteer else None))
 
 
 @llm_toolset.tool("parse_edit", args=TextArgs)

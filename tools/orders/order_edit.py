@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 import textnorm
+from lexicon import CANCEL_WORDS
+from tools.language.quantity import read_quantity
 from tools.orders.order_words import (
     ADD_PHRASES,
-    CANCEL_WORDS,
     CONFIRM_NOISE,
     CUSTOMER_WORDS,
     LEADING_NOISE,
@@ -18,7 +19,6 @@ from tools.orders.order_words import (
     UNIT_WORDS,
     Tok,
     match_phrase,
-    read_quantity,
     skip_fillers,
     span,
     tokens,

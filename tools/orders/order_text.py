@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypedDict
 
+import textnorm
+from lexicon import UNITS
 from tools.catalog.customer_text import find_customer
+from tools.language.quantity import GLUED, TIMES, UNKNOWN_QUANTITY, inexact_number, number_at, read_quantity
 from tools.orders.order_edit import EditAction, OrderEdit, parse_edit
 from tools.orders.order_words import (
-    GLUED,
     MARKERS,
     STRONG_CUSTOMER_MARKERS,
-    TIMES,
     UNIT_WORDS,
-    UNKNOWN_QUANTITY,
     WEAK_CUSTOMER_MARKERS,
     Tok,
-    inexact_number,
     match_phrase,
-    normalize,
-    number_at,
-    read_quantity,
     skip_fillers,
     span,
     tokens,
@@ -36,7 +32,6 @@ __all__ = [
     "parse_edit",
     "parse_order_lines",
     "parse_order_request",
-    "parse_quantity",
 ]
 
 
@@ -54,6 +49,8 @@ class OrderRequest(TypedDict):
     products: str | None
 
 
+Known = Callable[[str], bool]  # whether a folded word names a catalog product
+_JOINERS = frozenset({"de", "del", "con", "of", "with"})
 _SPLIT = re.compile(r"[;\n\r]+|(?<!\d),|,(?!\d)")
 _TENS = {"treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"}
 
@@ -115,12 +112,14 @@ def _trailing_quantity(toks: list[Tok], keys: list[str], start: int, end: int) -
     return None
 
 
-def _parse_line(segment: str) -> OrderLine | None:
+def _parse_line(segment: str, known: Known | None = None) -> OrderLine | None:
     """One segment → one order line, or None when it names no product."""
     toks = tokens(segment)
     keys = [t.key for t in toks]
     start = skip_fillers(keys, 0)
     end = trim_trailing(keys, start, len(toks))
+    if known is not None:
+        start, end = catalog_span(keys, start, end, known)
     quantity: int | None = None
     found = read_quantity(keys, start, articles=True, stop=end)
     if found and found[1] < end:
@@ -136,44 +135,57 @@ def _parse_line(segment: str) -> OrderLine | None:
     return {"text": product, "quantity": 1 if quantity is None else quantity}
 
 
-def parse_order_lines(text: str) -> list[OrderLine]:
-    """Parse "3 teclado mecánico, 2 ratón y una grapadora" into lines; a missing quantity means 1."""
-    lines = [_parse_line(segment) for segment in _segments(text or "")]
+def parse_order_lines(text: str, known: Known | None = None) -> list[OrderLine]:
+    """Parse "3 teclado mecánico, 2 ratón y una grapadora" into lines; a missing quantity means 1. With `known`
+    (whether a word names a catalog product), words around the lines are left out («bueno, devuelven 1 teclado
+    mecánico, gracias» → 1 teclado mecánico)."""
+    segments = _segments(text or "")
+    if known is not None:
+        naming = [segment for segment in segments if _names_catalog(segment, known)]
+        # «bueno, 2 grapadoras, gracias»: once a segment names the catalog, the ones naming nothing and giving no
+        # quantity are talk around the lines; «unicornio dorado» alone is still looked up (and not found).
+        if naming:
+            segments = [s for s in segments if s in naming or any(read_quantity(_keys(s), i) for i in range(2))]
+    lines = [_parse_line(segment, known) for segment in segments]
     return [line for line in lines if line is not None]
 
 
-def parse_quantity(text: str) -> int | None:
-    """The quantity a short answer gives ("4", "cuatro", "una docena", "x3"), digits first; None if none.
-
-    A number that cannot be read exactly ("99999999999", "-3", "2.5", "1e9", "dos y medio") gives None too,
-    so the question is asked again instead of guessing another number."""
-    keys = [t.key for t in tokens(text or "")]
-    for i, key in enumerate(keys):
-        if inexact_number(key):
-            return None
-        if key.isdigit() or GLUED.fullmatch(key) or TIMES.fullmatch(key):
-            found = read_quantity(keys, i, articles=False)
-            return _exact_or_none(keys, i, found)
-    for i in range(len(keys)):
-        found = read_quantity(keys, i, articles=False)
-        if found:
-            return _exact_or_none(keys, i, found)
-    return None
+def _keys(text: str) -> list[str]:
+    return [t.key for t in tokens(text)]
 
 
-def _exact_or_none(keys: list[str], at: int, found: tuple[int, int] | None) -> int | None:
-    """The value read at `at`, or None when the reader could only tell a number was written there."""
-    if found is None:
-        return None
-    if found[0] == UNKNOWN_QUANTITY and keys[at] not in {"0", "cero", "zero", "ninguno", "ninguna", "ningun", "none"}:
-        return None
-    return found[0]
+def _names_catalog(text: str, known: Known) -> bool:
+    return any(_word(key) and known(key) for key in _keys(text))
+
+
+def _word(key: str) -> bool:
+    """A token with a letter in it («a4», «hdmi»), not a number or a sign."""
+    return any(char.isalpha() for char in key)
+
+
+def catalog_span(keys: list[str], start: int, end: int, known: Known) -> tuple[int, int]:
+    """[start, end) narrowed to what names products: from the first quantity or catalog word to the last catalog
+    word, number or unit (unchanged when it names no catalog word: «unicornio dorado» is looked up as typed)."""
+    names = [at for at in range(start, end) if _word(keys[at]) and known(keys[at])]
+    if not names:
+        return start, end
+    first = next((at for at in range(start, names[0]) if read_quantity(keys, at, articles=True, stop=end)), names[0])
+    last = names[-1] + 1
+    while last < end and (
+        _measure(keys[last]) or (keys[last] in _JOINERS and last + 1 < end and _measure(keys[last + 1]))
+    ):
+        last += 1  # «monitores de 27», «cable hdmi 2 m»
+    return first, last
+
+
+def _measure(key: str) -> bool:
+    return key.isdigit() or key in UNITS or key in UNIT_WORDS
 
 
 def _customer_marker(toks: list[Tok], customers: Iterable[str]) -> tuple[int, int] | None:
     """(start, end) of the phrase that introduces the customer: the last strong one, else the last weak one."""
     keys = [t.key for t in toks]
-    known = {normalize(name).split()[0] for name in customers if normalize(name).split()}
+    known = {textnorm.fold(name).split()[0] for name in customers if textnorm.fold(name).split()}
     strong: tuple[int, int] | None = None
     weak: tuple[int, int] | None = None
     i = 0
@@ -208,7 +220,7 @@ def _customer_end(toks: list[Tok], keys: list[str], start: int) -> int:
     return len(toks)
 
 
-def parse_order_request(text: str, customers: Iterable[str] = ()) -> OrderRequest:
+def parse_order_request(text: str, customers: Iterable[str] = (), names_product: Known | None = None) -> OrderRequest:
     """Split "quiero pedir 2 sillas para Initech" into customer and product text (None when absent).
 
     A known customer (one of `customers`) is found anywhere, in any case, and given by its catalog name;
@@ -233,6 +245,11 @@ def parse_order_request(text: str, customers: Iterable[str] = ()) -> OrderReques
     products: list[str] = []
     for start, end in pieces:
         start = skip_fillers(keys, start, stop=end)
-        if piece := span(text, toks, start, trim_trailing(keys, start, end)):
+        end = trim_trailing(keys, start, end)
+        if names_product is not None:
+            if not any(_word(keys[at]) and names_product(keys[at]) for at in range(start, end)):
+                continue  # «initech necesita»: a piece that names no product is no product
+            start, end = catalog_span(keys, start, end, names_product)
+        if piece := span(text, toks, start, end):
             products.append(piece)
     return {"customer": customer, "products": ", ".join(products) or None}

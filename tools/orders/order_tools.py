@@ -8,8 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 import textnorm
 from errors import ToolError
-from tools.catalog.catalog_text import tokens
-from tools.orders.order_text import parse_order_lines, parse_quantity
+from tools.language.quantity import quantity_in
+from tools.language.reader.gazetteer import catalog_gazetteer
+from tools.orders.order_text import parse_order_lines
 from tools.registry import ToolContext, ToolSet
 
 order_toolset = ToolSet()
@@ -103,12 +104,12 @@ def _covers(item_words: list[str], wanted: list[str]) -> bool:
 def match_item(args: MatchArgs, ctx: ToolContext) -> int:
     """Index of the first item one of whose fields contains every word of the text (accents, case, plurals
     ignored; a word may be the start of a longer one), or -1."""
-    wanted = tokens(args.text or "")
+    wanted = textnorm.words(args.text or "")
     if not wanted:
         return -1
     for field in args.fields:
         for index, item in enumerate(args.items):
-            if _covers(tokens(str(item.get(field) or "")), wanted):
+            if _covers(textnorm.words(str(item.get(field) or "")), wanted):
                 return index
     return -1
 
@@ -124,7 +125,7 @@ def read_quantity(args: QuantityArgs, ctx: ToolContext) -> int | None:
     """A whole quantity written in digits or words ("2", "dos", "una docena"), or None."""
     if isinstance(args.text, int) and not isinstance(args.text, bool):
         return args.text
-    return parse_quantity(str(args.text or ""))
+    return quantity_in(str(args.text or ""))
 
 
 class LineArgs(_Strict):
@@ -164,9 +165,12 @@ class AnswerArgs(_Strict):
 def read_order_line(args: AnswerArgs, ctx: ToolContext) -> dict[str, Any]:
     """An answer naming a product, maybe with a new quantity («3 grapadoras»): {text, quantity (None when the
     answer names none)}."""
-    lines = parse_order_lines(args.text)
+    gazetteer = catalog_gazetteer(ctx.services.sql)
+    lines = parse_order_lines(args.text, gazetteer.names_product if gazetteer else None)
     if not lines:
         return {"text": args.text, "quantity": None}
     first = lines[0]
-    named_quantity = textnorm.fold(first["text"]) != textnorm.fold(args.text)
-    return {"text": first["text"], "quantity": first["quantity"] if named_quantity else None}
+    # A quantity is given when one is written besides the product («3 grapadoras»), not inside its name
+    # («Monitor 27 pulgadas») nor when none is («pon grapadoras»).
+    besides = args.text.replace(first["text"], " ", 1)
+    return {"text": first["text"], "quantity": first["quantity"] if quantity_in(besides) is not None else None}

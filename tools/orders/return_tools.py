@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from errors import ToolError
 from tools.catalog.sql_reads import resolution
+from tools.language.reader.gazetteer import catalog_gazetteer
 from tools.orders.order_text import parse_order_lines
 from tools.orders.return_text import (
     REASONS,
@@ -88,7 +89,9 @@ def read_return_lines(args: OrderAnswerArgs, ctx: ToolContext) -> dict[str, Any]
     if wants_everything(args.text):
         lines = [{"text": line["product"], "quantity": line["available"]} for line in left]
     else:
-        lines = [{"text": line["text"], "quantity": line["quantity"]} for line in parse_order_lines(args.text)]
+        gazetteer = catalog_gazetteer(ctx.services.sql)
+        read = parse_order_lines(args.text, gazetteer.names_product if gazetteer else None)
+        lines = [{"text": line["text"], "quantity": line["quantity"]} for line in read]
     if not lines:
         return _no_match(reason="unknown")
     return {"status": "exact", "match": lines[:MAX_LINES], "candidates": [], "reason": None}

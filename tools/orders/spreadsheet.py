@@ -10,7 +10,7 @@ from typing import Any
 
 import textnorm
 from errors import InputError
-from tools.orders.order_text import parse_quantity
+from tools.language.quantity import quantity_in
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 500
@@ -96,7 +96,7 @@ def _quantity(value: Any, row: int) -> int:
     elif isinstance(value, float):
         number = int(value) if value.is_integer() else None
     else:
-        number = parse_quantity(str(value)[:MAX_CELL_CHARS])
+        number = quantity_in(str(value)[:MAX_CELL_CHARS])
     if number is None or not 1 <= number <= MAX_QUANTITY:
         raise InputError(
             f"La fila {row} tiene una cantidad no válida («{str(value)[:40]}»): "

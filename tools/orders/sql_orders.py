@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+import textnorm
 from errors import ToolError
-from tools.catalog.catalog_text import normalize
 from tools.catalog.sql_schema import SQLITE_IMMEDIATE, customers, order_lines, orders, products, utcnow
 
 MAX_LINES = 100
@@ -65,7 +65,7 @@ def find_customer_id(conn: sa.Connection, customer: Any) -> int:
         if found is None:
             ids = (
                 conn.execute(
-                    sa.select(customers.c.id).where(customers.c.normalized_name == normalize(customer)).limit(2)
+                    sa.select(customers.c.id).where(customers.c.normalized_name == textnorm.key(customer)).limit(2)
                 )
                 .scalars()
                 .all()

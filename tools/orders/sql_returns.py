@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+import textnorm
 from errors import ConflictError, NotFoundError, ToolError
-from tools.catalog.catalog_text import normalize
 from tools.catalog.sql_schema import (
     SQLITE_IMMEDIATE,
     customers,
@@ -31,7 +31,7 @@ def _customer_id(conn: sa.Connection, customer: str) -> int | None:
     found = conn.execute(sa.select(customers.c.id).where(customers.c.name == customer.strip())).scalar()
     if found is None:
         rows = conn.execute(
-            sa.select(customers.c.id).where(customers.c.normalized_name == normalize(customer)).limit(2)
+            sa.select(customers.c.id).where(customers.c.normalized_name == textnorm.key(customer)).limit(2)
         ).scalars()
         ids = list(rows)
         found = ids[0] if len(ids) == 1 else None

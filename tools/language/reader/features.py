@@ -1,0 +1,103 @@
+"""What the classifier sees of a message: words and word pairs with negation scope marked, character n-grams,
+the kind of question as a feature crossed with the words, and what the message shares with the question's context
+(its options, the order's lines, a slot's name, a customer, catalog words).
+
+Each feature is a string; scikit-learn's HashingVectorizer turns the strings into columns, so nothing here keeps
+a vocabulary and the same function serves training and reading.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import textnorm
+from lexicon import CONJUNCTIONS, NEGATIONS, ORDINALS, POSITIONS
+from tools.language.quantity import number_at
+
+__all__ = ["KINDS", "Prepared", "char_features", "prepare", "word_features"]
+
+# The kinds of question a run may wait at; "idle" is a message when nothing waits.
+KINDS = ("value", "choice", "quantity", "yesno", "idle")
+_TOKEN = re.compile(r"[a-z0-9ñ]+(?:'[a-z]+)?|[^\sa-z0-9ñ]")
+_CLAUSE_END = frozenset(",;:.!?¿¡()")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A message made ready for the classifier: its marked tokens, its plain words and its context features."""
+
+    marked: tuple[str, ...]
+    words: tuple[str, ...]
+    kind: str
+    context: tuple[str, ...] = ()
+
+
+def split_tokens(text: str) -> list[str]:
+    """Folded word and punctuation tokens of a message («¿Cancelo?» → ["¿", "cancelo", "?"])."""
+    return _TOKEN.findall(textnorm.squeeze(text))
+
+
+def _marked(toks: list[str]) -> list[str]:
+    """Tokens with every word in a negation's scope prefixed «NEG_» (to the end of its clause), numbers as «NUM»."""
+    out: list[str] = []
+    negated = False
+    index = 0
+    while index < len(toks):
+        tok = toks[index]
+        if tok in _CLAUSE_END or tok in CONJUNCTIONS:
+            negated = False
+            out.append(tok)
+        elif tok in NEGATIONS:
+            # «no, el cliente es X»: a «no» closed by a comma opens no scope; «no lo cancelo» does.
+            negated = index + 1 < len(toks) and toks[index + 1] not in _CLAUSE_END
+            out.append(tok)
+        elif found := number_at(toks, index, articles=False):
+            out.append("NUM")
+            index = found[1]
+            continue
+        else:
+            out.append(f"NEG_{tok}" if negated else tok)
+        index += 1
+    return out
+
+
+def _shape(words: list[str]) -> list[str]:
+    """Length and punctuation shape of a message: short messages read differently from sentences."""
+    size = len(words)
+    bucket = "1" if size <= 1 else "2" if size <= 3 else "4" if size <= 7 else "8"
+    return [f"len={bucket}"]
+
+
+def prepare(text: str, kind: str, context: tuple[str, ...] = ()) -> Prepared:
+    """A message as the classifier reads it at a question of `kind`, with the context features already found."""
+    toks = split_tokens(text)
+    words = tuple(tok for tok in toks if tok[0].isalnum())
+    extra = list(context) + _shape(list(words))
+    if "?" in toks or "¿" in toks:
+        extra.append("has=question_mark")
+    if any(word in ORDINALS or word in POSITIONS for word in words):
+        extra.append("has=ordinal")
+    if words and words[0] in NEGATIONS:
+        extra.append("starts=negation")
+    return Prepared(tuple(_marked(toks)), words, kind, tuple(extra))
+
+
+def word_features(doc: Prepared) -> list[str]:
+    """Words and word pairs (negation marked), each also crossed with the kind of question, and the context."""
+    seq = ["<s>", *doc.marked, "</s>"]
+    grams = [f"w={tok}" for tok in doc.marked] + [f"b={a}_{b}" for a, b in itertools.pairwise(seq)]
+    crossed = [f"{doc.kind}|{gram}" for gram in grams]
+    context = [f"c={feature}" for feature in doc.context] + [f"{doc.kind}|c={feature}" for feature in doc.context]
+    return [*grams, *crossed, *context, f"kind={doc.kind}"]
+
+
+def char_features(doc: Prepared) -> list[str]:
+    """Character 2- to 5-grams inside each word (padded with spaces), so typos share most of their grams."""
+    grams: list[str] = []
+    for word in doc.words:
+        padded = f" {word} "
+        for size in (2, 3, 4, 5):
+            grams.extend(padded[start : start + size] for start in range(len(padded) - size + 1))
+    return grams

@@ -1,0 +1,370 @@
+"""Reading a message: the command(s) it holds at a waiting question, or the pipeline it asks for when idle.
+
+The trained classifier says which command; the message is also read clause by clause, so «vale, y ¿cuánto stock
+hay de X?» is two commands in order. Labels the question does not allow are left out, a command below the
+calibrated confidence is taken as the answer, and two close readings are returned as ambiguous for the
+conversation to ask which one was meant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import textnorm
+from lexicon import NO_WORDS, NUMBER_WORDS, TENS, YES_WORDS
+from textnorm import clean
+from tools.language.quantity import quantity_in
+from tools.language.reader.arguments import (
+    chosen_option,
+    digression_args,
+    has_phrase,
+    line_edit,
+    named_option,
+    negated,
+    negated_start,
+    only_fillers,
+    plain_no,
+    slot_value,
+    strip_edges,
+)
+from tools.language.reader.features import prepare
+from tools.language.reader.question import IDLE, Question, context_features
+from tools.language.reader.spec import ReaderSpec
+from tools.language.reader.training import NONE, TrainedReader
+
+__all__ = ["Command", "Reader", "Reading", "Routing", "public_kind"]
+
+# A command below this calibrated confidence is read as the answer instead (tuned on tests/data/nlu_dev.yaml).
+MIN_CONFIDENCE = 0.45
+# Two readings closer than this (and neither sure) are ambiguous: the user is asked which one was meant.
+AMBIGUOUS_MARGIN = 0.12
+SURE = 0.75
+# A clause of a longer message counts as a command of its own above this (its words are fewer, so it is less sure).
+CLAUSE_SURE = 0.6
+# An idle message starts a pipeline only above this confidence; below it is chat.
+MIN_ROUTE = 0.5
+# Clauses end at punctuation and before a conjunction: «vale, y ¿cuánto…?», «quita X y confirma».
+_CLAUSES = re.compile(r"(?<=[,;.!?])\s+|\s+(?=[¿¡])|\s+(?=(?:y|e|and|pero|but|luego|then)\s)", re.IGNORECASE)
+_ACKNOWLEDGE = ("affirm", "deny")
+_PUNCTUATION = frozenset(" ?¿!¡.,;:…-")
+
+
+def split_clauses(text: str) -> list[str]:
+    """A message cut into clauses at punctuation and before «y» / «pero» / «and» (not inside a number written in
+    words: «treinta y dos»)."""
+    parts: list[str] = []
+    for piece in _CLAUSES.split(text):
+        head = textnorm.fold(piece).split()[:2]
+        if parts and len(head) == 2 and head[0] in ("y", "e") and _joins_number(parts[-1], head[1]):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return parts
+
+
+def _joins_number(before: str, after: str) -> bool:
+    """«treinta» + «y dos»: the «y» inside a number written in words."""
+    words = textnorm.fold(before).split()
+    return bool(words) and words[-1] in TENS and after in NUMBER_WORDS
+
+
+def public_kind(label: str) -> str:
+    """The command a reader label names («correct_remove» → «correct», «digress:stock» → «digress»)."""
+    if label.startswith("correct_"):
+        return "correct"
+    if label.startswith("digress:"):
+        return "digress"
+    return "choose" if label == "choose_none" else label
+
+
+@dataclass
+class Command:
+    """One command of a message, with its arguments (slot/value, edit, pipeline/args, option) and confidence."""
+
+    command: str
+    label: str = ""
+    confidence: float = 1.0
+    text: str = ""
+    slot: str | None = None
+    value: Any = None
+    edit: dict[str, Any] | None = None
+    pipeline: str | None = None
+    args: dict[str, Any] | None = None
+    option: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The command as the conversation layer and the API's `detail` use it."""
+        return {
+            "command": self.command,
+            "slot": self.slot,
+            "value": self.value,
+            "edit": self.edit,
+            "pipeline": self.pipeline,
+            "args": self.args,
+            "option": self.option,
+            "confidence": round(self.confidence, 4),
+        }
+
+
+@dataclass
+class Reading:
+    """What a message to a waiting run holds: its commands in order, the scores of every label for the whole
+    message, and two close readings when it is ambiguous."""
+
+    commands: list[Command]
+    scores: dict[str, float] = field(default_factory=dict)
+    ambiguous: list[Command] = field(default_factory=list)
+    reader: str = "trained"
+
+    @property
+    def first(self) -> Command:
+        """The first (often the only) command."""
+        return self.commands[0]
+
+    @property
+    def sure(self) -> bool:
+        """Whether every command was read with confidence and nothing else was close."""
+        return not self.ambiguous and all(command.confidence >= SURE for command in self.commands)
+
+
+@dataclass
+class Routing:
+    """Which pipeline an idle message asks for (None: chat), with the scores of every pipeline."""
+
+    pipeline: str | None
+    confidence: float
+    scores: dict[str, float]
+
+
+class Reader:
+    """The trained message reader of one set of pipelines and one catalog."""
+
+    def __init__(self, trained: TrainedReader, spec: ReaderSpec) -> None:
+        self.trained = trained
+        self.spec = spec
+        self.gazetteer = trained.gazetteer
+
+    # --- Idle ------------------------------------------------------------------------------------------------------
+    def route(self, message: str, *, allowed: tuple[str, ...] | None = None) -> Routing:
+        """The pipeline an idle message asks to start, if any (`allowed`: the pipelines that may start)."""
+        text = clean(message)
+        doc = prepare(text, IDLE.kind, context_features(text, IDLE, self.gazetteer))
+        labels = self.trained.idle.labels
+        row = self.trained.idle.probabilities([doc])[0]
+        scores = _normalised(labels, row, lambda label: label == NONE or allowed is None or label in allowed)
+        best = max(scores, key=scores.__getitem__)
+        chosen = best if best != NONE and scores[best] >= MIN_ROUTE else None
+        return Routing(chosen, scores[best], scores)
+
+    # --- Waiting ---------------------------------------------------------------------------------------------------
+    def read(self, message: str, question: Question) -> Reading:
+        """The command(s) a message means at `question`."""
+        text = clean(message)
+        if all(not char.isalnum() and char in _PUNCTUATION for char in text):  # «?», «...»: nothing but marks
+            return Reading([Command("help" if "?" in text and question.help else "answer", "help", text=text)])
+        clauses = [part for part in split_clauses(text) if any(char.isalnum() for char in part)]
+        pieces = [text, *clauses] if len(clauses) > 1 else [text]
+        docs = [prepare(p, question.kind, context_features(p, question, self.gazetteer)) for p in pieces]
+        rows = self.trained.waiting.probabilities(docs)
+        labels = self.trained.waiting.labels
+        allowed = self._allowed(question)
+        scored = [_normalised(labels, row, allowed) for row in rows]
+        whole = scored[0]
+        reading = Reading([], scores=whole)
+        several = self._several(clauses, scored[1:], question) if len(pieces) > 1 else []
+        if several:
+            reading.commands = several
+            return reading
+        ranked = sorted(whole, key=whole.__getitem__, reverse=True)
+        best, second = ranked[0], ranked[1] if len(ranked) > 1 else ranked[0]
+        said = text
+        if best.startswith("digress:") and len(pieces) > 1:  # its inputs are in the clause that asks it
+            said = max(zip(clauses, scored[1:], strict=True), key=lambda pair: pair[1].get(best, 0.0))[0]
+        command = self._command(said, best, whole[best], question)
+        reading.commands = [command]
+        close = whole[best] - whole[second] < AMBIGUOUS_MARGIN and whole[best] < SURE
+        if close and {best, second} <= _CLARIFIABLE and public_kind(best) != public_kind(second):
+            other = self._command(text, second, whole[second], question)
+            if other.command not in ("answer",) and command.command not in ("answer",):
+                reading.ambiguous = [command, other]
+        return reading
+
+    def _allowed(self, question: Question) -> Any:
+        lines = question.lines_slot is not None
+        has_lines = question.lines is None or bool(question.lines)  # unknown lines may hold the one meant
+        slots = any(not slot.lines for slot in question.slots)
+
+        def allowed(label: str) -> bool:
+            if label.startswith("digress:"):
+                return label.partition(":")[2] in question.digressions
+            return {
+                "cancel": question.cancel,
+                "help": question.help,
+                "choose": bool(question.options) and question.choose and question.kind != "yesno",
+                "choose_none": bool(question.options) and question.choose and question.kind != "yesno",
+                "correct_slot": slots,
+                "correct_remove": lines and has_lines,
+                "correct_quantity": lines and has_lines,
+                "correct_add": lines,
+            }.get(label, True)
+
+        return allowed
+
+    def _several(self, clauses: list[str], scored: list[dict[str, float]], question: Question) -> list[Command]:
+        """The commands of a message whose clauses each hold one (in order), when it holds more than one."""
+        found: list[Command] = []
+        for clause, scores in zip(clauses, scored, strict=True):
+            best = max(scores, key=scores.__getitem__)
+            if scores[best] < CLAUSE_SURE or only_fillers(clause) or not _polarity_fits(best, clause):
+                continue
+            if best == "answer" and not self._answers(clause, question):
+                continue
+            if best != "answer" and not any(char.isalpha() for char in clause):
+                continue  # «…, 1»: a bare number commands nothing
+            command = self._command(clause, best, scores[best], question)
+            if found and not _follows(found, command):
+                continue
+            found.append(command)
+        if any(c.command not in ("help", "answer") for c in found):
+            # «uf, qué lío, cancela»: next to a command, what reads as a plea for help or an answer is its preamble
+            # or its reason («…, es Globex» after «el cliente no es ACME»)
+            found = [
+                c for c in found if c.command != "help" and not (c.command == "answer" and _corrected_before(found, c))
+            ]
+        if question.kind == "yesno":
+            # «sí, pero quita X» is the edit; «no, cancela» the cancellation: a yes or no before them adds nothing
+            # (one after them, «quita X y confirma», confirms the order as changed).
+            found = [c for i, c in enumerate(found) if c.command not in _ACKNOWLEDGE or not _edits_after(found, i)]
+        else:
+            found = [c for c in found if c.command not in _ACKNOWLEDGE]  # «vale, …» acknowledges, asks nothing
+        if sum(c.command != "answer" for c in found) == 0:
+            return []
+        return found if len(found) >= 2 and len({_identity(c) for c in found}) >= 2 else []
+
+    def _answers(self, clause: str, question: Question) -> bool:
+        """Whether a clause holds something a question takes: a number, an option's word, a customer, a product."""
+        context = context_features(clause, question, self.gazetteer)
+        if {"option=one", "option=whole", "customer=named", "product=named"} & set(context):
+            return True
+        return any(word.isdecimal() for word in textnorm.words(clause)) or (
+            question.kind == "quantity" and bool(quantity_in(clause))
+        )
+
+    def _command(self, text: str, label: str, confidence: float, question: Question) -> Command:
+        """The command a label means for this message, with its arguments; the answer when they cannot be read."""
+        answer = Command("answer", "answer", confidence, text, value=strip_edges(text))
+        whole = textnorm.key(strip_edges(text))
+        exact = [o for o in question.options if textnorm.key(o) == whole] if question.kind == "choice" else []
+        if exact and question.choose:  # an option's very text («Ya no lo necesita») picks it, whatever it says
+            return Command("choose", "choose", confidence, text, option=exact[0])
+        if label == "answer" and question.kind == "choice" and question.choose:
+            named = named_option(text, question, self.gazetteer)  # typing an option's words picks it
+            if named is not None:
+                return Command("choose", "choose", confidence, text, option=question.options[named])
+        kind = public_kind(label)
+        if label in _ACKNOWLEDGE and question.kind == "yesno":
+            # A yes writes the order: only a message that says yes (or no) in words of the lexicon is one, however
+            # sure the classifier is («blablabla» is not a yes).
+            if confidence < MIN_CONFIDENCE or not _polarity_fits(label, text):
+                return answer
+            # «no», «no, gracias», «no lo confirmes» refuse; «no lo cancelo», «no quites nada» deny another command:
+            # nothing changes and the question stands («keep»).
+            keeps = label == "deny" and not plain_no(text)
+            return Command(kind, label, confidence, text, value="keep" if keeps else None)
+        if label in ("cancel", "help"):
+            return Command(kind, label, confidence, text) if confidence >= MIN_CONFIDENCE else answer
+        if label in _ACKNOWLEDGE:
+            if label == "affirm" and len(question.options) == 1 and question.choose:
+                return Command("choose", label, confidence, text, option=question.options[0])
+            return Command(label, label, confidence, text)
+        if label == "choose_none":
+            return Command("choose", label, confidence, text) if confidence >= MIN_CONFIDENCE else answer
+        if label == "choose":
+            index = chosen_option(text, question)
+            return (
+                Command("choose", label, confidence, text, option=question.options[index])
+                if index is not None
+                else answer
+            )
+        if label == "correct_slot":
+            found = slot_value(text, question, self.gazetteer)
+            if found is None or confidence < MIN_CONFIDENCE:
+                return answer
+            if found[0] == question.asks:  # «es para Globex» at the question that asks for the customer
+                return Command("answer", label, confidence, text, value=found[1] or strip_edges(text))
+            return Command("correct", label, confidence, text, slot=found[0], value=found[1])
+        if label.startswith("correct_"):
+            edit = line_edit(text, label, question, self.gazetteer)
+            slot = question.lines_slot
+            if edit is None or slot is None or confidence < MIN_CONFIDENCE:
+                return answer
+            named = edit.pop("named", True)
+            about_it = edit["index"] == question.line or not named
+            if question.kind == "quantity" and edit["action"] == "set_quantity" and about_it:
+                # «déjalo en 2» at the question about that very line's quantity answers it
+                quantity = edit["quantity"]
+                return Command(
+                    "answer", label, confidence, text, value=str(quantity) if quantity else strip_edges(text)
+                )
+            return Command("correct", label, confidence, text, slot=slot.name, edit=edit)
+        if label.startswith("digress:"):
+            pipeline = self.spec.pipeline(label.partition(":")[2])
+            if pipeline is None or confidence < MIN_CONFIDENCE:
+                return answer
+            args = digression_args(text, pipeline.questions, pipeline.inputs)
+            bare = textnorm.key(strip_edges(text))
+            if any(isinstance(v, str) and textnorm.key(v) == bare for v in args.values()):
+                return answer  # «grapadora» alone names a product; a digression asks something about it
+            return Command("digress", label, confidence, text, pipeline=pipeline.name, args=args)
+        return answer
+
+
+_CLARIFIABLE = frozenset(
+    {"cancel", "correct_slot", "correct_remove", "correct_quantity", "correct_add", "deny", "help"} | {"choose_none"}
+)
+
+
+def _corrected_before(found: list[Command], command: Command) -> bool:
+    return any(c.command in ("correct", "cancel") for c in found[: found.index(command)])
+
+
+def _edits_after(found: list[Command], index: int) -> bool:
+    return any(c.command in ("correct", "cancel") for c in found[index + 1 :])
+
+
+def _identity(command: Command) -> tuple[Any, ...]:
+    return (command.command, command.slot, str(command.edit), command.pipeline, command.option)
+
+
+def _follows(found: list[Command], command: Command) -> bool:
+    """Whether a clause's command adds to those before it in the message. Not: the same again («no, no la
+    registres»); anything but a question after a cancellation; the «no X» that contrasts a correction («eran 6,
+    no 3»); a second pick among the options."""
+    last = found[-1]
+    if _identity(last) == _identity(command) or (last.command == command.command and command.command in _ACKNOWLEDGE):
+        return False
+    if any(c.command == "cancel" for c in found) and command.command != "digress":
+        return False
+    if last.command == "correct" and (command.command == "deny" or negated_start(command.text)):
+        return False  # «eran 6, no 3», «el cliente es X, no Y»: the «no …» is the value it replaces
+    return not (command.command == "choose" and any(c.command == "choose" for c in found))
+
+
+def _polarity_fits(label: str, clause: str) -> bool:
+    """A clause read as a yes holds a yes word and no negation; one read as a no holds a no or a negation."""
+    if label == "affirm":
+        return has_phrase(clause, YES_WORDS) and not negated(clause)
+    if label == "deny":
+        return has_phrase(clause, NO_WORDS) or negated(clause)
+    return True
+
+
+def _normalised(labels: list[str], row: np.ndarray, allowed: Any) -> dict[str, float]:
+    """The allowed labels' probabilities, scaled to sum to 1."""
+    kept = {label: float(p) for label, p in zip(labels, row, strict=True) if allowed(label)}
+    total = sum(kept.values()) or 1.0
+    return {label: p / total for label, p in kept.items()}
