@@ -37,6 +37,11 @@ class Config(BaseSettings):
         description="with OPENAI_* set, the model reads every message to a waiting run (always) or only those the "
         "trained reader is unsure of (unsure); t7_messages_read counts who read each",
     )
+    READER_CACHE_DIR: Path | None = Field(
+        default=None,
+        description="where trained message readers are kept, by the digest of what they learnt from "
+        "(default DATA_DIR/reader); processes sharing it train once",
+    )
     FUSE_STEPS: bool = Field(default=True, description="run each chain of steps that cannot pause as one node")
     RUN_LEASE_SECONDS: float = 120.0
     SEED_DEMO_DATA: bool = True

@@ -115,6 +115,9 @@ YES_WORDS = phrase_table(
     "desde luego, correcto, exacto, eso es, afirmativo, perfecto, genial, estupendo, confirmar, confirmo, confirma",
     "confirmalo, confirmala, confirmame, registralo, registrala, adelante con ello, de una, listo, va que va",
     "confirmes, registres, tramites, mandes, envies, confirm it, place it, send it",
+    "procede, tramita, registra, manda, envia, hazlo, haz, cursa, graba, lanza, tira, sigue, continua, pasa, mete",
+    "guay, chevere, bacan, sale, orale, andale, simon, obvio, seguro, vamos, eso, asi, tal cual, me vale, me sirve",
+    "do it, go for it, ship it, sounds good, looks good, all good, yes please, approve, approved, book it, go",
     "confirmado, adelante, dale, venga, hecho, bien, muy bien, esta bien, todo bien, sale, simon, 👍, ✅",
     "yes, yep, yup, yeah, sure, of course, confirm, confirmed, go ahead, alright, all right, right, fine",
     "that's right, correct, perfect, great, absolutely, ok then",
@@ -156,7 +159,7 @@ OPENERS = phrase_table(
 CLOSERS = phrase_table(
     "gracias, muchas gracias, mil gracias, gracias crack, por favor, porfa, porfi, plis, pls, please, thanks",
     "thank you, thx, ty, vale, ok, eh, entonces, pues, ya, de momento, por ahora, si puedes, si puede ser",
-    "cuando puedas, ahora, ahorita, ya mismo, 🙏, 😊, 🙂, :), jaja, jeje, lol",
+    "cuando puedas, ahora, ahorita, ya mismo, todavia, aun, still, yet, 🙏, 😊, 🙂, :), jaja, jeje, lol",
 )
 # Words that join two clauses, each of which may hold its own command («vale, y ¿cuánto stock hay de X?»).
 CONJUNCTIONS = frozenset({"y", "e", "and", "pero", "but", "luego", "despues", "then", "ademas", "also"})

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 from bench import measure, print_table, ratio, scaled, summary
 from tools.catalog.demo_data import demo_products
+from tools.catalog.lookup_text import lookup_words
 from tools.catalog.sql import SqlService
-from tools.catalog.sql_reads import lookup_words
 
 ROUNDS = 5
 WARMUP = 20

@@ -164,7 +164,8 @@ class Understanding:
             if self._reader is None or key != self._key:
                 products, customers, version = self._catalog_names()
                 spec = reader_spec(configs, products, customers)
-                trained = train(spec, self.engine.settings.DATA_DIR / "reader")
+                settings = self.engine.settings
+                trained = train(spec, settings.READER_CACHE_DIR or settings.DATA_DIR / "reader")
                 self._reader, self._key = Reader(trained, spec), key
                 self._catalog = (version, trained.gazetteer)
             else:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,15 @@ from tests.dialog_support import RestartableApp
 
 TEST_PIPELINES = Path(__file__).parent / "pipelines"
 pytest_plugins = ["sql_fixtures", "runner_fixtures", "llm_fixtures"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every app and server process of the run shares one folder of trained readers (keyed by what they learnt
+    from), so the reader is trained once per set of pipelines, not once per test."""
+    if "READER_CACHE_DIR" not in os.environ:
+        folder = Path(tempfile.mkdtemp(prefix="t7-readers-"))
+        os.environ["READER_CACHE_DIR"] = str(folder)
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture

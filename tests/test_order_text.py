@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tools.orders.order_text import parse_edit, parse_order_lines, parse_order_request, parse_quantity
+from tools.language.quantity import quantity_in as parse_quantity
+from tools.orders.order_text import parse_edit, parse_order_lines, parse_order_request
 
 LINES = [
     ("3 teclado mecánico, 2 ratón", [("teclado mecánico", 3), ("ratón", 2)]),

@@ -13,10 +13,11 @@ import textnorm
 from errors import ConflictError, NotFoundError, ToolError
 from tools.catalog.customer_text import find_customer
 from tools.catalog.demo_data import demo_customers, demo_products
-from tools.catalog.sql_aliases import read_aliases, seed_demo_aliases
+from tools.catalog.lookup_text import lookup_words
+from tools.catalog.sql_aliases import read_aliases, read_synonyms, seed_demo_aliases, seed_demo_synonyms
 from tools.catalog.sql_events import CatalogChange, CatalogListener, CatalogListeners
 from tools.catalog.sql_meta import SEEDED_KEY, VERSION_KEY, bump_version, is_seeded, read_meta, set_meta
-from tools.catalog.sql_reads import lookup_words, matching_rows, product_dict, read_only_rows, resolution, stock_of
+from tools.catalog.sql_reads import matching_rows, product_dict, read_only_rows, resolution, stock_of
 from tools.catalog.sql_schema import (
     SQLITE_IMMEDIATE,
     app_meta,
@@ -93,6 +94,7 @@ class SqlService:
             )
             set_meta(conn, SEEDED_KEY, 1)
             seed_demo_aliases(conn)
+            seed_demo_synonyms(conn)
             version = bump_version(conn)
         self._notify(version, "seeded", [])
         return True
@@ -104,8 +106,9 @@ class SqlService:
             return False
         if self.seed_demo():
             return True
-        with self._write() as conn:  # a database seeded before aliases existed gets the demo ones now
-            version = bump_version(conn) if seed_demo_aliases(conn) else 0
+        with self._write() as conn:  # a database seeded before aliases or synonyms existed gets the demo ones now
+            added = [seed_demo_aliases(conn), seed_demo_synonyms(conn)]
+            version = bump_version(conn) if any(added) else 0
         if version:
             self._notify(version, "aliases", [])
         return False
@@ -230,13 +233,32 @@ class SqlService:
 
     # --- look-ups used by the order dialog ---------------------------------------------------------
 
-    @staticmethod
-    def _words(text: Any) -> list[str]:
+    def vocabulary(self) -> frozenset[str]:
+        """Every look-up word of an active product's name or alias, read once per catalog version."""
+        return self.memo(
+            "vocabulary", lambda: frozenset(w for name in self.product_names() for w in lookup_words(name))
+        )
+
+    def synonyms(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """The synonyms of the catalog's words (look-up words -> catalog words), read once per catalog version."""
+
+        def build() -> dict[tuple[str, ...], tuple[str, ...]]:
+            with self.engine.connect() as conn:
+                return dict(read_synonyms(conn, self.vocabulary()))
+
+        return self.memo("synonyms", build)
+
+    def lookup_text(self, text: str) -> str:
+        """What a product look-up compares for `text`, as text (synonyms, measures and slips resolved)."""
+        return " ".join(self._words(text))
+
+    def _words(self, text: Any, *, products: bool = True) -> list[str]:
+        """The look-up words of a text; a product look-up also resolves synonyms and slips (customers' don't)."""
         if not isinstance(text, str):
             raise ToolError("the text to look up must be a string")
         if len(text) > MAX_LOOKUP_TEXT:
             raise ToolError(f"the text to look up is longer than {MAX_LOOKUP_TEXT} characters")
-        return lookup_words(text)
+        return lookup_words(text, self.synonyms(), self.vocabulary()) if products else lookup_words(text)
 
     def resolve_product(self, text: str, limit: int = 10) -> dict[str, Any]:
         """Text → {status: exact|several|none, match, candidates[{sku,name,price,stock}]} over active products,
@@ -259,7 +281,7 @@ class SqlService:
 
     def resolve_customer(self, text: str, limit: int = 10) -> dict[str, Any]:
         """Text → {status: exact|several|none, match, candidates[{id,name}]} over customers."""
-        words = self._words(text)
+        words = self._words(text, products=False)
         if not words:
             return resolution([], limit)
         with self.engine.connect() as conn:

@@ -10,7 +10,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-import textnorm
 from errors import ToolError
 from tools.orders.sql_orders import money
 
@@ -24,27 +23,6 @@ def resolution(found: list[dict[str, Any]], limit: int) -> dict[str, Any]:
     """{status, match, candidates}: one row is exact, several are a choice, none is none."""
     status = "exact" if len(found) == 1 else "several" if found else "none"
     return {"status": status, "match": found[0] if status == "exact" else None, "candidates": found[:limit]}
-
-
-# Measure words as users type them, written the way catalog names write them ("27 inch" → "27 pulgadas").
-_MEASURES = {
-    **dict.fromkeys(("inch", "inche", "pulg", "pulgs", "pulgadas"), "pulgada"),
-    **dict.fromkeys(("metro", "meter", "metre", "mt", "mts", "mtr", "mtrs"), "m"),
-    **dict.fromkeys(("centimetro", "centimeter", "centimetre", "cms"), "cm"),
-    **dict.fromkeys(("milimetro", "millimeter", "millimetre", "mms"), "mm"),
-    **dict.fromkeys(("giga", "gigabyte", "gbs"), "gb"),
-    **dict.fromkeys(("tera", "terabyte", "tbs"), "tb"),
-}
-
-
-def lookup_words(text: str) -> list[str]:
-    """The words a catalog look-up compares: textnorm's words with measures spelled as in the catalog."""
-    return [_MEASURES.get(word, word) for word in textnorm.words(text)]
-
-
-def lookup_key(text: str) -> str:
-    """The comparison key of an alias: its look-up words joined by single spaces."""
-    return " ".join(lookup_words(text))
 
 
 def _padded(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:

@@ -53,6 +53,15 @@ product_aliases = sa.Table(
     sa.UniqueConstraint("sku", "normalized_alias", name="uq_product_aliases_sku_alias"),
 )
 
+# Words salespeople use for products that the names do not hold («engrapadora» → grapadora), as look-up keys.
+product_synonyms = sa.Table(
+    "product_synonyms",
+    metadata,
+    sa.Column("normalized_word", sa.String(200), primary_key=True),
+    sa.Column("word", sa.String(200), nullable=False),
+    sa.Column("means", sa.String(200), nullable=False),
+)
+
 orders = sa.Table(
     "orders",
     metadata,

@@ -152,12 +152,12 @@ def read_quantity(
 
 def _dozens(keys: list[str], count: int, nxt: int, stop: int) -> tuple[int, int]:
     """`count` dozens read up to `nxt`, and half a dozen more when «y media» / «and a half» follows."""
-    value = count * 12
+    value, end = count * 12, nxt
     if nxt + 1 < stop and keys[nxt] in _AND and keys[nxt + 1] in HALF:
-        return value + 6, nxt + 2
-    if nxt + 2 < stop and keys[nxt] == "and" and keys[nxt + 1] == "a" and keys[nxt + 2] in HALF:
-        return value + 6, nxt + 3
-    return value, nxt
+        value, end = value + 6, nxt + 2
+    elif nxt + 2 < stop and keys[nxt] == "and" and keys[nxt + 1] == "a" and keys[nxt + 2] in HALF:
+        value, end = value + 6, nxt + 3
+    return (value if count and value < 10**MAX_DIGITS else UNKNOWN_QUANTITY), end
 
 
 def quantity_in(text: str) -> int | None:

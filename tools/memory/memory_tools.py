@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from errors import ToolError
 from tools.registry import NoParams, ToolContext, ToolSet
-from vector_memory import MEMORY_PREFIX, VectorMemory, memory_collection, normalise
+from vector_memory import MEMORY_PREFIX, PRODUCTS, VectorMemory, memory_collection, normalise
 from vector_memory.catalog import as_product
 from vector_memory.items import MAX_K
 from vector_memory.likeness import LEXICAL_SPACES, resembles, suggest_floor
@@ -127,9 +127,13 @@ def suggest(args: SuggestArgs, ctx: ToolContext) -> list[dict[str, Any]]:
     memory = _memory(ctx)
     floor = suggest_floor(memory.space, memory.suggest_min_score)
     floor = max(floor, args.min_score) if args.min_score is not None else floor
-    hits = memory.search(_shared(ctx), args.text, k=_pool(args.k), min_score=floor)
+    text = args.text
+    sql = ctx.services.sql
+    if sql is not None and _shared(ctx) == PRODUCTS:  # «engrapadora», «monitor de veinticuatro pulgadas»
+        text = sql.lookup_text(text) or text
+    hits = memory.search(_shared(ctx), text, k=_pool(args.k), min_score=floor)
     if memory.space.startswith(LEXICAL_SPACES):
-        hits = [hit for hit in hits if resembles(args.text, hit["text"])]
+        hits = [hit for hit in hits if resembles(text, hit["text"]) or resembles(args.text, hit["text"])]
     return _plain(_once(hits, args.k))
 
 

@@ -75,10 +75,26 @@ def _folded_keys(text: str) -> list[str]:
     return [key for key in split_tokens(text) if key not in _EDGE]
 
 
+_ENCLITICS = ("melo", "mela", "selo", "sela", "los", "las", "lo", "la", "le", "me")
+
+
+def _stem(key: str) -> str:
+    """A verb without the pronouns glued to it («tramítalo» → «tramita», «mándamelo» → «manda»)."""
+    for ending in _ENCLITICS:
+        if key.endswith(ending) and len(key) - len(ending) >= 4:
+            return key[: -len(ending)]
+    return key
+
+
 def has_phrase(text: str, table: Phrases) -> bool:
-    """Whether a phrase of `table` occurs in the text (whole words, folded)."""
+    """Whether a phrase of `table` occurs in the text (whole words, folded; a verb also without its pronouns)."""
     keys = _folded_keys(text)
-    return any(tuple(keys[at : at + len(p)]) == p for at in range(len(keys)) for p in table)
+    stems = [_stem(key) for key in keys]
+    for at in range(len(keys)):
+        for phrase in table:
+            if tuple(keys[at : at + len(phrase)]) == phrase or (len(phrase) == 1 and stems[at] == phrase[0]):
+                return True
+    return False
 
 
 def negated(text: str) -> bool:
@@ -99,7 +115,7 @@ def plain_no(text: str) -> bool:
                     spent[at : at + len(phrase)] = [True] * len(phrase)
                     break
     left = [k for k, gone in zip(keys, spent, strict=True) if not gone and k not in NEGATIONS and k not in POINTERS]
-    return not left and any(spent)
+    return not left and (any(spent) or any(k in NEGATIONS for k in keys))
 
 
 def negated_start(text: str) -> bool:
@@ -296,11 +312,50 @@ def digression_args(text: str, questions: tuple[str, ...], inputs: tuple[tuple[s
 
 
 def _subject(text: str, questions: tuple[str, ...]) -> str | None:
-    """The part of a question that is not the pipeline's own wording: the longest run of other words, joined
-    across «de» («monitor de 27 pulgadas») and with the article before it kept («la silla»)."""
-    template = {w.strip(_EDGE) for q in questions for w in textnorm.fold(_PLACEHOLDER.sub(" ", q)).split()}
+    """What a message asks about: the words where one of the pipeline's questions has its placeholder («¿cuántas
+    {producto} quedan?» → «¿cuántas grapadoras quedan en el almacén?» gives «grapadoras»), by the question whose
+    words around the placeholder the message holds best; else the longest run of words no question has."""
     raw = strip_edges(text).split()
     keys = [textnorm.fold(word).strip(_EDGE) for word in raw]
+    best: tuple[int, int, int] | None = None  # (words matched, start, end)
+    for question in questions:
+        before, _, after = question.partition("{")
+        after = after.partition("}")[2]
+        head = [w.strip(_EDGE) for w in textnorm.fold(before).split() if w.strip(_EDGE)]
+        tail = [w.strip(_EDGE) for w in textnorm.fold(after).split() if w.strip(_EDGE)]
+        found = _between(keys, head, tail)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = found
+    if best is not None and best[2] > best[1]:
+        begin = best[1] - (best[1] > 0 and keys[best[1] - 1] in _ARTICLES)
+        end = next((at + 1 for at in range(best[1], best[2]) if raw[at].endswith(("?", ".", "!", ";"))), best[2])
+        return " ".join(raw[begin:end]).strip(_EDGE) or None
+    return _longest_run(raw, keys, questions)
+
+
+def _between(keys: list[str], head: list[str], tail: list[str]) -> tuple[int, int, int] | None:
+    """Where a question's placeholder falls in the message: after the end of its head's last words found, up to
+    the start of its tail's first words found (or the end). (words matched, start, end), or None."""
+    start, matched = 0, 0
+    for size in range(min(len(head), 3), 0, -1):  # the head's last words, e.g. «stock hay de»
+        part = head[-size:]
+        at = next((i for i in range(len(keys) - size + 1) if keys[i : i + size] == part), None)
+        if at is not None:
+            start, matched = at + size, size
+            break
+    if head and not matched:
+        return None
+    end = len(keys)
+    if tail:
+        at = next((i for i in range(start + 1, len(keys)) if keys[i] == tail[0]), None)
+        if at is not None:
+            end, matched = at, matched + 1
+    return (matched, start, end) if end > start else None
+
+
+def _longest_run(raw: list[str], keys: list[str], questions: tuple[str, ...]) -> str | None:
+    """The longest run of words no question of the pipeline has, joined across «de» («monitor de 27»)."""
+    template = {w.strip(_EDGE) for q in questions for w in textnorm.fold(_PLACEHOLDER.sub(" ", q)).split()}
     outside = [bool(key) and key not in template for key in keys]
     for at in range(1, len(keys) - 1):
         if keys[at] in _JOINERS and outside[at - 1] and outside[at + 1]:

@@ -255,72 +255,91 @@ class Reader:
         )
 
     def _command(self, text: str, label: str, confidence: float, question: Question) -> Command:
-        """The command a label means for this message, with its arguments; the answer when they cannot be read."""
-        answer = Command("answer", "answer", confidence, text, value=strip_edges(text))
-        whole = textnorm.key(strip_edges(text))
-        exact = [o for o in question.options if textnorm.key(o) == whole] if question.kind == "choice" else []
-        if exact and question.choose:  # an option's very text («Ya no lo necesita») picks it, whatever it says
-            return Command("choose", "choose", confidence, text, option=exact[0])
-        if label == "answer" and question.kind == "choice" and question.choose:
-            named = named_option(text, question, self.gazetteer)  # typing an option's words picks it
-            if named is not None:
-                return Command("choose", "choose", confidence, text, option=question.options[named])
+        """The command a label means for this message, with its arguments; when they cannot be read (or the
+        reader is not confident of a command), the answer, or at a choice question the option it names."""
+        if (exact := self._picked(text, question, confidence, exact=True)) is not None:
+            return exact  # an option's very text («Ya no lo necesita») picks it, whatever else it reads as
+        read = self._as(label, text, confidence, question)
+        if read is not None:
+            return read
+        picked = self._picked(text, question, confidence, exact=False)
+        return picked or Command("answer", "answer", confidence, text, value=strip_edges(text))
+
+    def _picked(self, text: str, question: Question, confidence: float, *, exact: bool) -> Command | None:
+        """The option a message names at a choice question: its whole text, or (not `exact`) its words."""
+        if question.kind != "choice" or not question.choose:
+            return None
+        if exact:
+            whole = textnorm.key(strip_edges(text))
+            index = next((i for i, o in enumerate(question.options) if textnorm.key(o) == whole), None)
+        else:
+            index = named_option(text, question, self.gazetteer)
+        return None if index is None else Command("choose", "choose", confidence, text, option=question.options[index])
+
+    def _as(self, label: str, text: str, confidence: float, question: Question) -> Command | None:
+        """The command of `label` with its arguments, or None when the message cannot be that command."""
         kind = public_kind(label)
-        if label in _ACKNOWLEDGE and question.kind == "yesno":
-            # A yes writes the order: only a message that says yes (or no) in words of the lexicon is one, however
-            # sure the classifier is («blablabla» is not a yes).
-            if confidence < MIN_CONFIDENCE or not _polarity_fits(label, text):
-                return answer
-            # «no», «no, gracias», «no lo confirmes» refuse; «no lo cancelo», «no quites nada» deny another command:
-            # nothing changes and the question stands («keep»).
-            keeps = label == "deny" and not plain_no(text)
-            return Command(kind, label, confidence, text, value="keep" if keeps else None)
-        if label in ("cancel", "help"):
-            return Command(kind, label, confidence, text) if confidence >= MIN_CONFIDENCE else answer
         if label in _ACKNOWLEDGE:
-            if label == "affirm" and len(question.options) == 1 and question.choose:
-                return Command("choose", label, confidence, text, option=question.options[0])
-            return Command(label, label, confidence, text)
-        if label == "choose_none":
-            return Command("choose", label, confidence, text) if confidence >= MIN_CONFIDENCE else answer
+            return self._yes_no(label, text, confidence, question)
+        if confidence < MIN_CONFIDENCE and label != "choose":
+            return None
+        if label in ("cancel", "help") or label == "choose_none":
+            return Command(kind, label, confidence, text)
         if label == "choose":
             index = chosen_option(text, question)
-            return (
-                Command("choose", label, confidence, text, option=question.options[index])
-                if index is not None
-                else answer
-            )
+            return None if index is None else Command("choose", label, confidence, text, option=question.options[index])
         if label == "correct_slot":
-            found = slot_value(text, question, self.gazetteer)
-            if found is None or confidence < MIN_CONFIDENCE:
-                return answer
-            if found[0] == question.asks:  # «es para Globex» at the question that asks for the customer
-                return Command("answer", label, confidence, text, value=found[1] or strip_edges(text))
-            return Command("correct", label, confidence, text, slot=found[0], value=found[1])
+            return self._slot(text, confidence, question)
         if label.startswith("correct_"):
-            edit = line_edit(text, label, question, self.gazetteer)
-            slot = question.lines_slot
-            if edit is None or slot is None or confidence < MIN_CONFIDENCE:
-                return answer
-            named = edit.pop("named", True)
-            about_it = edit["index"] == question.line or not named
-            if question.kind == "quantity" and edit["action"] == "set_quantity" and about_it:
-                # «déjalo en 2» at the question about that very line's quantity answers it
-                quantity = edit["quantity"]
-                return Command(
-                    "answer", label, confidence, text, value=str(quantity) if quantity else strip_edges(text)
-                )
-            return Command("correct", label, confidence, text, slot=slot.name, edit=edit)
+            return self._line(label, text, confidence, question)
         if label.startswith("digress:"):
-            pipeline = self.spec.pipeline(label.partition(":")[2])
-            if pipeline is None or confidence < MIN_CONFIDENCE:
-                return answer
-            args = digression_args(text, pipeline.questions, pipeline.inputs)
-            bare = textnorm.key(strip_edges(text))
-            if any(isinstance(v, str) and textnorm.key(v) == bare for v in args.values()):
-                return answer  # «grapadora» alone names a product; a digression asks something about it
-            return Command("digress", label, confidence, text, pipeline=pipeline.name, args=args)
-        return answer
+            return self._digression(label, text, confidence)
+        return None
+
+    def _yes_no(self, label: str, text: str, confidence: float, question: Question) -> Command | None:
+        if question.kind != "yesno":
+            if label == "affirm" and len(question.options) == 1 and question.choose:
+                return Command("choose", label, confidence, text, option=question.options[0])
+            return Command(label, label, confidence, text)  # elsewhere a yes or no answers nothing
+        # A yes writes the order: only a message that says yes (or no) in words of the lexicon is one, however
+        # sure the classifier is («blablabla» is not a yes).
+        if confidence < MIN_CONFIDENCE or not _polarity_fits(label, text):
+            return None
+        # «no», «no, gracias», «no lo confirmes» refuse; «no lo cancelo», «no quites nada» deny another command:
+        # nothing changes and the question stands («keep»).
+        keeps = label == "deny" and not plain_no(text)
+        return Command(label, label, confidence, text, value="keep" if keeps else None)
+
+    def _slot(self, text: str, confidence: float, question: Question) -> Command | None:
+        found = slot_value(text, question, self.gazetteer)
+        if found is None:
+            return None
+        if found[0] == question.asks:  # «es para Globex» at the question that asks for the customer
+            return Command("answer", "correct_slot", confidence, text, value=found[1] or strip_edges(text))
+        return Command("correct", "correct_slot", confidence, text, slot=found[0], value=found[1])
+
+    def _line(self, label: str, text: str, confidence: float, question: Question) -> Command | None:
+        edit = line_edit(text, label, question, self.gazetteer)
+        slot = question.lines_slot
+        if edit is None or slot is None:
+            return None
+        named = edit.pop("named", True)
+        about_it = edit["index"] == question.line or not named
+        if question.kind == "quantity" and edit["action"] == "set_quantity" and about_it:
+            # «déjalo en 2» at the question about that very line's quantity answers it
+            value = str(edit["quantity"]) if edit["quantity"] else strip_edges(text)
+            return Command("answer", label, confidence, text, value=value)
+        return Command("correct", label, confidence, text, slot=slot.name, edit=edit)
+
+    def _digression(self, label: str, text: str, confidence: float) -> Command | None:
+        pipeline = self.spec.pipeline(label.partition(":")[2])
+        if pipeline is None:
+            return None
+        args = digression_args(text, pipeline.questions, pipeline.inputs)
+        bare = textnorm.key(strip_edges(text))
+        if any(isinstance(v, str) and textnorm.key(v) == bare for v in args.values()):
+            return None  # «grapadora» alone names a product; a digression asks something about it
+        return Command("digress", label, confidence, text, pipeline=pipeline.name, args=args)
 
 
 _CLARIFIABLE = frozenset(
