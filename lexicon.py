@@ -118,6 +118,7 @@ YES_WORDS = phrase_table(
     "procede, tramita, registra, manda, envia, hazlo, haz, cursa, graba, lanza, tira, sigue, continua, pasa, mete",
     "guay, chevere, bacan, sale, orale, andale, simon, obvio, seguro, vamos, eso, asi, tal cual, me vale, me sirve",
     "do it, go for it, ship it, sounds good, looks good, all good, yes please, approve, approved, book it, go",
+    "conf, lgtm, por bueno, ya po, mandas, registras, confirmas, tramitas, envias, haces, metes, pasas, cursas",
     "confirmado, adelante, dale, venga, hecho, bien, muy bien, esta bien, todo bien, sale, simon, 👍, ✅",
     "yes, yep, yup, yeah, sure, of course, confirm, confirmed, go ahead, alright, all right, right, fine",
     "that's right, correct, perfect, great, absolutely, ok then",
@@ -125,7 +126,7 @@ YES_WORDS = phrase_table(
 NO_WORDS = phrase_table(
     "no, nop, nope, nah, naa, mejor no, claro que no, por supuesto que no, de ninguna manera, para nada, negativo",
     "ni hablar, todavia no, aun no, no quiero, 👎, ❌, no thanks, no thank you, not really, no way, not yet",
-    "of course not, absolutely not",
+    "of course not, absolutely not, nel, na, nanay, ni de broma, negative",
 )
 
 # Words that call the whole thing off («cancela», «anúlalo», «abort»): the offline edit reader's, at a confirmation.

@@ -16,7 +16,7 @@ if __package__ in (None, ""):  # `python bench/bench_lookup.py` as well as `pyth
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import summary
-from bench.lookups import HOLDOUT, demo_registry, evaluate, load_lookups, play
+from bench.lookups import HOLDOUT, WORDS, demo_registry, evaluate, load_lookups, play
 from tools.registry import ToolRegistry
 from vector_memory import likeness
 
@@ -81,6 +81,7 @@ def main() -> dict[str, Any]:
         floor = likeness.suggest_floor(memory.space, memory.suggest_min_score)
         report = evaluate(registry, lookups)
         holdout = evaluate(registry, load_lookups(HOLDOUT))
+        words = {name: evaluate(registry, load_lookups(path)) for name, path in WORDS.items()}
         grid = calibrate(registry)
         latency = _latency_ms(registry, [lookup.text for lookup in lookups])
         space = memory.space
@@ -91,6 +92,11 @@ def main() -> dict[str, Any]:
         **{key: value for key, value in report.items() if key != "misses"},
         "misses": report["misses"],
         "holdout": holdout,
+        # synonyms, measures in words, plurals with slips: the dev part (tuned on) and the frozen held-out part,
+        # whose misses are never printed nor kept (nobody tunes on them)
+        "words": {
+            name: {k: v for k, v in found.items() if k != "misses" or name == "dev"} for name, found in words.items()
+        },
         "calibration": grid,
         "latency": latency,
     }
@@ -107,6 +113,9 @@ def main() -> dict[str, Any]:
     print(f"held-out set (never tuned on): {held}, offered when nothing fits {holdout['offered_when_nothing_fits']}")
     for miss in holdout["misses"]:
         print(f"  held-out miss: {miss['text']!r} expected {miss['expect'] or 'nothing'}, got {miss['got']}")
+    for name, found in words.items():
+        kinds = ", ".join(f"{kind} {value:.0%}" for kind, value in found["top1_by_kind"].items())
+        print(f"words the names lack, {name}: top-1 {found['top1']:.1%} of {found['lookups']} ({kinds})")
     print(f"floor in use {floor}; calibrated floor {figures['calibrated_floor']} (highest floor with the best top-1)")
     print(f"{'floor':>6} {'top-1':>7} {'false sugg.':>11} {'offered/none':>13}")
     for row in grid:

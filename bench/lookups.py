@@ -24,6 +24,8 @@ from vector_memory import VectorMemory, attach_catalog
 
 LOOKUPS = Path(__file__).resolve().parent.parent / "tests" / "data" / "lookups.yaml"
 HOLDOUT = LOOKUPS.with_name("lookups_holdout.yaml")  # never tuned on: the out-of-sample figure
+# Words the catalog's names do not hold (synonyms, measures in words, plurals with slips), written before tuning.
+WORDS = {"dev": LOOKUPS.with_name("lookups_words_dev.yaml"), "test": LOOKUPS.with_name("lookups_words_test.yaml")}
 # The `sugerir` step of pipelines/buscar_producto.yaml (tests/test_lookups.py checks they agree).
 SUGGEST_ARGS = {"k": 3, "min_score": 0.2}
 

@@ -75,8 +75,11 @@ def render_block(name: str, report: Figures) -> str:
         figures = _figures(report, module)
         try:
             cells = rows(figures) if figures is not None else []
+            if callable(header):  # a header that depends on the figures (a confusion matrix's labels)
+                header = header(figures) if figures is not None else ("", NOT_MEASURED)
         except _MISSING:
             cells = []
+            header = header if isinstance(header, tuple) else ("", NOT_MEASURED)
         body = _table(header, cells or [[NOT_MEASURED] + [""] * (len(header) - 1)])
     else:
         raise ValueError(f"unknown benchmark block {name!r}; known: machine, targets, {', '.join(TABLES)}")

@@ -166,7 +166,7 @@ class PipelineConfig(_Model):
     outputs: dict[Key, Any] = Field(default_factory=dict, description="output name -> template")
     questions: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
         default_factory=list,
-        max_length=100,
+        max_length=200,
         description="questions this pipeline answers as a digression of another run, with {input} placeholders, "
         "e.g. «¿cuánto stock hay de {producto}?»",
     )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from prometheus_client import REGISTRY
 
+from app import create_app
+from config import Config
 from tests.llm_server import OpenAICompatServer
 
 
@@ -82,3 +86,52 @@ def test_a_quantity_from_the_model_that_cannot_be_a_count_is_asked_for(
     body = _say(client, "pon muchísimas grapadoras", start["session_id"])
     assert body["status"] == "waiting" and "¿Cuántas unidades" in body["reply"], body
     assert body["data"] is None  # not the confirmation: nothing with that quantity is offered to confirm
+
+
+def _unsure_app(tmp_path: Path, pipelines_dir: Path, server: OpenAICompatServer) -> Flask:
+    settings = Config(
+        DATA_DIR=tmp_path / "data",
+        PIPELINES_DIR=pipelines_dir,
+        SECRET_KEY="test",
+        OPENAI_BASE_URL=server.base_url,
+        OPENAI_API_KEY="test",
+        LLM_MODEL="stub-model",
+        MODEL_READS="unsure",
+    )
+    return create_app(settings)
+
+
+def _read_by(reader: str) -> float:
+    return REGISTRY.get_sample_value("t7_messages_read_total", {"pipeline": "alta_pedido", "reader": reader}) or 0.0
+
+
+def test_with_model_reads_unsure_a_sure_reading_never_reaches_the_model(
+    tmp_path: Path, pipelines_dir: Path, server: OpenAICompatServer
+) -> None:
+    app = _unsure_app(tmp_path, pipelines_dir, server)
+    try:
+        client = app.test_client()
+        start = _waiting_for_products(client)
+        asked, trained = len(server.requests), _read_by("trained")
+        body = _say(client, "cancela, cancela", start["session_id"])
+        assert body["status"] == "cancelled", body
+        assert len(server.requests) == asked  # the trained reader was sure: the model was not asked
+        assert _read_by("trained") == trained + 1
+    finally:
+        app.extensions["t7"].engine.close()
+
+
+def test_with_model_reads_unsure_an_unsure_reading_goes_to_the_model(
+    tmp_path: Path, pipelines_dir: Path, server: OpenAICompatServer
+) -> None:
+    app = _unsure_app(tmp_path, pipelines_dir, server)
+    try:
+        client = app.test_client()
+        start = _waiting_for_products(client)
+        server.reply({"command": "correct", "slot": "cliente", "value": "Globex"})
+        asked, by_model = len(server.requests), _read_by("llm")
+        body = _say(client, "hmm lo de antes mejor va a la otra empresa, la de los globos", start["session_id"])
+        assert len(server.requests) == asked + 1 and _read_by("llm") == by_model + 1
+        assert body["status"] == "waiting" and "productos" in body["reply"], body
+    finally:
+        app.extensions["t7"].engine.close()

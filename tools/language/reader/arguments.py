@@ -8,7 +8,18 @@ import re
 from typing import Any
 
 import textnorm
-from lexicon import CLOSERS, NEGATIONS, NO_WORDS, OPENERS, ORDINALS, POINTERS, POSITIONS, YES_WORDS, Phrases
+from lexicon import (
+    CLOSERS,
+    NEGATIONS,
+    NO_WORDS,
+    NUMBER_WORDS,
+    OPENERS,
+    ORDINALS,
+    POINTERS,
+    POSITIONS,
+    YES_WORDS,
+    Phrases,
+)
 from tools.language.quantity import UNKNOWN_QUANTITY, keys_of, read_quantity
 from tools.language.reader.features import split_tokens
 from tools.language.reader.gazetteer import Gazetteer
@@ -144,6 +155,14 @@ def named_option(text: str, question: Question, gazetteer: Gazetteer) -> int | N
     return hits[0] if all(names_word(w, have) for w in named) else None
 
 
+def _number(key: str) -> int | None:
+    """A small number written as digits or one word («2», «#2», «dos», «two»)."""
+    key = key.lstrip("#nº")
+    if key.isdecimal() and len(key) < 4:
+        return int(key)
+    return NUMBER_WORDS.get(key) if key not in ("un", "una") else None
+
+
 def _place(place: int, count: int) -> int | None:
     """A 1-based place (negative: from the end; 0: the middle of an odd count) as a 0-based index."""
     index = place - 1 if place > 0 else count + place if place < 0 else count // 2 if count % 2 else -1
@@ -164,7 +183,7 @@ def chosen_option(text: str, question: Question) -> int | None:
     places = [ORDINALS[k] if k in ORDINALS else POSITIONS[k] for k in keys if k in ORDINALS or k in POSITIONS]
     words = textnorm.words(text)
     hits = option_overlap(words, options)
-    numbers = [int(k) for k in keys if k.isdecimal() and len(k) < 4 and 1 <= int(k) <= len(options)]
+    numbers = [n for n in (_number(k) for k in keys) if n is not None and 1 <= n <= len(options)]
     index = _place(places[0], len(options)) if len(places) == 1 else None
     if index is not None and (not hits or hits == [index] or len(hits) == len(options)):
         return index

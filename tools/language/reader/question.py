@@ -93,7 +93,7 @@ def _option_words(options: tuple[str, ...]) -> tuple[tuple[frozenset[str], ...],
 def option_overlap(words: list[str], options: tuple[str, ...]) -> list[int]:
     """The options (0-based) sharing a distinctive word with the message: a word only some options have."""
     option_words, common = _option_words(options)
-    wanted = {w for w in words if w not in common}
+    wanted = {w for w in words if not names_word(w, common)}  # «monitro» is the «monitor» every option has
     if not wanted:
         return []
     return [i for i, have in enumerate(option_words) if any(names_word(w, have) for w in wanted)]

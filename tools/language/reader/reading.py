@@ -31,7 +31,7 @@ from tools.language.reader.arguments import (
     slot_value,
     strip_edges,
 )
-from tools.language.reader.features import prepare
+from tools.language.reader.features import prepare, split_tokens
 from tools.language.reader.question import IDLE, Question, context_features
 from tools.language.reader.spec import ReaderSpec
 from tools.language.reader.training import NONE, TrainedReader
@@ -45,6 +45,8 @@ AMBIGUOUS_MARGIN = 0.12
 SURE = 0.75
 # A clause of a longer message counts as a command of its own above this (its words are fewer, so it is less sure).
 CLAUSE_SURE = 0.6
+# Each command of a message read clause by clause keeps at least this probability for the whole message.
+MULTI_FLOOR = 0.02
 # An idle message starts a pipeline only above this confidence; below it is chat.
 MIN_ROUTE = 0.5
 # Clauses end at punctuation and before a conjunction: «vale, y ¿cuánto…?», «quita X y confirma».
@@ -175,7 +177,7 @@ class Reader:
         scored = [_normalised(labels, row, allowed) for row in rows]
         whole = scored[0]
         reading = Reading([], scores=whole)
-        several = self._several(clauses, scored[1:], question) if len(pieces) > 1 else []
+        several = self._several(clauses, scored[1:], question, whole) if len(pieces) > 1 else []
         if several:
             reading.commands = several
             return reading
@@ -214,8 +216,11 @@ class Reader:
 
         return allowed
 
-    def _several(self, clauses: list[str], scored: list[dict[str, float]], question: Question) -> list[Command]:
-        """The commands of a message whose clauses each hold one (in order), when it holds more than one."""
+    def _several(
+        self, clauses: list[str], scored: list[dict[str, float]], question: Question, whole: dict[str, float]
+    ) -> list[Command]:
+        """The commands of a message whose clauses each hold one (in order), when it holds more than one: each
+        clause read as one, and the whole message read as one of them and not ruling out the others."""
         found: list[Command] = []
         for clause, scores in zip(clauses, scored, strict=True):
             best = max(scores, key=scores.__getitem__)
@@ -229,11 +234,15 @@ class Reader:
             if found and not _follows(found, command):
                 continue
             found.append(command)
-        if any(c.command not in ("help", "answer") for c in found):
-            # «uf, qué lío, cancela»: next to a command, what reads as a plea for help or an answer is its preamble
-            # or its reason («…, es Globex» after «el cliente no es ACME»)
+        if any(c.command != "help" for c in found):
+            # «uf, qué lío, cancela», «no me acuerdo… era Globex»: next to anything else, what reads as a plea for
+            # help is its preamble; an answer after a correction is its value («…, es Globex»); next to a pick
+            # among options, an answer describes the same pick («el chico, el de 24»)
+            picks = any(c.command == "choose" for c in found)
             found = [
-                c for c in found if c.command != "help" and not (c.command == "answer" and _corrected_before(found, c))
+                c
+                for c in found
+                if c.command != "help" and not (c.command == "answer" and (_corrected_before(found, c) or picks))
             ]
         if question.kind == "yesno":
             # «sí, pero quita X» is the edit; «no, cancela» the cancellation: a yes or no before them adds nothing
@@ -242,6 +251,15 @@ class Reader:
         else:
             found = [c for c in found if c.command not in _ACKNOWLEDGE]  # «vale, …» acknowledges, asks nothing
         if sum(c.command != "answer" for c in found) == 0:
+            return []
+        top = max(whole, key=whole.__getitem__)
+        kinds = {c.command for c in found}
+        # An answer with something in it and a yes in the lexicon's words were checked already; the other clause
+        # commands must be possible readings of the whole message too.
+        checked = ("answer", "affirm", "deny")
+        if public_kind(top) not in kinds or any(
+            whole.get(c.label, 1.0) < MULTI_FLOOR for c in found if c.command not in checked
+        ):
             return []
         return found if len(found) >= 2 and len({_identity(c) for c in found}) >= 2 else []
 
@@ -301,14 +319,28 @@ class Reader:
             if label == "affirm" and len(question.options) == 1 and question.choose:
                 return Command("choose", label, confidence, text, option=question.options[0])
             return Command(label, label, confidence, text)  # elsewhere a yes or no answers nothing
-        # A yes writes the order: only a message that says yes (or no) in words of the lexicon is one, however
-        # sure the classifier is («blablabla» is not a yes).
-        if confidence < MIN_CONFIDENCE or not _polarity_fits(label, text):
+        # A yes writes the order: a message is one when it says yes in words of the lexicon, or when the reader is
+        # sure and every word of it is one it learnt from, with no number, product or negation in it («blablabla»
+        # is no yes, however the classifier scores it).
+        if confidence < MIN_CONFIDENCE or not (_polarity_fits(label, text) or self._plainly(label, text, confidence)):
             return None
         # «no», «no, gracias», «no lo confirmes» refuse; «no lo cancelo», «no quites nada» deny another command:
         # nothing changes and the question stands («keep»).
         keeps = label == "deny" and not plain_no(text)
         return Command(label, label, confidence, text, value="keep" if keeps else None)
+
+    def _plainly(self, label: str, text: str, confidence: float) -> bool:
+        """A yes in words the lexicon lacks («tíralo p'alante»): sure, known words only, naming nothing."""
+        words = [w for w in split_tokens(text) if w[0].isalnum()]
+        known = self.trained.vocabulary
+        return (
+            label == "affirm"
+            and confidence >= SURE
+            and bool(words)
+            and all(w in known and not w.isdigit() and not self.gazetteer.names_product(w) for w in words)
+            and not negated(text)
+            and (not self.gazetteer.customers or self.gazetteer.customer_in_text(text) is None)
+        )
 
     def _slot(self, text: str, confidence: float, question: Question) -> Command | None:
         found = slot_value(text, question, self.gazetteer)
@@ -366,10 +398,12 @@ def _follows(found: list[Command], command: Command) -> bool:
     last = found[-1]
     if _identity(last) == _identity(command) or (last.command == command.command and command.command in _ACKNOWLEDGE):
         return False
-    if any(c.command == "cancel" for c in found) and command.command != "digress":
-        return False
+    if any(c.command == "cancel" for c in found):
+        return False  # nothing after a cancellation: «anula todo, sin stock no le sirve» is its reason
     if last.command == "correct" and (command.command == "deny" or negated_start(command.text)):
         return False  # «eran 6, no 3», «el cliente es X, no Y»: the «no …» is the value it replaces
+    if last.command == "deny" and command.command == "affirm":
+        return False  # «no cambies nada, está bien así»: the «bien» keeps what the «no» keeps
     return not (command.command == "choose" and any(c.command == "choose" for c in found))
 
 

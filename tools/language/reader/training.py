@@ -22,10 +22,10 @@ from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 
 from tools.language.reader.corpus import corpus_digest, load_corpus
-from tools.language.reader.features import prepare
+from tools.language.reader.features import prepare, split_tokens
 from tools.language.reader.fills import Filler
 from tools.language.reader.gazetteer import Gazetteer
-from tools.language.reader.model import FEATURES_VERSION, Classifier, featurizer
+from tools.language.reader.model import FEATURES_VERSION, Classifier, vectorize_many
 from tools.language.reader.question import IDLE, Question, context_features
 from tools.language.reader.spec import PipelineText, ReaderSpec
 from tools.language.reader.swap import swap_entities
@@ -39,7 +39,7 @@ _KEEP = 4  # trained readers kept in memory, by digest (tests build many apps on
 _TRAINED: OrderedDict[str, TrainedReader] = OrderedDict()
 _LOCK = threading.Lock()
 CALIBRATION_FOLDS = 2
-_FILLS_PER_QUESTION = 16
+_FILLS_PER_QUESTION = 8
 _FILLS_PER_EXAMPLE = 5
 # Repair examples an author adds in YAML (`repair: examples:`), by the command they name.
 AUTHOR_LABELS = {
@@ -78,6 +78,7 @@ class TrainedReader:
     gazetteer: Gazetteer
     digest: str
     seconds: float
+    vocabulary: frozenset[str] = frozenset()  # every word of the messages the waiting model learnt from
 
 
 def _filler(spec: ReaderSpec, seed: int) -> Filler:
@@ -167,8 +168,9 @@ def idle_samples(spec: ReaderSpec, gazetteer: Gazetteer) -> list[Sample]:
 
 def _matrix(samples: list[Sample], gazetteer: Gazetteer) -> Any:
     """The samples' feature matrix (Python work: done one model after the other)."""
-    docs = [prepare(s.text, s.question.kind, context_features(s.text, s.question, gazetteer)) for s in samples]
-    return featurizer().transform(docs)
+    return vectorize_many(
+        [prepare(s.text, s.question.kind, context_features(s.text, s.question, gazetteer)) for s in samples]
+    )
 
 
 def _fit(samples: list[Sample], matrix: Any, seed: int) -> Classifier:
@@ -179,7 +181,7 @@ def _fit(samples: list[Sample], matrix: Any, seed: int) -> Classifier:
     svm = LinearSVC(C=0.3, class_weight="balanced", random_state=seed, max_iter=5000)
     model = CalibratedClassifierCV(svm, method="sigmoid", cv=splits, ensemble=False)
     model.fit(matrix, labels)
-    return Classifier(featurizer(), model)
+    return Classifier.of(model)
 
 
 def train(spec: ReaderSpec, cache_dir: Path | None = None) -> TrainedReader:
@@ -231,8 +233,10 @@ def _fit_reader(spec: ReaderSpec, name: str) -> TrainedReader:
         # The waiting model is fitted (in C, without the GIL) while the idle samples are made (in Python).
         samples = waiting_samples(spec, gazetteer)
         waiting = pool.submit(_fit, samples, _matrix(samples, gazetteer), spec.seed)
+        words = frozenset(w for sample in samples for w in split_tokens(sample.text) if w[0].isalnum())
         samples = idle_samples(spec, gazetteer)
         idle = pool.submit(_fit, samples, _matrix(samples, gazetteer), spec.seed)
-        reader = TrainedReader(waiting.result(), idle.result(), gazetteer, name, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        reader = TrainedReader(waiting.result(), idle.result(), gazetteer, name, seconds, words)
     logger.info("message reader trained in %.2f s", reader.seconds)
     return reader
