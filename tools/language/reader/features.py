@@ -39,26 +39,31 @@ def split_tokens(text: str) -> list[str]:
     return _TOKEN.findall(textnorm.squeeze(text))
 
 
-def _marked(toks: list[str]) -> list[str]:
-    """Tokens with every word in a negation's scope prefixed «NEG_» (to the end of its clause), numbers as «NUM»."""
-    out: list[str] = []
-    negated = False
-    index = 0
-    while index < len(toks):
-        tok = toks[index]
+def _scope(toks: list[str]) -> list[bool]:
+    """Which tokens a negation governs: from a «no» to the end of its clause («no lo cancelo»); a «no» closed by
+    a comma governs nothing («no, el cliente es X»)."""
+    scoped, negated = [], False
+    for index, tok in enumerate(toks):
         if tok in _CLAUSE_END or tok in CONJUNCTIONS:
             negated = False
-            out.append(tok)
         elif tok in NEGATIONS:
-            # «no, el cliente es X»: a «no» closed by a comma opens no scope; «no lo cancelo» does.
+            scoped.append(False)
             negated = index + 1 < len(toks) and toks[index + 1] not in _CLAUSE_END
-            out.append(tok)
-        elif found := number_at(toks, index, articles=False):
+            continue
+        scoped.append(negated and tok[0].isalnum())
+    return scoped
+
+
+def _marked(toks: list[str], scope: list[bool]) -> list[str]:
+    """Tokens with every word in a negation's scope prefixed «NEG_», numbers as «NUM»."""
+    out: list[str] = []
+    index = 0
+    while index < len(toks):
+        if found := number_at(toks, index, articles=False):
             out.append("NUM")
             index = found[1]
             continue
-        else:
-            out.append(f"NEG_{tok}" if negated else tok)
+        out.append(f"NEG_{toks[index]}" if scope[index] else toks[index])
         index += 1
     return out
 
@@ -73,6 +78,7 @@ def _shape(words: list[str]) -> list[str]:
 def prepare(text: str, kind: str, context: tuple[str, ...] = ()) -> Prepared:
     """A message as the classifier reads it at a question of `kind`, with the context features already found."""
     toks = split_tokens(text)
+    scope = _scope(toks)
     words = tuple(tok for tok in toks if tok[0].isalnum())
     extra = list(context) + _shape(list(words))
     if "?" in toks or "¿" in toks:
@@ -81,7 +87,7 @@ def prepare(text: str, kind: str, context: tuple[str, ...] = ()) -> Prepared:
         extra.append("has=ordinal")
     if words and words[0] in NEGATIONS:
         extra.append("starts=negation")
-    return Prepared(tuple(_marked(toks)), words, kind, tuple(extra))
+    return Prepared(tuple(_marked(toks, scope)), words, kind, tuple(extra))
 
 
 def word_features(doc: Prepared) -> list[str]:

@@ -211,6 +211,12 @@ class Filler:
 
         return _PLACEHOLDER.sub(lambda match: value(match.group(1)), template)
 
+    def option_mention(self, options: tuple[str, ...]) -> str:
+        """How a question names one of the options offered: «el de 27», «la inalámbrica», its own text."""
+        target = self.rng.randrange(len(options))
+        part = self._distinctive(options, target)
+        return self.rng.choice([f"el de {part}", f"la de {part}", f"el {part}", textnorm.fold(options[target])])
+
     def _distinctive(self, options: tuple[str, ...], target: int) -> str:
         """A word of option `target` no other option has («27» of «Monitor 27 pulgadas»)."""
         if not options:

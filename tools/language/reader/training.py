@@ -88,16 +88,25 @@ def _filler(spec: ReaderSpec, seed: int) -> Filler:
     return Filler(products, customers, slot_words, random.Random(seed))
 
 
-def _question_texts(pipeline: PipelineText, filler: Filler, count: int) -> Iterator[str]:
-    """The pipeline's digression questions with their placeholders filled as users would."""
+def _question_texts(
+    pipeline: PipelineText, filler: Filler, count: int, *, choice: bool = False
+) -> Iterator[tuple[str, Question]]:
+    """The pipeline's digression questions with their placeholders filled as users would, each with a question it
+    is asked at; at a choice question, often about one of the options («¿y del de 27 cuántos quedan?»)."""
     types = dict(pipeline.inputs)
     for template in pipeline.questions:
         for _ in range(count):
+            question = filler.question(None, f"digress:{pipeline.name}")
             text = template
             for name, kind in types.items():
-                fill = str(filler.rng.randint(1, 400)) if kind in ("integer", "number") else None
-                text = text.replace("{" + name + "}", fill or filler.product_text(filler.rng.choice(filler.products)))
-            yield filler.decorate(text)
+                if kind in ("integer", "number"):
+                    fill = str(filler.rng.randint(1, 400))
+                elif choice and question.kind == "choice" and filler.rng.random() < 0.5:
+                    fill = filler.option_mention(question.options)
+                else:
+                    fill = filler.product_text(filler.rng.choice(filler.products))
+                text = text.replace("{" + name + "}", fill)
+            yield filler.decorate(text), question
 
 
 def waiting_samples(spec: ReaderSpec, gazetteer: Gazetteer) -> list[Sample]:
@@ -127,9 +136,9 @@ def waiting_samples(spec: ReaderSpec, gazetteer: Gazetteer) -> list[Sample]:
         if not pipeline.questions:
             continue
         label = f"digress:{pipeline.name}"
-        for text in _question_texts(pipeline, filler, _FILLS_PER_QUESTION):
+        for text, question in _question_texts(pipeline, filler, _FILLS_PER_QUESTION, choice=True):
             group += 1
-            samples.append(Sample(text, filler.question(None, label), label, group))
+            samples.append(Sample(text, question, label, group))
         for example in pipeline.examples:
             group += 1
             for _ in range(2):
@@ -150,7 +159,7 @@ def idle_samples(spec: ReaderSpec, gazetteer: Gazetteer) -> list[Sample]:
             for _ in range(_FILLS_PER_EXAMPLE):
                 text = filler.decorate(swap_entities(example, gazetteer, filler))
                 samples.append(Sample(text, IDLE, pipeline.name, group))
-        for text in _question_texts(pipeline, filler, 6):
+        for text, _question in _question_texts(pipeline, filler, 6):
             group += 1
             samples.append(Sample(text, IDLE, pipeline.name, group))
     for corpus in ("idle", "commands"):
