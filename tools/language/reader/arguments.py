@@ -42,6 +42,7 @@ __all__ = [
 
 _EDGE = " ,;:.!?¡¿…-"
 _PLACEHOLDER = re.compile(r"\{[a-z_0-9]+\}")
+_CONTRACTIONS = {"del": "de", "al": "a"}  # «stock del monitor» matches «stock de {producto}»
 _JOINERS = frozenset({"de", "del", "con", "sin", "y", "for", "with"})
 _ARTICLES = frozenset({"la", "el", "los", "las", "the", "un", "una", "a", "unos", "unas"})
 
@@ -322,7 +323,7 @@ def digression_args(text: str, questions: tuple[str, ...], inputs: tuple[tuple[s
         if name not in asked:
             continue
         if kind in ("integer", "number"):
-            numbers = [k for k in keys_of(text) if k.isdecimal() and len(k) < 10]
+            numbers = [k for k in keys_of(text) if k.isdecimal() and len(k) <= 40]  # the pipeline checks the range
             if numbers:
                 args[name] = int(numbers[0])
             continue
@@ -335,7 +336,7 @@ def _subject(text: str, questions: tuple[str, ...]) -> str | None:
     {producto} quedan?» → «¿cuántas grapadoras quedan en el almacén?» gives «grapadoras»), by the question whose
     words around the placeholder the message holds best; else the longest run of words no question has."""
     raw = strip_edges(text).split()
-    keys = [textnorm.fold(word).strip(_EDGE) for word in raw]
+    keys = [_CONTRACTIONS.get(key, key) for key in (textnorm.fold(word).strip(_EDGE) for word in raw)]
     best: tuple[int, int, int] | None = None  # (words matched, start, end)
     for question in questions:
         before, _, after = question.partition("{")

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-__all__ = ["CORPUS_DIR", "WAITING_LABELS", "CorpusGroup", "corpus_digest", "load_corpus"]
+__all__ = ["CORPUS_DIR", "WAITING_LABELS", "CorpusGroup", "corpus_digest", "load_corpus", "load_names"]
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 # The reader's own labels for a message to a waiting run; `correct_*` say which correction, `choose_none` is
@@ -56,9 +56,16 @@ def load_corpus(name: str) -> tuple[CorpusGroup, ...]:
     """The groups of the corpus files named `name*.yaml` («commands» for messages to a waiting run, written by
     several people, one file each; «idle» for messages that start nothing)."""
     groups: list[CorpusGroup] = []
-    for path in sorted(CORPUS_DIR.glob(f"{name}*.yaml")):
+    for path in sorted(CORPUS_DIR.glob(f"{name}*.yaml")):  # «commands», «commands_second_voice», …
         groups.extend(_GROUPS.validate_python(yaml.safe_load(_read(path)) or []))
     return tuple(groups)
+
+
+@cache
+def load_names() -> tuple[str, ...]:
+    """People's names (corpus/names.yaml) that fill a name placeholder now and then."""
+    names = yaml.safe_load(_read(CORPUS_DIR / "names.yaml")) or []
+    return tuple(str(name) for name in names if isinstance(name, str) and 0 < len(name) <= 60)
 
 
 @cache

@@ -32,6 +32,7 @@ class Prepared:
     words: tuple[str, ...]
     kind: str
     context: tuple[str, ...] = ()
+    spelled: tuple[str, ...] = ()  # the words for character n-grams, the negated ones marked «!»
 
 
 def split_tokens(text: str) -> list[str]:
@@ -87,7 +88,9 @@ def prepare(text: str, kind: str, context: tuple[str, ...] = ()) -> Prepared:
         extra.append("has=ordinal")
     if words and words[0] in NEGATIONS:
         extra.append("starts=negation")
-    return Prepared(tuple(_marked(toks, scope)), words, kind, tuple(extra))
+    # the character view marks negated words too, so «no lo cancelo» shares no grams with «cancelo»
+    spelled = tuple(f"!{tok}" if neg else tok for tok, neg in zip(toks, scope, strict=True) if tok[0].isalnum())
+    return Prepared(tuple(_marked(toks, scope)), words, kind, tuple(extra), spelled)
 
 
 def word_features(doc: Prepared) -> list[str]:
@@ -100,10 +103,15 @@ def word_features(doc: Prepared) -> list[str]:
 
 
 def char_features(doc: Prepared) -> list[str]:
-    """Character 2- to 5-grams inside each word (padded with spaces), so typos share most of their grams."""
+    """Character 2- to 5-grams inside each word (padded with spaces), so typos share most of their grams; a word
+    in a negation's scope also has grams of its own («canc» and «!canc»)."""
     grams: list[str] = []
-    for word in doc.words:
-        padded = f" {word} "
+    for word in doc.spelled or doc.words:
+        mark = "!" if word.startswith("!") else ""
+        padded = f" {word[len(mark) :]} "
         for size in (2, 3, 4, 5):
-            grams.extend(padded[start : start + size] for start in range(len(padded) - size + 1))
+            spans = [padded[start : start + size] for start in range(len(padded) - size + 1)]
+            grams.extend(spans)
+            if mark:
+                grams.extend(mark + gram for gram in spans)
     return grams

@@ -126,6 +126,7 @@ class Filler:
     customers: list[str]
     slot_words: list[str]
     rng: random.Random
+    people: tuple[str, ...] = ()  # people's names, a name placeholder's filling now and then
 
     def product_text(self, name: str) -> str:
         """How a salesperson writes a catalog name: lower case, often the head word or its plural, a typo."""
@@ -156,12 +157,13 @@ class Filler:
         kind = "choice" if label.startswith("choose") else kind if kind in _KINDS else self.rng.choice(_KINDS)
         lines = None
         if self.rng.random() < 0.6:
-            chosen = self.rng.sample(self.products, self.rng.randint(1, 3))
+            chosen = self.rng.sample(self.products, min(len(self.products), self.rng.randint(1, 3)))
             lines = tuple(Line(self.product_text(p), p, self.number()) for p in chosen)
         options: tuple[str, ...] = ()
         if kind == "choice":
             pool = self.customers if self.rng.random() < 0.3 else self.products
-            options = tuple(self.rng.sample(pool, self.rng.randint(2 if label == "choose" else 1, 4)))
+            size = self.rng.randint(2 if label == "choose" else 1, 4)
+            options = tuple(self.rng.sample(pool, min(len(pool), size)))
         elif kind == "yesno":
             options = _YES_NO
         slots = (Slot("cliente", tuple(self.slot_words)), Slot("lineas", ("linea", "producto"), lines=True))
@@ -180,7 +182,8 @@ class Filler:
             if name in values:
                 return values[name]
             if name in ("customer", "customer2"):
-                found = self.rng.choice(self.customers)
+                people = self.people if self.people and self.rng.random() < 0.25 else None
+                found = self.rng.choice(people or self.customers)
             elif name in ("product", "product2"):
                 lines = [line.product for line in question.lines or ()]
                 source = lines if lines and name == "product" and self.rng.random() < 0.8 else others

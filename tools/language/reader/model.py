@@ -19,7 +19,7 @@ from tools.language.reader.features import Prepared, char_features, word_feature
 __all__ = ["COLUMNS", "FEATURES_VERSION", "Classifier", "hashers", "vectorize", "vectorize_many"]
 
 # Bumped whenever features.py or this file change what a message turns into: cached models are trained again.
-FEATURES_VERSION = 4
+FEATURES_VERSION = 6
 COLUMNS = 2**18  # per block of features: words (with the question's kind and context), then character n-grams
 _BLOCKS: tuple[Callable[[Prepared], list[str]], ...] = (word_features, char_features)
 
@@ -75,6 +75,13 @@ class Classifier:
     intercept: np.ndarray
     slope: np.ndarray
     offset: np.ndarray
+
+    @classmethod
+    def constant(cls, label: str) -> Classifier:
+        """A «model» of one label (nothing to tell apart: pipelines with no examples start nothing)."""
+        zeros = np.zeros(1)
+        weights = sparse.csr_matrix((COLUMNS * len(_BLOCKS), 1), dtype=np.float32)
+        return cls((label,), weights, zeros, zeros.copy(), zeros.copy())
 
     @classmethod
     def of(cls, model: CalibratedClassifierCV) -> Classifier:

@@ -43,6 +43,11 @@ MIN_CONFIDENCE = 0.45
 # Two readings closer than this (and neither sure) are ambiguous: the user is asked which one was meant.
 AMBIGUOUS_MARGIN = 0.12
 SURE = 0.75
+# A cancellation cannot be undone: below this it is not taken («Ana» shares letters with «anula»).
+CANCEL_SURE = 0.6
+# When the best reading cannot be taken, the second is, if it is at least this likely («tranquilo, no lo cancelo»:
+# a cancellation not sure enough, a denial just behind it).
+RUNNER_UP = 0.3
 # A clause of a longer message counts as a command of its own above this (its words are fewer, so it is less sure).
 CLAUSE_SURE = 0.6
 # Each command of a message read clause by clause keeps at least this probability for the whole message.
@@ -187,6 +192,10 @@ class Reader:
         if best.startswith("digress:") and len(pieces) > 1:  # its inputs are in the clause that asks it
             said = max(zip(clauses, scored[1:], strict=True), key=lambda pair: pair[1].get(best, 0.0))[0]
         command = self._command(said, best, whole[best], question)
+        if command.command == "answer" and best != "answer" and whole[second] >= RUNNER_UP:
+            # the best reading could not be taken (a cancellation not sure enough): the runner-up, if it can
+            runner_up = self._command(text, second, whole[second], question)
+            command = runner_up if runner_up.command != "answer" or second == "answer" else command
         reading.commands = [command]
         close = whole[best] - whole[second] < AMBIGUOUS_MARGIN and whole[best] < SURE
         if close and {best, second} <= _CLARIFIABLE and public_kind(best) != public_kind(second):
@@ -299,8 +308,8 @@ class Reader:
         kind = public_kind(label)
         if label in _ACKNOWLEDGE:
             return self._yes_no(label, text, confidence, question)
-        if confidence < MIN_CONFIDENCE and label != "choose":
-            return None
+        if (confidence < MIN_CONFIDENCE and label != "choose") or (label == "cancel" and confidence < CANCEL_SURE):
+            return None  # a cancellation cannot be undone: only a sure one counts («Ana» is a name)
         if label in ("cancel", "help") or label == "choose_none":
             return Command(kind, label, confidence, text)
         if label == "choose":
@@ -315,15 +324,15 @@ class Reader:
         return None
 
     def _yes_no(self, label: str, text: str, confidence: float, question: Question) -> Command | None:
+        # A yes (or a no) is one only when it says so in words of the lexicon, or when the reader is sure and every
+        # word of it is one it learnt from, with no number, product or negation in it: «blablabla» never writes an
+        # order and «b» at a quantity question is an answer, however the classifier scores them.
+        if confidence < MIN_CONFIDENCE or not (_polarity_fits(label, text) or self._plainly(label, text, confidence)):
+            return None
         if question.kind != "yesno":
             if label == "affirm" and len(question.options) == 1 and question.choose:
                 return Command("choose", label, confidence, text, option=question.options[0])
             return Command(label, label, confidence, text)  # elsewhere a yes or no answers nothing
-        # A yes writes the order: a message is one when it says yes in words of the lexicon, or when the reader is
-        # sure and every word of it is one it learnt from, with no number, product or negation in it («blablabla»
-        # is no yes, however the classifier scores it).
-        if confidence < MIN_CONFIDENCE or not (_polarity_fits(label, text) or self._plainly(label, text, confidence)):
-            return None
         # «no», «no, gracias», «no lo confirmes» refuse; «no lo cancelo», «no quites nada» deny another command:
         # nothing changes and the question stands («keep»).
         keeps = label == "deny" and not plain_no(text)

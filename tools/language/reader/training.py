@@ -21,7 +21,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 
-from tools.language.reader.corpus import corpus_digest, load_corpus
+from tools.language.reader.corpus import corpus_digest, load_corpus, load_names
 from tools.language.reader.features import prepare, split_tokens
 from tools.language.reader.fills import Filler
 from tools.language.reader.gazetteer import Gazetteer
@@ -85,7 +85,7 @@ def _filler(spec: ReaderSpec, seed: int) -> Filler:
     slot_words = sorted({w for p in spec.pipelines for w in p.slot_words}) or ["cliente", "customer"]
     products = list(spec.products) or ["Producto"]
     customers = list(spec.customers) or ["Cliente"]
-    return Filler(products, customers, slot_words, random.Random(seed))
+    return Filler(products, customers, slot_words, random.Random(seed), load_names())
 
 
 def _question_texts(
@@ -186,6 +186,8 @@ def _fit(samples: list[Sample], matrix: Any, seed: int) -> Classifier:
     """A calibrated linear SVM over the samples' features (Platt scaling on group-wise cross-validation).
     liblinear releases the GIL, so the two models are fitted side by side in threads."""
     labels = [s.label for s in samples]
+    if len(set(labels)) < 2:
+        return Classifier.constant(labels[0] if labels else NONE)
     splits = list(GroupKFold(n_splits=CALIBRATION_FOLDS).split(matrix, labels, groups=[s.group for s in samples]))
     svm = LinearSVC(C=0.3, class_weight="balanced", random_state=seed, max_iter=5000)
     model = CalibratedClassifierCV(svm, method="sigmoid", cv=splits, ensemble=False)
