@@ -1,6 +1,7 @@
 """The one text normalisation: hostile-text cleaning, folding, singulars, catalog keys, yes/no and language.
 
-Pure standard library and no project imports, so pipelines/, tools/, vector_memory/ and graphs/ all use it.
+Pure standard library and the lexicon (lexicon.py) only, so pipelines/, tools/, vector_memory/ and graphs/ all use
+it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 from typing import Literal
+
+from lexicon import CLOSERS, NO_WORDS, OPENERS, YES_WORDS, phrase_table
 
 __all__ = [
     "RULES_VERSION",
@@ -146,32 +149,13 @@ def key(text: str) -> str:
     return " ".join(words(text))
 
 
-def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
-    """A phrase table from a comma-separated string, longest phrases first so matching is greedy."""
-    items = {tuple(item.split()) for item in text.split(",") if item.strip()}
-    return tuple(sorted(items, key=lambda phrase: (-len(phrase), phrase)))
-
-
-_YES = _phrases(
-    "si, sip, vale, ok, okay, oki, de acuerdo, claro, claro que si, por supuesto, desde luego, correcto, exacto, "
-    "eso es, afirmativo, perfecto, genial, estupendo, confirmar, confirmo, confirma, confirmado, adelante, dale, "
-    "venga, hecho, bien, muy bien, esta bien, todo bien, 👍, ✅, "
-    "yes, yep, yup, yeah, sure, of course, confirm, confirmed, go ahead, alright, all right, right, fine, "
-    "that's right, correct, perfect, great, absolutely, ok then"
-)
-_NO = _phrases(
-    "no, nop, nope, nah, mejor no, claro que no, por supuesto que no, de ninguna manera, para nada, negativo, "
-    "ni hablar, todavia no, aun no, no quiero, 👎, ❌, no thanks, no thank you, not really, no way, "
-    "not yet, of course not, absolutely not"
-)
 # Words that may accompany a plain yes or no without changing it ("sí, gracias", "vale, por favor").
-_COURTESY = _phrases(
-    "gracias, muchas gracias, por favor, porfa, pues, entonces, bueno, hombre, ya, thanks, thank you, please, "
-    "then, well, oh, ah, eh, lo, eso, todo, pedido, el pedido, la orden, it, this, that, the, order"
-)
+_COURTESY = (*OPENERS, *CLOSERS, *phrase_table("lo, eso, todo, pedido, el pedido, la orden, it, this, the, order"))
 # One table, longest phrases first, so «claro que no» is read whole before «claro».
 _ANSWERS = sorted(
-    [(phrase, "yes") for phrase in _YES] + [(phrase, "no") for phrase in _NO] + [(phrase, "") for phrase in _COURTESY],
+    [(phrase, "yes") for phrase in YES_WORDS]
+    + [(phrase, "no") for phrase in NO_WORDS]
+    + [(phrase, "") for phrase in _COURTESY],
     key=lambda entry: -len(entry[0]),
 )
 _YES_NO_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9.,;:!?¡¿()\[\]\"«»“”‘’…-]")
