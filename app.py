@@ -61,6 +61,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     )
     services = build_services(settings)
     engine = Engine(settings, registry=build_registry(settings, services))
+    engine.understanding.reader()  # the message reader, trained (or loaded) before any request, never during one
     app.extensions["services"] = services
     app.extensions["t7"] = AppServices(settings, engine, Conversation(engine))
     register_error_handlers(app)

@@ -3,6 +3,7 @@ reader itself, trained again when the pipelines change (and cached by the digest
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["Understanding", "ask_step_at", "question_at", "reader_spec"]
 
 _QUANTITY_TOOLS = frozenset({"read_quantity"})
+logger = logging.getLogger(__name__)
 
 
 def _pipeline_text(config: PipelineConfig) -> PipelineText:
@@ -123,15 +125,18 @@ def _current_line(config: PipelineConfig, step: AskStep, values: dict[str, Any],
 
 
 class Understanding:
-    """The engine's message reader: trained from its pipelines and catalog on first use and whenever a pipeline
-    changes; the catalog's words are refreshed when the catalog changes, without training again."""
+    """The engine's message reader: trained from its pipelines and catalog before the first message, and again
+    in the background when what it learns from changes (the reader it has keeps reading meanwhile: no message
+    waits for a training); a change of the catalog's names only refreshes the words it looks for."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._lock = threading.Lock()
-        self._key: tuple[Any, ...] | None = None
         self._reader: Reader | None = None
-        self._catalog: tuple[int, Gazetteer] | None = None
+        self._spec: ReaderSpec | None = None
+        self._training: threading.Thread | None = None
+        self._names: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self._built: tuple[Any, ReaderSpec] | None = None
 
     def configs(self) -> list[PipelineConfig]:
         """The current, valid pipelines (a broken file teaches nothing until it is fixed)."""
@@ -143,11 +148,12 @@ class Understanding:
                 continue
         return found
 
-    def _catalog_names(self) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    def _catalog_names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The catalog's product names (with aliases) and customers, as the SQL service keeps them per version."""
         sql = self.engine.registry.services.sql
         if sql is None:
-            return (), (), 0
-        return sql.product_names(), sql.customer_names(), sql.catalog_version()
+            return (), ()
+        return sql.product_names(), sql.customer_names()
 
     def digressions(self, config: PipelineConfig) -> tuple[str, ...]:
         """The pipelines a question of `config` may run meanwhile."""
@@ -156,31 +162,48 @@ class Understanding:
             return tuple(name for name in names if name != config.name)
         return tuple(c.name for c in self.configs() if c.name != config.name and c.questions)
 
-    def reader(self) -> Reader:
-        """The reader for the pipelines as they are now (trained if they changed since)."""
+    def spec(self) -> ReaderSpec:
+        """What a reader for the pipelines and the catalog as they are now learns from (built again only when a
+        pipeline's text or the catalog's names changed)."""
         configs = self.configs()
-        key = tuple((c.name, c.content_hash) for c in configs)
+        products, customers = self._catalog_names()
+        key = (tuple(c.content_hash for c in configs), id(products), id(customers))
+        if self._built is None or self._built[0] != key:
+            self._built = (key, reader_spec(configs, products, customers))
+        return self._built[1]
+
+    def reader(self) -> Reader:
+        """The reader of the pipelines as they are now; when they changed since it was trained, the one there is
+        (while a new one is trained in the background), or a new one trained now if there is none yet."""
+        spec = self.spec()
         with self._lock:
-            if self._reader is None or key != self._key:
-                products, customers, version = self._catalog_names()
-                spec = reader_spec(configs, products, customers)
-                settings = self.engine.settings
-                trained = train(spec, settings.READER_CACHE_DIR or settings.DATA_DIR / "reader")
-                self._reader, self._key = Reader(trained, spec), key
-                self._catalog = (version, trained.gazetteer)
-            else:
-                self._refresh_catalog()
+            if self._reader is None:
+                self._reader, self._spec = self._trained(spec), spec
+            elif spec is not self._spec and spec != self._spec and not (self._training and self._training.is_alive()):
+                self._training = threading.Thread(target=self._train_again, args=(spec,), daemon=True)
+                self._training.start()
+            self._refresh_catalog()
             return self._reader
 
-    def _refresh_catalog(self) -> None:
-        sql = self.engine.registry.services.sql
-        if sql is None or self._reader is None or self._catalog is None:
+    def _trained(self, spec: ReaderSpec) -> Reader:
+        settings = self.engine.settings
+        return Reader(train(spec, settings.READER_CACHE_DIR or settings.DATA_DIR / "reader"), spec)
+
+    def _train_again(self, spec: ReaderSpec) -> None:
+        try:
+            reader = self._trained(spec)
+        except Exception:  # the reader in use keeps reading; the next message tries again
+            logger.exception("message reader: training again failed")
             return
-        version = sql.catalog_version()
-        if version != self._catalog[0]:
-            gazetteer = Gazetteer.of(sql.product_names(), sql.customer_names())
-            self._catalog = (version, gazetteer)
-            self._reader.gazetteer = gazetteer
+        with self._lock:
+            self._reader, self._spec = reader, spec
+
+    def _refresh_catalog(self) -> None:
+        """The words the reader looks for follow the catalog (its names are memoised per catalog version)."""
+        names = self._catalog_names()
+        if self._reader is not None and names[0] and names is not self._names and names != self._names:
+            self._names = names
+            self._reader.gazetteer = Gazetteer.of(*names)
 
 
 def read_case(understanding: Understanding, case: Case) -> Got:

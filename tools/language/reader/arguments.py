@@ -36,6 +36,7 @@ __all__ = [
     "negated_start",
     "only_fillers",
     "plain_no",
+    "plain_yes",
     "slot_value",
     "strip_edges",
 ]
@@ -114,20 +115,38 @@ def negated(text: str) -> bool:
     return any(key in NEGATIONS for key in _folded_keys(text))
 
 
+def _left(text: str, tables: tuple[Phrases, ...]) -> tuple[list[str], bool]:
+    """The words of a text left once the phrases of `tables`, negations and pronouns are taken away, and whether
+    any phrase was found (a verb is also found without its pronouns: «confírmalo»)."""
+    keys = _folded_keys(strip_edges(text))
+    stems = [_stem(key) for key in keys]
+    spent = [False] * len(keys)
+    for table in tables:
+        for at in range(len(keys)):
+            for phrase in table:
+                if tuple(keys[at : at + len(phrase)]) == phrase or (len(phrase) == 1 and stems[at] == phrase[0]):
+                    spent[at : at + len(phrase)] = [True] * len(phrase)
+                    break
+    left = [k for k, gone in zip(keys, spent, strict=True) if not gone and k not in NEGATIONS and k not in POINTERS]
+    return left, any(spent)
+
+
 def plain_no(text: str) -> bool:
     """Whether a «no» refuses the question itself («no», «no, gracias», «mejor no», «no lo confirmes»): nothing
     is left once the no and yes words, pronouns, openers and closers are taken away. «no lo cancelo» or «no, el
     cliente está bien» leave words: they deny something else."""
-    keys = _folded_keys(strip_edges(text))
-    spent = [False] * len(keys)
-    for table in (NO_WORDS, YES_WORDS, OPENERS, CLOSERS):
-        for at in range(len(keys)):
-            for phrase in table:
-                if tuple(keys[at : at + len(phrase)]) == phrase:
-                    spent[at : at + len(phrase)] = [True] * len(phrase)
-                    break
-    left = [k for k, gone in zip(keys, spent, strict=True) if not gone and k not in NEGATIONS and k not in POINTERS]
-    return not left and (any(spent) or any(k in NEGATIONS for k in keys))
+    left, found = _left(text, (NO_WORDS, YES_WORDS, OPENERS, CLOSERS))
+    return not left and (found or negated(text))
+
+
+def plain_yes(text: str) -> bool:
+    """Whether a message says yes and little else: a yes of the lexicon, no negation, and besides the yes words,
+    openers and closers at most three plain words («sí, adelante con ello», «dale, que tiene prisa») — no sign,
+    number or symbol a yes does not need («👍🏽», «{{ cliente }}», «sí, pero quita 2»)."""
+    if negated(text) or not has_phrase(text, YES_WORDS):
+        return False
+    left, _found = _left(text, (YES_WORDS, OPENERS, CLOSERS))
+    return len(left) <= 3 and all(word.isalpha() for word in left)
 
 
 def negated_start(text: str) -> bool:

@@ -28,10 +28,11 @@ from tools.language.reader.arguments import (
     negated_start,
     only_fillers,
     plain_no,
+    plain_yes,
     slot_value,
     strip_edges,
 )
-from tools.language.reader.features import prepare, split_tokens
+from tools.language.reader.features import prepare
 from tools.language.reader.question import IDLE, Question, context_features
 from tools.language.reader.spec import ReaderSpec
 from tools.language.reader.training import NONE, TrainedReader
@@ -324,10 +325,11 @@ class Reader:
         return None
 
     def _yes_no(self, label: str, text: str, confidence: float, question: Question) -> Command | None:
-        # A yes (or a no) is one only when it says so in words of the lexicon, or when the reader is sure and every
-        # word of it is one it learnt from, with no number, product or negation in it: «blablabla» never writes an
-        # order and «b» at a quantity question is an answer, however the classifier scores them.
-        if confidence < MIN_CONFIDENCE or not (_polarity_fits(label, text) or self._plainly(label, text, confidence)):
+        # A yes (or a no) is one only when it says so in words of the lexicon — a yes and little else — however
+        # sure the classifier is: «blablabla» or «{{ cliente }}» never writes an order, «b» at a quantity question
+        # is an answer.
+        evidenced = plain_yes(text) if label == "affirm" else _polarity_fits(label, text)
+        if confidence < MIN_CONFIDENCE or not evidenced:
             return None
         if question.kind != "yesno":
             if label == "affirm" and len(question.options) == 1 and question.choose:
@@ -337,19 +339,6 @@ class Reader:
         # nothing changes and the question stands («keep»).
         keeps = label == "deny" and not plain_no(text)
         return Command(label, label, confidence, text, value="keep" if keeps else None)
-
-    def _plainly(self, label: str, text: str, confidence: float) -> bool:
-        """A yes in words the lexicon lacks («tíralo p'alante»): sure, known words only, naming nothing."""
-        words = [w for w in split_tokens(text) if w[0].isalnum()]
-        known = self.trained.vocabulary
-        return (
-            label == "affirm"
-            and confidence >= SURE
-            and bool(words)
-            and all(w in known and not w.isdigit() and not self.gazetteer.names_product(w) for w in words)
-            and not negated(text)
-            and (not self.gazetteer.customers or self.gazetteer.customer_in_text(text) is None)
-        )
 
     def _slot(self, text: str, confidence: float, question: Question) -> Command | None:
         found = slot_value(text, question, self.gazetteer)

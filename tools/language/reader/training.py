@@ -22,7 +22,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 
 from tools.language.reader.corpus import corpus_digest, load_corpus, load_names
-from tools.language.reader.features import prepare, split_tokens
+from tools.language.reader.features import prepare
 from tools.language.reader.fills import Filler
 from tools.language.reader.gazetteer import Gazetteer
 from tools.language.reader.model import FEATURES_VERSION, Classifier, vectorize_many
@@ -78,7 +78,6 @@ class TrainedReader:
     gazetteer: Gazetteer
     digest: str
     seconds: float
-    vocabulary: frozenset[str] = frozenset()  # every word of the messages the waiting model learnt from
 
 
 def _filler(spec: ReaderSpec, seed: int) -> Filler:
@@ -244,10 +243,9 @@ def _fit_reader(spec: ReaderSpec, name: str) -> TrainedReader:
         # The waiting model is fitted (in C, without the GIL) while the idle samples are made (in Python).
         samples = waiting_samples(spec, gazetteer)
         waiting = pool.submit(_fit, samples, _matrix(samples, gazetteer), spec.seed)
-        words = frozenset(w for sample in samples for w in split_tokens(sample.text) if w[0].isalnum())
         samples = idle_samples(spec, gazetteer)
         idle = pool.submit(_fit, samples, _matrix(samples, gazetteer), spec.seed)
-        seconds = time.perf_counter() - started
-        reader = TrainedReader(waiting.result(), idle.result(), gazetteer, name, seconds, words)
+        models = waiting.result(), idle.result()
+    reader = TrainedReader(*models, gazetteer, name, time.perf_counter() - started)
     logger.info("message reader trained in %.2f s", reader.seconds)
     return reader
