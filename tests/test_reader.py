@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
+from sklearn.svm import LinearSVC
 
 from config import PROJECT_DIR, Config
 from graphs.engine import Engine
 from graphs.understanding import ask_step_at, question_at
 from tools.language.reader import Line, Question, Reader
+from tools.language.reader.features import prepare
+from tools.language.reader.model import Classifier, vectorize, vectorize_many
 
 LINES = (
     Line("3 teclados mecánicos", "Teclado mecánico", 3),
@@ -200,3 +206,22 @@ def test_an_authors_examples_teach_the_reader(engine: Engine, tmp_path: Path) ->
         assert taught.understanding.reader().trained.digest != engine.understanding.reader().trained.digest
     finally:
         taught.close()
+
+
+def test_reading_with_the_fitted_arrays_is_what_scikit_learn_says() -> None:
+    texts = ["cancela todo", "olvídalo", "sí, adelante", "vale, confírmalo", "¿qué pongo?", "no entiendo nada"]
+    labels = ["cancel", "cancel", "affirm", "affirm", "help", "help"]
+    docs = [
+        prepare(f"{text} {extra}", kind, ("c=test",))
+        for text in texts
+        for extra in ("", "porfa", "ya")
+        for kind in ("value", "yesno")
+    ]
+    y = np.asarray([label for label in labels for _ in range(6)])
+    matrix = vectorize_many(docs)
+    assert (abs(matrix - vectorize(docs)) > 1e-12).nnz == 0  # one message at a time: the same columns and values
+    svm = LinearSVC(C=0.3, random_state=0).fit(matrix, y)
+    model = CalibratedClassifierCV(FrozenEstimator(svm), method="sigmoid").fit(matrix, y)
+    ours = Classifier.of(model).probabilities(docs)
+    assert np.allclose(ours, model.predict_proba(matrix), atol=1e-6)
+    assert list(Classifier.of(model).labels) == list(model.classes_)

@@ -41,6 +41,8 @@ __all__ = [
     "strip_edges",
 ]
 
+# A yes may come with a short reason («sí, que el cliente tiene prisa»): this many other plain words at most.
+PLAIN_WORDS = 3
 _EDGE = " ,;:.!?¡¿…-"
 _PLACEHOLDER = re.compile(r"\{[a-z_0-9]+\}")
 _CONTRACTIONS = {"del": "de", "al": "a"}  # «stock del monitor» matches «stock de {producto}»
@@ -146,7 +148,7 @@ def plain_yes(text: str) -> bool:
     if negated(text) or not has_phrase(text, YES_WORDS):
         return False
     left, _found = _left(text, (YES_WORDS, OPENERS, CLOSERS))
-    return len(left) <= 3 and all(word.isalpha() for word in left)
+    return len(left) <= PLAIN_WORDS and all(word.isalpha() for word in left)
 
 
 def negated_start(text: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import textnorm
@@ -21,9 +21,10 @@ __all__ = ["Gazetteer", "catalog_gazetteer", "deletions"]
 _MIN_FUZZY = 5  # shorter words are too easily another word one letter away
 
 
-def deletions(word: str) -> set[str]:
+@lru_cache(maxsize=65536)  # every option, line and catalog word is compared with every message's words
+def deletions(word: str) -> frozenset[str]:
     """`word` and every string one letter shorter: two words share one when they are an edit or two apart."""
-    return {word, *(word[:index] + word[index + 1 :] for index in range(len(word)))}
+    return frozenset({word, *(word[:index] + word[index + 1 :] for index in range(len(word)))})
 
 
 @dataclass(frozen=True)

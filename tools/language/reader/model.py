@@ -85,9 +85,9 @@ class Classifier:
 
     @classmethod
     def of(cls, model: CalibratedClassifierCV) -> Classifier:
-        """The arrays of a fitted CalibratedClassifierCV(LinearSVC, method="sigmoid", ensemble=False)."""
+        """The arrays of a fitted CalibratedClassifierCV(FrozenEstimator(LinearSVC), method="sigmoid")."""
         calibrated = model.calibrated_classifiers_[0]
-        svm = calibrated.estimator
+        svm = getattr(calibrated.estimator, "estimator", calibrated.estimator)  # a FrozenEstimator wraps it
         weights = sparse.csr_matrix(svm.coef_.T.astype(np.float32))
         slope = np.array([c.a_ for c in calibrated.calibrators], dtype=np.float64)
         offset = np.array([c.b_ for c in calibrated.calibrators], dtype=np.float64)
