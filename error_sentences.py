@@ -67,6 +67,12 @@ SENTENCES: dict[tuple[str, str | None], tuple[str, str]] = {
         "Eso ya existe: no lo he vuelto a crear.",
         "That already exists: I did not create it again.",
     ),
+    ("conflict", "key_reused"): (
+        "Este paso ya había guardado el número {id} con otro contenido, así que no he guardado nada más. "
+        "Escribe !status para ver lo que quedó registrado.",
+        "This step had already saved number {id} with other content, so I saved nothing more. "
+        "Type !status to see what was recorded.",
+    ),
     ("conflict", None): ("Ahora mismo no puedo hacer eso." + _AGAIN[0], "I cannot do that right now." + _AGAIN[1]),
     ("loop_limit", None): (
         "La conversación ha dado demasiadas vueltas sin avanzar y la he detenido. "

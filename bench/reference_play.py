@@ -96,7 +96,8 @@ class Play:
         written = _orders_since(self.contender.sql, self.first_order)
         ranks = {order["order_id"]: f"#{rank}" for rank, order in enumerate(written, start=1)}
         for order in written:
-            order["idempotency_key_is_run"] = order.pop("idempotency_key") == self.config["configurable"]["run_id"]
+            key, run_id = order.pop("idempotency_key"), self.config["configurable"]["run_id"]
+            order["idempotency_key_of_run"] = key == run_id or key.startswith(f"{run_id}:")
             order["order_id"] = ranks[order["order_id"]]
         return _renumbered({"turns": self.views, "outputs": outputs, "orders": written}, ranks)
 

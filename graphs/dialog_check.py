@@ -65,7 +65,7 @@ class Difference:
 class OrderReader(Protocol):
     """What the order checks read: the catalog service's order look-ups."""
 
-    def orders_for_key(self, key: str) -> list[int]:
+    def orders_of_run(self, run_id: str) -> list[int]:
         """Ids of the orders a run wrote."""
 
     def get_order(self, order_id: int) -> dict[str, Any]:
@@ -75,7 +75,7 @@ class OrderReader(Protocol):
 class ReturnReader(Protocol):
     """What the return checks read: the returns written by a run, and a customer's latest order."""
 
-    def returns_for_key(self, key: str) -> list[int]:
+    def returns_of_run(self, run_id: str) -> list[int]:
         """Ids of the returns a run wrote."""
 
     def get_return(self, return_id: int) -> dict[str, Any]:
@@ -243,10 +243,10 @@ def order_differences(expect: Mapping[str, Any], orders: OrderReader, run_ids: l
     """The orders table against a turn's `order` / `no_order`: (expected, got) for each difference."""
     found: Found = []
     if expect.get("no_order"):
-        found += [("no order", f"run {rid} wrote one") for rid in run_ids if orders.orders_for_key(rid)]
+        found += [("no order", f"run {rid} wrote one") for rid in run_ids if orders.orders_of_run(rid)]
     if "order" in expect:
         wanted = expect["order"]
-        ids = orders.orders_for_key(run_id) if run_id else []
+        ids = orders.orders_of_run(run_id) if run_id else []
         if len(ids) != 1:
             return [*found, (f"one order {wanted}", f"{len(ids)} orders of run {run_id}")]
         try:
@@ -267,11 +267,11 @@ def return_differences(
     """The returns table against a turn's `return` / `no_return`: (expected, got) for each difference."""
     found: Found = []
     if expect.get("no_return"):
-        found += [("no return", f"run {rid} wrote one") for rid in run_ids if returns.returns_for_key(rid)]
+        found += [("no return", f"run {rid} wrote one") for rid in run_ids if returns.returns_of_run(rid)]
     if "return" not in expect:
         return found
     wanted = {"order": "last", **expect["return"]}
-    ids = returns.returns_for_key(run_id) if run_id else []
+    ids = returns.returns_of_run(run_id) if run_id else []
     if len(ids) != 1:
         return [*found, (f"one return {wanted}", f"{len(ids)} returns of run {run_id}")]
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, get_type_hints
 
@@ -23,6 +24,7 @@ from tools.registry import ToolRegistry
 Node = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
 _EXPRESSION_ERRORS = (TemplateError, NameError, TypeError, ValueError, ArithmeticError, LookupError)
 INTERNAL_PREFIX = "__"
+EFFECT = "__effect__"  # the template context's side-effect key (see effect_key); not a state key
 PATH = "__path__"
 # The path holds step positions, not ids: a run's checkpoint carries its whole path, and a small int costs a byte
 # where an id costs twenty (measured in docs/benchmarks.md, checkpoint bytes per turn). Visits are counted from it.
@@ -56,6 +58,22 @@ def variables_of(state: Mapping[str, Any], keys: tuple[str, ...], config: Runnab
     context["run_id"] = configurable.get("run_id") or configurable.get("thread_id")
     context["session_id"] = configurable.get("session_id")
     return context
+
+
+# The side-effect key of the sub-pipeline step whose child graph runs now: the child's keys extend it. Not the
+# checkpoint namespace, which holds task ids that change with every checkpoint the step is run from.
+_SCOPE: ContextVar[str | None] = ContextVar("effect_scope", default=None)
+
+
+def effect_key(config: RunnableConfig | None, pipeline: str, step: str, visit: int) -> str | None:
+    """The key of a step's side effect: thread, pipeline, step and visit (below the sub-pipeline step that runs
+    it, if any). Never a per-invocation or per-checkpoint id: LangGraph Server gives each invocation a run id of
+    its own, and a retried resume, or one after the user went back and confirmed again, meets the same key."""
+    scope = _SCOPE.get()
+    if scope is not None:
+        return f"{scope}/{pipeline}:{step}:{visit}"
+    thread = ((config or {}).get("configurable") or {}).get("thread_id")
+    return f"{thread}:{pipeline}:{step}:{visit}" if thread else None
 
 
 def render(step: StepConfig, value: Any, context: Mapping[str, Any]) -> Any:
@@ -95,18 +113,20 @@ class StepNode:
             raise LoopLimitError(
                 f"step '{step.id}' ran more than its max_visits of {step.max_visits} times", step=step.id
             )
+        context = variables_of(state, self.keys, config)
+        context[EFFECT] = effect_key(config, self.pipeline, step.id, visits)
         if progress.SINK.get() is None:
-            update = self.body(state, variables_of(state, self.keys, config), config)
+            update = self.body(state, context, config)
         else:
-            update = self._followed(state, config)
+            update = self._followed(state, context, config)
         update[PATH] = [self.index]
         return update
 
-    def _followed(self, state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+    def _followed(self, state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         """The body, with start and end events for a client following the turn."""
         progress.announce(self.step, self.pipeline, "start")
         try:
-            update = self.body(state, variables_of(state, self.keys, config), config)
+            update = self.body(state, context, config)
         except GraphInterrupt:
             progress.announce(self.step, self.pipeline, "end", waiting=True)
             raise
@@ -140,7 +160,13 @@ def _tool_body(step: ToolStep, ctx: NodeContext) -> Callable[..., dict[str, Any]
     def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         args = render(step, step.with_, context)
         result = ctx.registry.call(
-            kind, params, args, run_id=context["run_id"], session_id=context["session_id"], step=step.id
+            kind,
+            params,
+            args,
+            run_id=context["run_id"],
+            session_id=context["session_id"],
+            step=step.id,
+            effect_key=context.get(EFFECT),
         )
         return _saved(step, result)
 
@@ -240,7 +266,11 @@ def _pipeline_body(step: PipelineStep, ctx: NodeContext) -> Callable[..., dict[s
     def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         args = render(step, step.with_, context)
         # Invoked inside the node so the child shares the parent's checkpointer and its questions pause the parent.
-        final = child.invoke(args)
+        scope = _SCOPE.set(context.get(EFFECT))
+        try:
+            final = child.invoke(args)
+        finally:
+            _SCOPE.reset(scope)
         outputs = outputs_of(child_config, final, config)
         update = {key: outputs.get(name) for key, name in step.outputs.items()}
         update.update(_saved(step, outputs))

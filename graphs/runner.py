@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 # "exit" persists only when a run pauses or stops: a waiting dialog still survives a restart, and a turn costs
 # less than with "sync" (the measured figures are in docs/benchmarks.md, «Durability per invoke»). A crash mid-turn
-# loses only that turn's partial steps, and the one side effect that matters (writing an order) is idempotent on
-# the run id anyway.
+# loses only that turn's partial steps, and the side effects that matter (writing an order or a return) are keyed
+# on the thread, step and visit (graphs/nodes.py, effect_key), so the turn run again meets what it wrote.
 DURABILITY = "exit"
 logger = logging.getLogger(__name__)
 

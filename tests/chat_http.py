@@ -43,15 +43,16 @@ def _rows(url: str, query: sa.TextClause) -> list[Any]:
 
 
 def orders_by_run(database_url: str) -> dict[str, dict[str, Any]]:
-    """Every order written, by its run id: the customer's name and product name -> quantity."""
+    """Every order written, by the run that wrote it (its side-effect key starts with the run id): the customer's
+    name and product name -> quantity."""
     query = sa.text(
         "SELECT o.idempotency_key, c.name, l.product_name, l.quantity FROM orders o "
         "JOIN customers c ON c.id = o.customer_id JOIN order_lines l ON l.order_id = o.id"
     )
     rows = _rows(database_url, query)
     orders: dict[str, dict[str, Any]] = {}
-    for run_id, customer, product, quantity in rows:
-        order = orders.setdefault(run_id, {"customer": customer, "lines": {}})
+    for key, customer, product, quantity in rows:
+        order = orders.setdefault(str(key).split(":", 1)[0], {"customer": customer, "lines": {}})
         order["lines"][product] = order["lines"].get(product, 0) + int(quantity)
     return orders
 

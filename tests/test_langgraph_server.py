@@ -96,3 +96,24 @@ def test_a_question_is_answered_only_by_command(server: tuple[SyncLangGraphClien
     assert _interrupt(client, thread["thread_id"])["question"]
     final = client.runs.wait(thread["thread_id"], "ejemplo_simple", command={"resume": "Lucía"})
     assert "Lucía" in json.dumps(final["output"], ensure_ascii=False)
+
+
+def test_a_resume_retried_from_the_paused_checkpoint_writes_one_order(
+    server: tuple[SyncLangGraphClient, Path],
+) -> None:
+    """LangGraph Server gives every invocation a run id of its own: a client that retries its «sí» (its first
+    attempt's answer was lost) replays the paused checkpoint, and must meet the order the first attempt wrote."""
+    client, data_dir = server
+    thread = client.threads.create()["thread_id"]
+    client.runs.wait(thread, "alta_pedido", input={"cliente": "Globex", "productos": "2 grapadora"})
+    assert _interrupt(client, thread)["options"][:2] == ["sí", "no"]
+    paused = client.threads.get_state(thread)["checkpoint"]["checkpoint_id"]
+    outputs = [
+        client.runs.wait(thread, "alta_pedido", command={"resume": "sí"}, checkpoint_id=paused)["output"]
+        for _attempt in range(3)
+    ]
+    order_id = outputs[0]["order_id"]
+    assert [output["order_id"] for output in outputs] == [order_id] * 3
+    with sa.create_engine(f"sqlite:///{data_dir / 'app.db'}").connect() as conn:
+        keys = conn.execute(sa.text("SELECT id, idempotency_key FROM orders WHERE id >= :id"), {"id": order_id}).all()
+    assert [row[0] for row in keys] == [order_id] and keys[0][1].startswith(f"{thread}:alta_pedido:")

@@ -48,7 +48,7 @@ def test_yaml_graphs_ask_say_and_write_what_the_reference_does(
     expected = reference.start(dialog, "test").play()
     assert [view["status"] for view in expected["turns"]] == ["waiting"] * len(dialog["answers"]) + [dialog["ends"]]
     assert len(expected["orders"]) == (1 if dialog["ends"] == "completed" else 0)
-    assert all(order["idempotency_key_is_run"] for order in expected["orders"])
+    assert all(order["idempotency_key_of_run"] for order in expected["orders"])
     assert all(view["asked"]["question"] for view in expected["turns"][:-1])
     for contender in yaml_graphs:
         actual = contender.start(dialog, "test").play()

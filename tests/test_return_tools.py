@@ -11,6 +11,7 @@ from graphs.dialog_check import DialogFileError, parse_dialog
 from tools.catalog.sql import SqlService
 from tools.orders.order_tools import order_toolset
 from tools.orders.return_tools import return_toolset
+from tools.orders.sql_returns import SqlReturns
 from tools.registry import Services, ToolRegistry
 
 
@@ -84,7 +85,7 @@ def test_check_return_line_counts_what_was_returned(registry: ToolRegistry, orde
     args = {"order_id": second, "sku": "TEC-MEC-01"}
     assert registry.call("check_return_line", {}, {**args, "quantity": 4})["match"] == 4
     registry.call(
-        "create_return", {}, {"order_id": second, "lines": [{"sku": "TEC-MEC-01", "quantity": 3}]}, run_id="r"
+        "create_return", {}, {"order_id": second, "lines": [{"sku": "TEC-MEC-01", "quantity": 3}]}, effect_key="r:1"
     )
     refused = registry.call("check_return_line", {}, {**args, "quantity": 2})
     assert (refused["status"], refused["ordered"], refused["returned"], refused["available"]) == ("none", 4, 3, 1)
@@ -121,11 +122,16 @@ def test_quote_and_create_return_once_per_run(registry: ToolRegistry, orders: li
     assert [(line["product"], line["quantity"]) for line in quote["lines"]] == [("Teclado mecánico", 2)]
     with pytest.raises(ToolError, match="no run id"):
         registry.call("create_return", {}, args)
-    first = registry.call("create_return", {}, args, run_id="run-a", step="registrar")
-    assert registry.call("create_return", {}, args, run_id="run-a", step="registrar") == first
+    key = "run-a:devolucion:registrar:1"
+    first = registry.call("create_return", {}, args, run_id="invocation-1", step="registrar", effect_key=key)
+    assert registry.call("create_return", {}, args, run_id="invocation-2", step="registrar", effect_key=key) == first
     assert first["lines"] == quote["lines"] and first["total"] == quote["total"]
-    with pytest.raises(ConflictError):
-        registry.call("create_return", {}, {**args, "lines": [{"sku": "TEC-MEC-01", "quantity": 3}]}, run_id="run-b")
+    assert SqlReturns(demo_sql.engine).returns_of_run("run-a") == [first["return_id"]]
+    other = {**args, "lines": [{"sku": "TEC-MEC-01", "quantity": 1}]}
+    with pytest.raises(ConflictError, match=f"already wrote return {first['return_id']} \\(2 × TEC-MEC-01\\)"):
+        registry.call("create_return", {}, other, run_id="run-a", step="registrar", effect_key=key)
+    with pytest.raises(ConflictError):  # more than is left to return, under a key of its own
+        registry.call("create_return", {}, {**args, "lines": [{"sku": "TEC-MEC-01", "quantity": 3}]}, effect_key="b:1")
     with pytest.raises(ToolError, match="has no product"):
         registry.call("quote_return", {}, {**args, "lines": [{"sku": "GRA-01", "quantity": 1}]})
 

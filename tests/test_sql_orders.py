@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from errors import NotFoundError, ToolError
+from errors import ConflictError, NotFoundError, ToolError
 from tests.concurrency import race
 from tools.catalog.sql import SqlService
 from tools.catalog.sql_schema import SQLITE_IMMEDIATE, orders
@@ -48,8 +48,29 @@ def test_same_sku_twice_becomes_one_line(demo_sql: SqlService) -> None:
 
 def test_replaying_the_key_returns_the_first_order_and_writes_nothing(demo_sql: SqlService) -> None:
     first = demo_sql.create_order("ACME S.A.", TWO_LINES, idempotency_key="run-replay")
-    again = demo_sql.create_order("Globex", [{"sku": "GRA-01", "quantity": 9}], idempotency_key="run-replay")
-    assert again == first
+    again = demo_sql.create_order("acme sa", list(reversed(TWO_LINES)), idempotency_key="run-replay")
+    assert again == first  # the same customer and lines, in any order and spelling: the same order
+    assert demo_sql.count_orders() == 1
+    assert demo_sql.check_stock("TEC-MEC-01", 1)["available"] == 118
+
+
+@pytest.mark.parametrize(
+    ("customer", "lines", "asked"),
+    [
+        ("Globex", [{"sku": "GRA-01", "quantity": 9}], "9 × GRA-01"),
+        ("ACME S.A.", [{"sku": "TEC-MEC-01", "quantity": 5}, {"sku": "RAT-INA-01", "quantity": 3}], "5 × TEC-MEC-01"),
+        ("Globex", TWO_LINES, "2 × TEC-MEC-01, 3 × RAT-INA-01"),
+    ],
+)
+def test_a_key_met_again_with_other_content_is_a_conflict_naming_both(
+    demo_sql: SqlService, customer: str, lines: list[dict[str, Any]], asked: str
+) -> None:
+    first = demo_sql.create_order("ACME S.A.", TWO_LINES, idempotency_key="run-replay")
+    with pytest.raises(ConflictError) as caught:
+        demo_sql.create_order(customer, lines, idempotency_key="run-replay")
+    assert caught.value.reason == "key_reused"
+    assert f"order {first['order_id']} (2 × TEC-MEC-01, 3 × RAT-INA-01)" in str(caught.value)
+    assert asked in str(caught.value)
     assert demo_sql.count_orders() == 1
     assert demo_sql.check_stock("TEC-MEC-01", 1)["available"] == 118
     assert demo_sql.check_stock("GRA-01", 1)["available"] == 150
@@ -129,10 +150,11 @@ def test_unknown_order(demo_sql: SqlService) -> None:
         demo_sql.get_order(424242)
 
 
-def test_a_key_claimed_by_an_open_transaction_waits_then_returns_that_order(demo_sql: SqlService) -> None:
-    """The ON CONFLICT path: the second writer blocks on the first, then finds its order and writes nothing."""
+def test_a_key_claimed_by_an_open_transaction_waits_then_compares_with_that_order(demo_sql: SqlService) -> None:
+    """The ON CONFLICT path: the second writer blocks on the first, then finds its order, compares what it holds
+    (a Globex order with no lines, not ACME's two) and writes nothing."""
     globex = next(c["id"] for c in demo_sql.list_customers() if c["name"] == "Globex")
-    results: list[dict[str, Any]] = []
+    results: list[Any] = []
     with demo_sql.engine.connect() as conn:
         conn.execution_options(**{SQLITE_IMMEDIATE: True})
         with conn.begin():
@@ -140,12 +162,21 @@ def test_a_key_claimed_by_an_open_transaction_waits_then_returns_that_order(demo
                 sa.insert(orders).values(customer_id=globex, idempotency_key="held", total=0).returning(orders.c.id)
             ).scalar_one()
             worker = threading.Thread(
-                target=lambda: results.append(demo_sql.create_order("ACME S.A.", TWO_LINES, "held"))
+                target=lambda: results.append(_outcome(lambda: demo_sql.create_order("ACME S.A.", TWO_LINES, "held")))
             )
             worker.start()
             worker.join(0.5)
             assert worker.is_alive()  # blocked behind the open transaction
         worker.join(30)
-    assert results == [{"order_id": held, "customer": "Globex", "lines": [], "total": 0.0}]
+    assert len(results) == 1 and isinstance(results[0], ConflictError)
+    assert f"order {held} (no lines)" in str(results[0])
     assert demo_sql.count_orders() == 1
     assert demo_sql.check_stock("TEC-MEC-01", 1)["available"] == 120
+
+
+def _outcome(call: Any) -> Any:
+    """What a call returned, or the exception it raised."""
+    try:
+        return call()
+    except Exception as error:
+        return error

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from langgraph.types import Command
 from pydantic import ValidationError
 
 from config import Config
-from errors import NotFoundError, PipelineError, ToolError
+from errors import ConflictError, NotFoundError, PipelineError, ToolError
 from graphs.engine import Engine
 from tools.catalog.sql import SqlService
 from tools.catalog.sql_guard import bind_names, check_read_only
@@ -158,13 +159,20 @@ def test_lookup_and_stock_tools(registry: ToolRegistry) -> None:
         registry.call("check_stock", {}, {"sku": "IMP-LAS-01", "quantity": 0})
 
 
-def test_order_tools_use_the_run_id_as_key(registry: ToolRegistry, demo_sql: SqlService) -> None:
+def test_order_tools_use_the_steps_side_effect_key(registry: ToolRegistry, demo_sql: SqlService) -> None:
     args: dict[str, Any] = {"customer": "Globex", "lines": [{"sku": "GRA-01", "quantity": 2, "product": "x"}]}
     with pytest.raises(ToolError, match="no run id"):
-        registry.call("create_order", {}, args)
-    first = registry.call("create_order", {}, args, run_id="run-a", step="crear")
-    assert registry.call("create_order", {}, args, run_id="run-a", step="crear") == first
-    assert demo_sql.count_orders() == 1 and demo_sql.orders_for_key("run-a") == [first["order_id"]]
+        registry.call("create_order", {}, args, run_id="run-a")  # a key, not the run id, is what it needs
+    key = "run-a:alta:crear:1"
+    first = registry.call("create_order", {}, args, run_id="invocation-1", step="crear", effect_key=key)
+    again = registry.call("create_order", {}, args, run_id="invocation-2", step="crear", effect_key=key)
+    assert again == first  # a retried invocation with another run id meets the same key
+    assert demo_sql.count_orders() == 1 and demo_sql.orders_for_key(key) == [first["order_id"]]
+    assert demo_sql.orders_of_run("run-a") == [first["order_id"]]
+    other = {**args, "lines": [{"sku": "GRA-01", "quantity": 3, "product": "x"}]}
+    with pytest.raises(ConflictError, match=f"already wrote order {first['order_id']} \\(2 × GRA-01\\).*3 × GRA-01"):
+        registry.call("create_order", {}, other, run_id="run-a", step="crear", effect_key=key)
+    assert demo_sql.count_orders() == 1
     assert registry.call("get_order", {}, {"order_id": first["order_id"]}) == first
     assert registry.call("get_order", {"missing": "null"}, {"order_id": 999}) is None
     with pytest.raises(NotFoundError):
@@ -183,7 +191,7 @@ def test_a_pipeline_run_looks_up_checks_writes_and_reads_back(
         {"sku": "TEC-MEC-01", "product": "Teclado mecánico", "quantity": 3, "unit_price": 79.9, "subtotal": 239.7}
     ]
     assert result.data == order and "79.9" in (result.message or "")
-    assert demo_sql.orders_for_key(result.run_id) == [order["order_id"]]
+    assert demo_sql.orders_of_run(result.run_id) == [order["order_id"]]
     short = runner(cliente="Globex", producto="impresora laser", cantidad=5)
     assert short.status == "completed" and "Solo quedan 2" in (short.message or "")
     missing = runner(cliente="umbrela corp", producto="X' OR '1'='1", cantidad=1)
@@ -252,3 +260,75 @@ steps:
 outputs:
   pedido: "{{ pedido_final }}"
 """
+
+
+CHILD_ORDER_YAML = """\
+name: pedido_hijo
+inputs:
+  cliente: {type: string, required: true}
+  cantidad: {type: integer, required: true}
+tools:
+  pedido: {kind: create_order}
+steps:
+  - {id: confirmar, kind: ask, save_as: ok, question: "¿Confirmo {{ cantidad }} grapadoras?"}
+  - id: crear
+    kind: tool
+    tool: pedido
+    with: {customer: "{{ cliente }}", lines: [{sku: GRA-01, quantity: "{{ cantidad }}"}]}
+    save_as: creado
+outputs: {pedido: "{{ creado.order_id }}"}
+"""
+TWO_CHILDREN_YAML = """\
+name: dos_pedidos
+inputs: {cliente: {type: string, required: true}}
+steps:
+  - id: uno
+    kind: pipeline
+    pipeline: pedido_hijo
+    with: {cliente: "{{ cliente }}", cantidad: 1}
+    outputs: {a: pedido}
+  - id: dos
+    kind: pipeline
+    pipeline: pedido_hijo
+    with: {cliente: "{{ cliente }}", cantidad: 2}
+    outputs: {b: pedido}
+outputs: {primero: "{{ a }}", segundo: "{{ b }}"}
+"""
+
+
+def test_a_sub_pipelines_write_is_keyed_below_the_step_that_calls_it(
+    tmp_path: Path, sql_engine: Engine, demo_sql: SqlService
+) -> None:
+    (tmp_path / "pipes").mkdir(exist_ok=True)
+    (tmp_path / "pipes" / "pedido_hijo.yaml").write_text(CHILD_ORDER_YAML, encoding="utf-8")
+    (tmp_path / "pipes" / "dos_pedidos.yaml").write_text(TWO_CHILDREN_YAML, encoding="utf-8")
+    runner = sql_engine.runner("dos_pedidos")
+    run = runner(cliente="Globex")
+    assert run.question == "¿Confirmo 1 grapadoras?"
+    run = runner.resume(run.run_id, "sí", understand=False)
+    assert run.question == "¿Confirmo 2 grapadoras?"
+    done = runner.resume(run.run_id, "sí", understand=False)
+    assert done.status == "completed", done.error
+    first, second = done.output["primero"], done.output["segundo"]
+    assert first != second
+    assert demo_sql.orders_for_key(f"{run.run_id}:dos_pedidos:uno:1/pedido_hijo:crear:1") == [first]
+    assert demo_sql.orders_for_key(f"{run.run_id}:dos_pedidos:dos:1/pedido_hijo:crear:1") == [second]
+    assert demo_sql.orders_of_run(run.run_id) == [first, second]
+
+
+def test_a_write_run_again_from_an_older_checkpoint_meets_its_own_key(
+    tmp_path: Path, sql_engine: Engine, demo_sql: SqlService
+) -> None:
+    """A fork from the checkpoint before the confirmation (what a retried resume or a second «sí» after a crash
+    runs) has other checkpoint and task ids: the write's key must not change with them."""
+    (tmp_path / "pipes").mkdir(exist_ok=True)
+    (tmp_path / "pipes" / "pedido_hijo.yaml").write_text(CHILD_ORDER_YAML, encoding="utf-8")
+    runner = sql_engine.runner("pedido_hijo")
+    waiting = runner(cliente="Globex", cantidad=3)
+    config = {"configurable": {"thread_id": waiting.run_id, "run_id": waiting.run_id}}
+    paused = runner.graph.get_state(config).config
+    done = runner.resume(waiting.run_id, "sí", understand=False)
+    assert done.status == "completed", done.error
+    forked = runner.graph.invoke(Command(resume="sí"), paused)
+    assert forked["creado"]["order_id"] == done.output["pedido"] and demo_sql.count_orders() == 1
+    assert demo_sql.orders_of_run(waiting.run_id) == [done.output["pedido"]]

@@ -44,6 +44,9 @@ class ToolContext:
     run_id: str | None = None
     session_id: str | None = None
     step: str | None = None
+    # What a side effect is keyed on: the thread, the pipeline, the step and its visit — the same in every process,
+    # retry, fused or unfused graph and LangGraph Server invocation that runs this step this time.
+    effect_key: str | None = None
 
 
 ToolFunc = Callable[[Any, ToolContext], Any]
@@ -133,6 +136,7 @@ class ToolRegistry:
         run_id: str | None = None,
         session_id: str | None = None,
         step: str | None = None,
+        effect_key: str | None = None,
     ) -> Any:
         """Validate `args` with the kind's model and run it; bad arguments raise ToolError."""
         kind = self.get(kind_name)
@@ -143,5 +147,12 @@ class ToolRegistry:
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'args'}: {e['msg']}" for e in exc.errors())
             raise ToolError(f"bad arguments for tool '{kind_name}' in step '{step}': {problems}", step=step) from None
-        ctx = ToolContext(params=params, services=self.services, run_id=run_id, session_id=session_id, step=step)
+        ctx = ToolContext(
+            params=params,
+            services=self.services,
+            run_id=run_id,
+            session_id=session_id,
+            step=step,
+            effect_key=effect_key,
+        )
         return kind.func(parsed, ctx)

@@ -29,6 +29,7 @@ from tools.catalog.sql_schema import (
     products,
 )
 from tools.catalog.version_memo import VersionMemo
+from tools.orders.keyed_write import of_run
 from tools.orders.order_words import tokens as order_tokens
 from tools.orders.sql_orders import order_id_for_key, read_order, write_order
 
@@ -321,6 +322,11 @@ class SqlService:
         with self.engine.connect() as conn:
             found = order_id_for_key(conn, key)
         return [] if found is None else [found]
+
+    def orders_of_run(self, run_id: str) -> list[int]:
+        """Ids of the orders a run wrote (whatever step or visit wrote them), oldest first."""
+        with self.engine.connect() as conn:
+            return of_run(conn, orders, run_id)
 
     def count_orders(self) -> int:
         """How many orders exist."""

@@ -166,11 +166,13 @@ def check_stock(args: StockArgs, ctx: ToolContext) -> dict[str, Any]:
 
 @sql_toolset.tool("create_order", args=OrderArgs, params=NoParams)
 def create_order(args: OrderArgs, ctx: ToolContext) -> dict[str, Any]:
-    """Write the order once per run (the run id is the idempotency key) and return it."""
-    if not ctx.run_id:
-        raise ToolError(f"step '{ctx.step}': create_order runs only inside a pipeline run (no run id)", step=ctx.step)
+    """Write the order once per step visit of a run (its side-effect key) and return it."""
+    if not ctx.effect_key:
+        raise ToolError(
+            f"step '{ctx.step}': create_order runs only inside a pipeline run (no run id to key it on)", step=ctx.step
+        )
     lines = [line.model_dump() for line in args.lines]
-    return ctx.services.require("sql").create_order(args.customer, lines, idempotency_key=ctx.run_id)
+    return ctx.services.require("sql").create_order(args.customer, lines, idempotency_key=ctx.effect_key)
 
 
 @sql_toolset.tool("get_order", args=OrderIdArgs, params=GetOrderParams)

@@ -223,8 +223,10 @@ def quote_return(args: ReturnArgs, ctx: ToolContext) -> dict[str, Any]:
 
 @return_toolset.tool("create_return", args=ReturnArgs)
 def create_return(args: ReturnArgs, ctx: ToolContext) -> dict[str, Any]:
-    """Write the return once per run (the run id is the idempotency key) and return it."""
-    if not ctx.run_id:
-        raise ToolError(f"step '{ctx.step}': create_return runs only inside a pipeline run (no run id)", step=ctx.step)
+    """Write the return once per step visit of a run (its side-effect key) and return it."""
+    if not ctx.effect_key:
+        raise ToolError(
+            f"step '{ctx.step}': create_return runs only inside a pipeline run (no run id to key it on)", step=ctx.step
+        )
     lines = [line.model_dump() for line in args.lines]
-    return _returns(ctx).create_return(args.order_id, lines, args.reason, ctx.run_id)
+    return _returns(ctx).create_return(args.order_id, lines, args.reason, ctx.effect_key)

@@ -7,29 +7,20 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 import textnorm
 from errors import ToolError
 from tools.catalog.sql_schema import SQLITE_IMMEDIATE, customers, order_lines, orders, products, utcnow
+from tools.orders.keyed_write import check_key, claim, claimed, same_or_conflict
 
 MAX_LINES = 100
 MAX_QUANTITY = 100_000
-MAX_KEY_LENGTH = 200
 CENT = Decimal("0.01")
 
 
 def money(value: Any) -> float:
     """A money amount as a float rounded to cents (state must stay JSON-like)."""
     return float(Decimal(value).quantize(CENT))
-
-
-def _check_key(key: Any) -> str:
-    if not isinstance(key, str) or not key.strip():
-        raise ToolError("create_order needs an idempotency key (the run id); none was given")
-    if len(key) > MAX_KEY_LENGTH:
-        raise ToolError(f"the idempotency key is longer than {MAX_KEY_LENGTH} characters")
-    return key
 
 
 def _merge_lines(lines: Any) -> dict[str, int]:
@@ -80,21 +71,16 @@ def find_customer_id(conn: sa.Connection, customer: Any) -> int:
 
 def order_id_for_key(conn: sa.Connection, key: str) -> int | None:
     """The order written under `key`, if any."""
-    found = conn.execute(sa.select(orders.c.id).where(orders.c.idempotency_key == key)).scalar()
-    return None if found is None else int(found)
+    return claimed(conn, orders, key)
 
 
-def _claim_key(conn: sa.Connection, customer_id: int, key: str) -> int | None:
-    """Insert the order header unless the key is taken; the new order id, or None on a replay."""
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        dialect_insert(orders)
-        .values(customer_id=customer_id, idempotency_key=key, created_at=utcnow(), total=0)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(orders.c.id)
-    )
-    found = conn.execute(statement).scalar()
-    return None if found is None else int(found)
+def _written(conn: sa.Connection, order_id: int) -> dict[str, Any]:
+    """What an order holds, to compare with what a key met again asks for: its customer and SKU → quantity."""
+    customer = conn.execute(sa.select(orders.c.customer_id).where(orders.c.id == order_id)).scalar()
+    lines = conn.execute(
+        sa.select(order_lines.c.sku, order_lines.c.quantity).where(order_lines.c.order_id == order_id)
+    ).all()
+    return {"customer": customer, "lines": {sku: int(quantity) for sku, quantity in lines}}
 
 
 def _write_lines(conn: sa.Connection, order_id: int, wanted: dict[str, int]) -> Decimal:
@@ -152,22 +138,30 @@ def _write_lines(conn: sa.Connection, order_id: int, wanted: dict[str, int]) -> 
 
 
 def write_order(engine: sa.Engine, customer: Any, lines: Any, key: Any) -> int:
-    """Write an order and its lines in one transaction, or find the one already written under `key`."""
-    key = _check_key(key)
+    """Write an order and its lines in one transaction, or find the one already written under `key` — which must
+    be for the same customer and lines, else a ConflictError names both."""
+    key = check_key(key, "create_order")
     wanted = _merge_lines(lines)
     with engine.connect() as conn:
+        customer_id = find_customer_id(conn, customer)
         existing = order_id_for_key(conn, key)
+        if existing is not None:
+            same_or_conflict(
+                "order", key, existing, _written(conn, existing), {"customer": customer_id, "lines": wanted}
+            )
         conn.rollback()
         if existing is not None:
             return existing
         conn.execution_options(**{SQLITE_IMMEDIATE: True})
         with conn.begin():
-            customer_id = find_customer_id(conn, customer)
-            order_id = _claim_key(conn, customer_id, key)
+            order_id = claim(conn, orders, key, {"customer_id": customer_id, "created_at": utcnow(), "total": 0})
             if order_id is not None:
                 _write_lines(conn, order_id, wanted)
-        if order_id is None:  # another transaction wrote this key first: return its order, write nothing
+        if order_id is None:  # another transaction wrote this key first: the same order, or a conflict
             order_id = order_id_for_key(conn, key)
+            if order_id is not None:
+                written = _written(conn, order_id)
+                same_or_conflict("order", key, order_id, written, {"customer": customer_id, "lines": wanted})
             conn.rollback()
         if order_id is None:
             raise ToolError("the order under this key disappeared while being written; try again")

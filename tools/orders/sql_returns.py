@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 import textnorm
 from errors import ConflictError, NotFoundError, ToolError
@@ -20,7 +19,8 @@ from tools.catalog.sql_schema import (
     returns,
     utcnow,
 )
-from tools.orders.sql_orders import CENT, MAX_KEY_LENGTH, MAX_LINES, MAX_QUANTITY, line_dict, money
+from tools.orders.keyed_write import check_key, claim, claimed, of_run, same_or_conflict
+from tools.orders.sql_orders import CENT, MAX_LINES, MAX_QUANTITY, line_dict, money
 
 MAX_ORDERS_LISTED = 50
 MAX_REASON = 200
@@ -107,31 +107,19 @@ def _merge(lines: Any) -> dict[str, int]:
     return merged
 
 
-def _check_key(key: Any) -> str:
-    if not isinstance(key, str) or not key.strip():
-        raise ToolError("create_return needs an idempotency key (the run id); none was given")
-    if len(key) > MAX_KEY_LENGTH:
-        raise ToolError(f"the idempotency key is longer than {MAX_KEY_LENGTH} characters")
-    return key
-
-
 def return_id_for_key(conn: sa.Connection, key: str) -> int | None:
     """The return written under `key`, if any."""
-    found = conn.execute(sa.select(returns.c.id).where(returns.c.idempotency_key == key)).scalar()
-    return None if found is None else int(found)
+    return claimed(conn, returns, key)
 
 
-def _claim_key(conn: sa.Connection, order_id: int, reason: str, key: str) -> int | None:
-    """Insert the return header unless the key is taken; the new return id, or None on a replay."""
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        dialect_insert(returns)
-        .values(order_id=order_id, idempotency_key=key, reason=reason, created_at=utcnow(), total=0)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(returns.c.id)
-    )
-    found = conn.execute(statement).scalar()
-    return None if found is None else int(found)
+def _written(conn: sa.Connection, return_id: int) -> dict[str, Any]:
+    """What a return holds, to compare with what a key met again asks for: its order, reason and SKU → quantity."""
+    head = conn.execute(sa.select(returns.c.order_id, returns.c.reason).where(returns.c.id == return_id)).first()
+    lines = conn.execute(
+        sa.select(return_lines.c.sku, return_lines.c.quantity).where(return_lines.c.return_id == return_id)
+    ).all()
+    order_id, reason = (int(head.order_id), head.reason) if head else (None, None)
+    return {"order": order_id, "reason": reason, "lines": {sku: int(quantity) for sku, quantity in lines}}
 
 
 def _write_lines(conn: sa.Connection, return_id: int, order_id: int, wanted: dict[str, int]) -> None:
@@ -167,12 +155,16 @@ def _write_lines(conn: sa.Connection, return_id: int, order_id: int, wanted: dic
 
 
 def write_return(engine: sa.Engine, order_id: int, lines: Any, reason: str, key: Any) -> int:
-    """Write a return and its lines in one transaction, or find the one already written under `key`."""
-    key = _check_key(key)
+    """Write a return and its lines in one transaction, or find the one already written under `key` — which must
+    be of the same order, reason and lines, else a ConflictError names both."""
+    key = check_key(key, "create_return")
     wanted = _merge(lines)
     reason = (reason or "").strip()[:MAX_REASON] or "Sin motivo"
+    content = {"order": order_id, "reason": reason, "lines": wanted}
     with engine.connect() as conn:
         existing = return_id_for_key(conn, key)
+        if existing is not None:
+            same_or_conflict("return", key, existing, _written(conn, existing), content)
         conn.rollback()
         if existing is not None:
             return existing
@@ -182,11 +174,14 @@ def write_return(engine: sa.Engine, order_id: int, lines: Any, reason: str, key:
             locked = conn.execute(sa.select(orders.c.id).where(orders.c.id == order_id).with_for_update()).scalar()
             if locked is None:
                 raise NotFoundError(f"no order with id {order_id}", details={"order_id": order_id})
-            return_id = _claim_key(conn, order_id, reason, key)
+            values = {"order_id": order_id, "reason": reason, "created_at": utcnow(), "total": 0}
+            return_id = claim(conn, returns, key, values)
             if return_id is not None:
                 _write_lines(conn, return_id, order_id, wanted)
-        if return_id is None:  # another transaction wrote this key first: return its return, write nothing
+        if return_id is None:  # another transaction wrote this key first: the same return, or a conflict
             return_id = return_id_for_key(conn, key)
+            if return_id is not None:
+                same_or_conflict("return", key, return_id, _written(conn, return_id), content)
             conn.rollback()
         if return_id is None:
             raise ToolError("the return under this key disappeared while being written; try again")
@@ -249,6 +244,11 @@ class SqlReturns:
         with self.engine.connect() as conn:
             found = return_id_for_key(conn, key)
         return [] if found is None else [found]
+
+    def returns_of_run(self, run_id: str) -> list[int]:
+        """Ids of the returns a run wrote (whatever step or visit wrote them), oldest first."""
+        with self.engine.connect() as conn:
+            return of_run(conn, returns, run_id)
 
     def last_order_of(self, customer: str) -> int | None:
         """The id of the customer's latest order, or None."""
