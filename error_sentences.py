@@ -47,6 +47,22 @@ SENTENCES: dict[tuple[str, str | None], tuple[str, str]] = {
         "Falta tu respuesta: escríbela, por favor.",
         "Your answer is missing: please write it.",
     ),
+    ("bad_request", "too_long"): (
+        "El texto es demasiado largo: admite como mucho {limit} caracteres. Acórtalo y vuelve a enviarlo.",
+        "The text is too long: at most {limit} characters. Shorten it and send it again.",
+    ),
+    ("bad_request", "too_large"): (
+        "Lo que has enviado es demasiado grande. Envía algo más corto, por favor.",
+        "What you sent is too large. Please send something shorter.",
+    ),
+    ("bad_request", "field"): (
+        "No he podido leer lo que has enviado: revisa el campo «{input}». Recarga la página y vuelve a intentarlo.",
+        "I could not read what you sent: check the field «{input}». Reload the page and try again.",
+    ),
+    ("bad_request", None): (
+        "No he podido leer lo que has enviado. Recarga la página y vuelve a intentarlo.",
+        "I could not read what you sent. Reload the page and try again.",
+    ),
     ("bad_input", None): (
         "Los datos que has dado no sirven para esto. Revísalos y vuelve a intentarlo.",
         "What you gave me does not work here. Check it and try again.",
@@ -87,6 +103,12 @@ SENTENCES: dict[tuple[str, str | None], tuple[str, str]] = {
     ("tool_error", "unknown_product"): (
         "El producto {products} no existe o ya no está a la venta. Elige otro, por favor.",
         "The product {products} does not exist or is no longer sold. Please choose another one.",
+    ),
+    ("tool_error", "out_of_stock"): (
+        "El stock de {product} ha cambiado mientras tanto: quedan {available} y pediste {requested}. "
+        "No he guardado nada.",
+        "The stock of {product} changed in the meantime: {available} left and you asked for {requested}. "
+        "Nothing was saved.",
     ),
     ("tool_error", "model"): (
         "El asistente de lenguaje no ha respondido bien." + _AGAIN[0],

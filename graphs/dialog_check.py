@@ -16,7 +16,8 @@ MAX_DIALOG_BYTES = 64 * 1024
 MAX_TURNS = 60
 MAX_MESSAGE_CHARS = 2000
 DIALOG_KEYS = frozenset({"name", "description", "turns", "chat_only"})
-TURN_KEYS = frozenset({"user", "expect", "restart", "deactivate"})
+TURN_KEYS = frozenset({"user", "expect", "restart", "deactivate", "stock"})
+MAX_STOCK = 1_000_000
 TEXT_LISTS = ("options_include", "reply_contains", "reply_lacks", "data_contains", "data_lacks")
 EXPECT_KEYS = frozenset({"status", "options_first", "order", "no_order", "return", "no_return", *TEXT_LISTS})
 
@@ -38,6 +39,7 @@ class Turn:
     line: int
     restart: bool = False
     deactivate: list[str] = field(default_factory=list)
+    stock: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,6 +62,35 @@ class Difference:
 
     def __str__(self) -> str:
         return f"turn {self.turn} «{self.user}»: expected {self.expected}, got {self.got}"
+
+
+class CatalogWriter(Protocol):
+    """What a turn's catalog changes use: the catalog service's product look-up and writes."""
+
+    def resolve_product(self, text: str, limit: int = 10) -> dict[str, Any]:
+        """The product a text names ({status, match, candidates})."""
+
+    def set_product_active(self, sku: str, active: bool) -> dict[str, Any]:
+        """Activate or discontinue a product."""
+
+    def set_stock(self, sku: str, stock: int) -> dict[str, Any]:
+        """Set a product's stock."""
+
+
+def change_catalog(turn: Turn, catalog: CatalogWriter) -> None:
+    """Apply what a turn changes in the catalog before its message (`deactivate`, `stock`), as another salesperson
+    or the warehouse would meanwhile."""
+    for name in turn.deactivate:
+        catalog.set_product_active(_product_sku(catalog, name, "deactivate"), False)
+    for name, stock in turn.stock.items():
+        catalog.set_stock(_product_sku(catalog, name, "stock"), stock)
+
+
+def _product_sku(catalog: CatalogWriter, name: str, where: str) -> str:
+    match = catalog.resolve_product(name)["match"]
+    if not match:
+        raise InputError(f"'{where}' names an unknown product {name[:60]!r}")
+    return str(match["sku"])
 
 
 class OrderReader(Protocol):
@@ -96,6 +127,15 @@ def _texts(value: Any, where: str, file: str, line: int) -> list[str]:
     if not isinstance(items, list) or not all(isinstance(v, str | int | float) for v in items):
         raise DialogFileError(f"'{where}' must be a list of texts", file=file, line=line)
     return [str(v) for v in items]
+
+
+def _stock(value: Any, file: str, line: int) -> dict[str, int]:
+    def whole(quantity: Any) -> bool:
+        return isinstance(quantity, int) and not isinstance(quantity, bool) and 0 <= quantity <= MAX_STOCK
+
+    if not isinstance(value, dict) or not all(isinstance(k, str) and whole(q) for k, q in value.items()):
+        raise DialogFileError(f"'stock' is 'product name: units in stock' (0 to {MAX_STOCK})", file=file, line=line)
+    return dict(value)
 
 
 def _order(value: Any, file: str, line: int) -> dict[str, Any]:
@@ -163,7 +203,8 @@ def _turn(raw: Any, index: int, positions: Mapping[tuple[Any, ...], tuple[int, i
         raise DialogFileError("each turn must be a mapping with 'user' and 'expect'", file=file, line=line)
     unknown = sorted(str(k) for k in raw if k not in TURN_KEYS)
     if unknown:
-        raise DialogFileError(f"unknown turn key '{unknown[0][:40]}' (valid: user, expect)", file=file, line=line)
+        valid = ", ".join(sorted(TURN_KEYS))
+        raise DialogFileError(f"unknown turn key '{unknown[0][:40]}' (valid: {valid})", file=file, line=line)
     user = raw.get("user")
     if not isinstance(user, str | int | float) or isinstance(user, bool) or not str(user).strip():
         raise DialogFileError("a turn needs a 'user' message", file=file, line=line)
@@ -173,7 +214,12 @@ def _turn(raw: Any, index: int, positions: Mapping[tuple[Any, ...], tuple[int, i
     key_lines = {path[-1]: at[0] for path, at in positions.items() if path[:-1] == ("turns", index, "expect")}
     expect = _expect(raw.get("expect"), file, expect_line, key_lines)
     deactivate = _texts(raw.get("deactivate", []), "deactivate", file, line)
-    return Turn(str(user), expect, line, bool(raw.get("restart")), deactivate)
+    return Turn(str(user), expect, line, bool(raw.get("restart")), deactivate, _stock(raw.get("stock", {}), file, line))
+
+
+def parse_turn(raw: Any, *, file: str = "<turn>") -> Turn:
+    """A checked Turn from one turn of a dialog file already read (no line numbers known)."""
+    return _turn(raw, 0, {}, file)
 
 
 def parse_dialog(text: str, *, file: str, max_bytes: int = MAX_DIALOG_BYTES) -> Dialog:

@@ -16,6 +16,7 @@ from graphs.dialog_check import (
     Dialog,
     DialogFileError,
     Difference,
+    change_catalog,
     order_differences,
     parse_dialog,
     read_dialog,
@@ -127,14 +128,6 @@ class _Chat:
         self.services.memory.facts.close()
 
 
-def _deactivate(chat: _Chat, names: list[str]) -> None:
-    for name in names:
-        match = chat.services.sql.resolve_product(name)["match"]
-        if not match:
-            raise NotFoundError(f"cannot deactivate unknown product {name[:60]!r}")
-        chat.services.sql.set_product_active(match["sku"], False)
-
-
 def _play(dialog: Dialog, settings: Config) -> DialogResult:
     chat = _Chat(settings)
     session_id, run_ids, run_id = new_session_id(), [], None
@@ -143,7 +136,7 @@ def _play(dialog: Dialog, settings: Config) -> DialogResult:
             if turn.restart:
                 chat.close()
                 chat = _Chat(settings)
-            _deactivate(chat, turn.deactivate)
+            change_catalog(turn, chat.services.sql)
             reply = chat.conversation.handle(session_id, turn.user)
             if reply.run_id and reply.run_id not in run_ids:
                 run_ids.append(reply.run_id)

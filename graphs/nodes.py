@@ -13,7 +13,7 @@ from langgraph.errors import GraphInterrupt
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
-from errors import ExpressionError, LoopLimitError, ToolError
+from errors import AppError, ExpressionError, LoopLimitError, ToolError
 from graphs import progress
 from graphs.metrics import llm_call, llm_error, llm_fallback, timed_step
 from pipelines import expressions
@@ -159,15 +159,21 @@ def _tool_body(step: ToolStep, ctx: NodeContext) -> Callable[..., dict[str, Any]
 
     def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         args = render(step, step.with_, context)
-        result = ctx.registry.call(
-            kind,
-            params,
-            args,
-            run_id=context["run_id"],
-            session_id=context["session_id"],
-            step=step.id,
-            effect_key=context.get(EFFECT),
-        )
+        try:
+            result = ctx.registry.call(
+                kind,
+                params,
+                args,
+                run_id=context["run_id"],
+                session_id=context["session_id"],
+                step=step.id,
+                effect_key=context.get(EFFECT),
+            )
+        except AppError as exc:
+            reason = exc.user_reason()
+            if reason not in step.catch:
+                raise
+            result = {"error": {**exc.user_fields(), "reason": reason, "message": exc.user_message("es")}}
         return _saved(step, result)
 
     return body

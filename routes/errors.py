@@ -2,6 +2,8 @@
 
 For an AppError `message` is the sentence for a person (Spanish; English with `Accept-Language: en`) and
 `details.detail` the English technical text; a PipelineError keeps its technical message and line/column items.
+A body the request models refuse gets a sentence too, its pydantic errors (English) staying in `details`; so
+does an HTTP error of the chat and the API (e.g. a body over the size limit), its description in `details.detail`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from error_sentences import sentence
 from errors import AppError, PipelineError
 
 
@@ -48,15 +51,35 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def _validation_error(exc: ValidationError) -> tuple[Response, int]:
-        return error_response("bad_request", "the request body is not valid", 400, validation_details(exc))
+        return error_response("bad_request", refusal_sentence(exc), 400, validation_details(exc))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         if request.path.startswith(("/orchestrator", "/chat")) or request.accept_mimetypes.best == "application/json":
             code = (exc.name or "error").lower().replace(" ", "_")
-            response, status = error_response(code, exc.description or exc.name, exc.code or 400)
+            message = _http_sentence(exc)
+            details = {"detail": exc.description or exc.name}
+            response, status = error_response(code, message, exc.code or 400, details)
             for name, value in exc.get_headers():
                 if name.lower() != "content-type":  # keeps Allow on a 405, WWW-Authenticate on a 401
                     response.headers[name] = value
             return response, status
         return exc
+
+
+def refusal_sentence(exc: ValidationError) -> str:
+    """The sentence for a person whose request body the models refused: what is too long, or which field."""
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "type": "", "ctx": {}}
+    field = ".".join(map(str, first["loc"])) or "body"
+    limit = (first.get("ctx") or {}).get("max_length")
+    reason = "too_long" if first["type"] == "string_too_long" and limit else "field" if first["loc"] else None
+    return sentence("bad_request", reason, {"input": field, "limit": limit}, user_language())
+
+
+def _http_sentence(exc: HTTPException) -> str:
+    """A Spanish (or English) sentence for an HTTP error: the size limit in words, else the status's own text."""
+    if exc.code == 413:
+        return sentence("bad_request", "too_large", {}, user_language())
+    if exc.code in (400, 415):
+        return sentence("bad_request", None, {}, user_language())
+    return exc.description or exc.name

@@ -12,7 +12,14 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
-from graphs.dialog_check import fold, order_differences, return_differences, turn_differences
+from graphs.dialog_check import (
+    change_catalog,
+    fold,
+    order_differences,
+    parse_turn,
+    return_differences,
+    turn_differences,
+)
 from tools.orders.sql_returns import SqlReturns
 
 __all__ = ["RestartableApp", "check_orders", "check_turn", "fold", "load_dialogs"]
@@ -65,11 +72,7 @@ class RestartableApp:
             self.close()
             self.app = self._new()
             client = self.app.test_client()
-        sql = self.app.extensions["services"].sql
-        for name in turn.get("deactivate", []):
-            match = sql.resolve_product(name)["match"]
-            assert match, f"cannot deactivate unknown product {name!r}"
-            sql.set_product_active(match["sku"], False)
+        change_catalog(parse_turn(turn), self.app.extensions["services"].sql)
         return client
 
     def check_orders(self, where: str, expect: Mapping[str, Any], run_ids: list[str], run_id: str | None) -> None:

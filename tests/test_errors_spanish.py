@@ -219,3 +219,31 @@ def test_pipeline_errors_keep_their_technical_shape(client: FlaskClient) -> None
     assert response.status_code == 400 and error["code"] == "pipeline_invalid"
     assert isinstance(error["details"], list) and error["details"][0]["line"] >= 1
     assert error["message"] == error["details"][0]["message"] or error["details"][0]["message"] in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"message": "a" * 2001}, "demasiado largo"),
+        ({"message": "hola", "session_id": "../no"}, "session_id"),
+        ({"mensaje": "hola"}, "No he podido leer"),
+    ],
+)
+def test_a_refused_chat_request_says_why_in_spanish_and_keeps_the_english_in_details(
+    client: FlaskClient, body: dict[str, str], words: str
+) -> None:
+    error = _refused(client.post("/chat", json=body), 400)
+    assert words in error["message"] and "not valid" not in error["message"]
+    assert_spanish(error["message"])
+    assert error["details"] and all(item["message"] for item in error["details"])  # pydantic's English text
+
+
+def test_a_body_over_the_limit_is_refused_in_spanish(client: FlaskClient) -> None:
+    big = '{"message": "' + "a" * (1024 * 1024) + '"}'
+    error = _refused(client.post("/chat", data=big, content_type="application/json"), 413)
+    assert "demasiado grande" in error["message"] and error["details"]["detail"]
+
+
+def _refused(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.get_json()["error"]

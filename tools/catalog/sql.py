@@ -27,6 +27,7 @@ from tools.catalog.sql_schema import (
     orders,
     product_aliases,
     products,
+    utcnow,
 )
 from tools.catalog.version_memo import VersionMemo
 from tools.orders.keyed_write import of_run
@@ -230,6 +231,18 @@ class SqlService:
                 raise NotFoundError(f"no product with SKU '{sku}'", details={"sku": sku})
             version = bump_version(conn)
         self._notify(version, "activated" if active else "deactivated", [sku])
+        return self.get_product(sku) or {}
+
+    def set_stock(self, sku: str, stock: int) -> dict[str, Any]:
+        """Set a product's units in stock (a delivery, a count, another sale); an unknown SKU raises NotFoundError."""
+        if isinstance(stock, bool) or not isinstance(stock, int) or stock < 0:
+            raise ToolError("the stock must be a whole number of at least 0")
+        with self._write() as conn:
+            changed = conn.execute(
+                sa.update(products).where(products.c.sku == sku).values(stock=stock, updated_at=utcnow())
+            ).rowcount
+        if not changed:
+            raise NotFoundError(f"no product with SKU '{sku}'", details={"sku": sku})
         return self.get_product(sku) or {}
 
     # --- look-ups used by the order dialog ---------------------------------------------------------

@@ -113,7 +113,8 @@ def _write_lines(conn: sa.Connection, order_id: int, wanted: dict[str, int]) -> 
             available = conn.execute(sa.select(products.c.stock).where(products.c.id == row["id"])).scalar()
             raise ToolError(
                 f"not enough stock of {row['name']} ({sku}): {available} available, {quantity} requested",
-                details={"sku": sku, "available": available, "requested": quantity},
+                details={"sku": sku, "product": row["name"], "available": available, "requested": quantity},
+                reason="out_of_stock",
             )
     total = Decimal(0)
     for line_no, (sku, quantity) in enumerate(wanted.items(), start=1):  # lines keep the order given
