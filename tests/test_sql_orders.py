@@ -130,7 +130,13 @@ def test_a_bad_order_writes_nothing(demo_sql: SqlService, customer: Any, lines: 
 def test_stock_error_carries_the_numbers(demo_sql: SqlService) -> None:
     with pytest.raises(ToolError) as caught:
         demo_sql.create_order("Globex", [{"sku": "IMP-LAS-01", "quantity": 5}], "run-short")
-    assert caught.value.details == {"sku": "IMP-LAS-01", "available": 2, "requested": 5}
+    assert caught.value.details == {
+        "sku": "IMP-LAS-01",
+        "product": "Impresora láser",
+        "available": 2,
+        "requested": 5,
+    }
+    assert caught.value.reason == "out_of_stock"
 
 
 @pytest.mark.parametrize("key", [None, "", "   ", "k" * 201, 12])
