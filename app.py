@@ -15,6 +15,7 @@ from flask import Flask
 from config import Config
 from graphs.cli import pipeline_cli
 from graphs.conversation import Conversation
+from graphs.delivery import Delivery
 from graphs.engine import Engine
 from graphs.json_logs import configure_logging
 from graphs.nlu_cli import nlu_cli
@@ -32,6 +33,7 @@ class AppServices:
     settings: Config
     engine: Engine
     conversation: Conversation
+    delivery: Delivery
 
 
 def _secret_key(settings: Config) -> str:
@@ -63,7 +65,8 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     engine = Engine(settings, registry=build_registry(settings, services))
     engine.understanding.reader()  # the message reader, trained (or loaded) before any request, never during one
     app.extensions["services"] = services
-    app.extensions["t7"] = AppServices(settings, engine, Conversation(engine))
+    conversation = Conversation(engine)
+    app.extensions["t7"] = AppServices(settings, engine, conversation, Delivery(engine, conversation))
     register_error_handlers(app)
     app.register_blueprint(chat_bp)
     app.register_blueprint(orch_bp)

@@ -43,7 +43,19 @@ class Config(BaseSettings):
         "(default DATA_DIR/reader); processes sharing it train once",
     )
     FUSE_STEPS: bool = Field(default=True, description="run each chain of steps that cannot pause as one node")
-    RUN_LEASE_SECONDS: float = 120.0
+    RUN_LEASE_SECONDS: float = Field(
+        default=15.0,
+        gt=0,
+        description="how long a turn's hold on its run (and a message's on its chat session) outlives a killed "
+        "process; the holder renews it every third of that while it lives",
+    )
+    DOUBLE_TEXTING: Literal["enqueue", "reject"] = Field(
+        default="enqueue",
+        description="a chat message sent while a turn of its session runs: waits its turn, or is refused at once",
+    )
+    QUEUE_WAIT_SECONDS: float = Field(
+        default=30.0, gt=0, description="how long a queued chat message waits for its turn before a 409"
+    )
     SEED_DEMO_DATA: bool = True
     LOG_LEVEL: str = Field(default="INFO", description="level of the JSON-lines log on stderr")
 

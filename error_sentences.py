@@ -71,6 +71,14 @@ SENTENCES: dict[tuple[str, str | None], tuple[str, str]] = {
         "Todavía estoy con tu mensaje anterior. Espera un momento y vuelve a enviarlo.",
         "I am still working on your previous message. Wait a moment and send it again.",
     ),
+    ("conflict", "queue_timeout"): (
+        "Sigo con tus mensajes anteriores y este ha esperado demasiado. Vuelve a enviarlo en un momento.",
+        "I am still on your previous messages and this one waited too long. Send it again in a moment.",
+    ),
+    ("conflict", "message_id_reused"): (
+        "Ese mensaje ya se había enviado con otro texto. Recarga la página y escríbelo de nuevo.",
+        "That message had already been sent with another text. Reload the page and write it again.",
+    ),
     ("conflict", "answered"): (
         "Esa pregunta ya se ha respondido mientras tanto. Escribe !status para ver en qué punto está.",
         "That question was answered in the meantime. Type !status to see where it stands.",
@@ -136,6 +144,10 @@ SENTENCES: dict[tuple[str, str | None], tuple[str, str]] = {
         "avisa al equipo para que lo revise.",
         "A step of this conversation could not work out what it needed. It is not your fault: "
         "please tell the team so they can look at it.",
+    ),
+    ("unavailable", None): (
+        "Ahora mismo no puedo llegar a la base de datos. Vuelve a enviar el mensaje en un momento.",
+        "I cannot reach the database right now. Send the message again in a moment.",
     ),
     ("internal_error", None): (
         "Algo ha fallado por dentro y no he podido terminar. Ha quedado registrado." + _AGAIN[0],

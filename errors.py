@@ -229,6 +229,18 @@ class ConflictError(AppError):
         message = f"run {run_id} was answered meanwhile (status: {status})"
         return cls(message, details={"status": status}, reason="answered")
 
+    @classmethod
+    def session_busy(cls) -> ConflictError:
+        """Another message of the same chat session is being answered (DOUBLE_TEXTING=reject)."""
+        message = "another message of this session is being answered; send this one again when it is done"
+        return cls(message, details={"status": "busy"}, reason="busy")
+
+    @classmethod
+    def queued_too_long(cls, seconds: float) -> ConflictError:
+        """A queued chat message waited longer than QUEUE_WAIT_SECONDS for its turn."""
+        message = f"the message waited {seconds:g} s behind earlier messages of this session; send it again"
+        return cls(message, details={"status": "queued"}, reason="queue_timeout")
+
 
 class LoopLimitError(AppError):
     """A step was visited more often than its declared `max_visits`, or a run took too many steps."""
@@ -242,6 +254,14 @@ class InternalError(AppError):
 
     code = "internal_error"
     http_status = 422
+
+
+class UnavailableError(AppError):
+    """A database the turn needs cannot be reached right now: nothing was decided, the same message may be sent
+    again (with its id) once it is back."""
+
+    code = "unavailable"
+    http_status = 503
 
 
 def user_message_for(code: str, lang: Lang = "es") -> str:

@@ -88,8 +88,9 @@ class Conversation:
         """The run owner string of a chat session."""
         return f"chat:{session_id}"
 
-    def handle(self, session_id: str, message: str) -> ChatReply:
-        """Answer one chat message of a session."""
+    def handle(self, session_id: str, message: str, *, run_id: str | None = None) -> ChatReply:
+        """Answer one chat message of a session; a run it starts gets the id `run_id` when given (minted by the
+        inbox, which recorded it with the message)."""
         text = clean(message)
         owner = self.owner(session_id)
         try:
@@ -97,16 +98,16 @@ class Conversation:
             if pending is not None:
                 return self._settle_switch(session_id, pending, text)
             if text.startswith("!"):
-                return self._command(session_id, text)
+                return self._command(session_id, text, run_id)
             waiting = self.engine.runs.waiting_for(owner)
             if waiting:
                 result = self.engine.resume(waiting["run_id"], text, owner=owner)
-                return self._from_result(session_id, result, language(text))
-            return self._route_intent(session_id, text)
+                return self.reply_for(session_id, result, language(text))
+            return self._route_intent(session_id, text, run_id)
         except AppError as exc:
             return ChatReply(session_id, exc.user_message(language(text)), status="idle")
 
-    def _command(self, session_id: str, text: str) -> ChatReply:
+    def _command(self, session_id: str, text: str, run_id: str | None = None) -> ChatReply:
         command = text.split(maxsplit=1)[0].lower()
         owner = self.owner(session_id)
         waiting = self.engine.runs.waiting_for(owner)
@@ -123,17 +124,17 @@ class Conversation:
                     run_id=waiting["run_id"],
                     pipeline=waiting["pipeline"],
                 )
-            return self._from_result(session_id, self.engine.runner(name).start(args, owner=owner))
+            return self.reply_for(session_id, self.engine.runner(name).start(args, owner=owner, run_id=run_id))
         if command == "!cancel":
             if not waiting:
                 return ChatReply(session_id, "No hay nada en curso que cancelar.", status="idle")
             cancelled = self.engine.cancel(waiting["run_id"], owner=owner)
             cancelled.message = None  # not the last thing the run said: the reply is the cancellation itself
-            return self._from_result(session_id, after_child(self.engine, cancelled, owner))
+            return self.reply_for(session_id, after_child(self.engine, cancelled, owner))
         if command == "!status":
             if not waiting:
                 return ChatReply(session_id, "No hay ninguna ejecución esperando respuesta.", status="idle")
-            return self._from_result(session_id, self.engine.status(waiting["run_id"], owner=owner))
+            return self.reply_for(session_id, self.engine.status(waiting["run_id"], owner=owner))
         if command in ("!help", "!pipelines"):
             return ChatReply(session_id, self.help_text(), status="idle")
         return ChatReply(session_id, f"Comando desconocido «{command[:40]}». {self.help_text()}", status="idle")
@@ -147,12 +148,12 @@ class Conversation:
                 cancel_chain(self.engine, waiting["run_id"], owner)
             return self._command(session_id, command)
         if waiting:
-            reply = self._from_result(session_id, self.engine.status(waiting["run_id"], owner=owner))
+            reply = self.reply_for(session_id, self.engine.status(waiting["run_id"], owner=owner))
             reply.reply = "De acuerdo, seguimos. " + reply.reply
             return reply
         return self._command(session_id, command)
 
-    def _route_intent(self, session_id: str, text: str) -> ChatReply:
+    def _route_intent(self, session_id: str, text: str, run_id: str | None = None) -> ChatReply:
         """Start the pipeline an idle message asks for (its own sentence pre-filled), or answer as a chat."""
         names = self.engine.names()
         routing = self.engine.understanding.reader().route(text, allowed=tuple(names))
@@ -168,8 +169,8 @@ class Conversation:
             return ChatReply(session_id, reply.get("reply", "") if isinstance(reply, dict) else str(reply))
         config = self.engine.config(name)
         args = {FREE_TEXT_INPUT: text} if FREE_TEXT_INPUT in config.inputs else {}
-        result = self.engine.runner(name).start(args, owner=self.owner(session_id))
-        return self._from_result(session_id, result, language(text))
+        result = self.engine.runner(name).start(args, owner=self.owner(session_id), run_id=run_id)
+        return self.reply_for(session_id, result, language(text))
 
     def _known(self, name: str) -> str:
         if name not in self.engine.names():
@@ -189,7 +190,8 @@ class Conversation:
         lines.append("Comandos: !run, !cancel, !status, !help. También puedes escribir lo que necesitas.")
         return "\n".join(lines)
 
-    def _from_result(self, session_id: str, result: RunResult, lang: Literal["es", "en"] = "es") -> ChatReply:
+    def reply_for(self, session_id: str, result: RunResult, lang: Literal["es", "en"] = "es") -> ChatReply:
+        """The chat reply for a run result."""
         data = result.output if result.status == "completed" and result.data is None else result.data
         return ChatReply(
             session_id,

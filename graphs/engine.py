@@ -9,6 +9,7 @@ from typing import Any
 from config import Config
 from errors import NotFoundError, PipelineError
 from graphs.compiler import GraphCache
+from graphs.inbox import Inbox
 from graphs.pending_cache import PendingCache
 from graphs.persistence import RunStore, open_checkpointer, sql_engine
 from graphs.result import RunResult
@@ -35,6 +36,7 @@ class Engine:
         self._sql = sql_engine(runs_url)
         self.paused = PendingCache()  # where this process last saw each waiting run pause
         self.runs = RunStore(self._sql, self.settings.RUN_LEASE_SECONDS)
+        self.inbox = Inbox(self._sql, self.runs.leases)
         self.graphs = GraphCache(self.registry, resolve=self.config)
         self.understanding = Understanding(self)
         self._configs: dict[str, tuple[tuple[int, int, int], PipelineConfig]] = {}
@@ -101,13 +103,14 @@ class Engine:
         row = self.run_row(run_id, owner)
         return Runner(self, self.config_version(row["pipeline"], row["version"]))
 
-    def resume(self, run_id: str, answer: Any, *, owner: str | None = None) -> RunResult:
-        """Answer a waiting run of any pipeline."""
-        return self.runner_for_run(run_id, owner).resume(run_id, answer, owner=owner)
+    def resume(self, run_id: str, answer: Any, *, owner: str | None = None, message_id: str | None = None) -> RunResult:
+        """Answer a waiting run of any pipeline; with `message_id`, once (graphs/run_answers.py): the same id sent
+        again gets the stored result."""
+        return self.runner_for_run(run_id, owner).resume(run_id, answer, owner=owner, message_id=message_id)
 
-    def status(self, run_id: str, *, owner: str | None = None) -> RunResult:
-        """The status of a run of any pipeline."""
-        return self.runner_for_run(run_id, owner).status(run_id, owner=owner)
+    def status(self, run_id: str, *, owner: str | None = None, seen: int | None = None) -> RunResult:
+        """The status of a run of any pipeline (`seen`: as Runner.status)."""
+        return self.runner_for_run(run_id, owner).status(run_id, owner=owner, seen=seen)
 
     def cancel(self, run_id: str, *, owner: str | None = None) -> RunResult:
         """Cancel a waiting run of any pipeline."""
@@ -128,7 +131,8 @@ class Engine:
         return problems
 
     def close(self) -> None:
-        """Close the checkpointer and database connections."""
+        """Close the checkpointer and database connections (and stop renewing leases)."""
+        self.runs.leases.close()
         self._close_checkpointer()
         self._sql.dispose()
 

@@ -21,6 +21,7 @@ from langgraph.graph import END
 from langgraph.types import Command
 
 from errors import InternalError
+from graphs import faults
 from pipelines.check_support import successors
 from pipelines.schema import END as END_STEP
 from pipelines.schema import PipelineConfig, ReplyStep, SetStep, ToolStep
@@ -178,6 +179,7 @@ class FusedNode:
                 if table is not None:
                     table[namespace] = extra + ran - 1
                 return Command(update=_written(writes), goto=target)
+            faults.reached("in_fused_chain", after=current)
             current = target
 
 

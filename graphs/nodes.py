@@ -14,7 +14,7 @@ from langgraph.types import interrupt
 from pydantic import BaseModel
 
 from errors import AppError, ExpressionError, LoopLimitError, ToolError
-from graphs import progress
+from graphs import faults, progress
 from graphs.metrics import llm_call, llm_error, llm_fallback, timed_step
 from pipelines import expressions
 from pipelines.repair_schema import REPAIR_NODE
@@ -156,6 +156,7 @@ def _saved(step: StepConfig, value: Any) -> dict[str, Any]:
 
 def _tool_body(step: ToolStep, ctx: NodeContext) -> Callable[..., dict[str, Any]]:
     kind, params = ctx.config.tools[step.tool].kind, ctx.tool_params[step.tool]
+    writes = ctx.registry.get(kind).writes
 
     def body(state: dict[str, Any], context: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         args = render(step, step.with_, context)
@@ -174,6 +175,9 @@ def _tool_body(step: ToolStep, ctx: NodeContext) -> Callable[..., dict[str, Any]
             if reason not in step.catch:
                 raise
             result = {"error": {**exc.user_fields(), "reason": reason, "message": exc.user_message("es")}}
+        else:
+            if writes:
+                faults.reached("after_effect", after=step.id)
         return _saved(step, result)
 
     return body

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from psycopg_pool import PoolTimeout
 from sqlalchemy import (
     Column,
     Float,
@@ -22,13 +24,16 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     or_,
     select,
     update,
 )
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+
+from graphs.leases import LeaseKeeper
 
 _meta = MetaData()
 runs_table = Table(
@@ -46,6 +51,9 @@ runs_table = Table(
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
     Column("messages", Integer, nullable=False, default=0),  # messages said so far: a turn shows only new ones
+    # Steps run so far (the length of the checkpoint's path) when the row was last written: a checkpoint that is
+    # further on was written by a turn that died before writing this row.
+    Column("steps", Integer, nullable=False, default=0),
 )
 versions_table = Table(
     "pipeline_versions",
@@ -110,12 +118,32 @@ def open_checkpointer(url: str) -> tuple[BaseCheckpointSaver, Callable[[], None]
     from psycopg_pool import ConnectionPool
 
     conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    # check: a connection left broken by a restarted server is replaced before use (as SQLAlchemy's pre-ping)
     pool = ConnectionPool(
-        conninfo, open=True, max_size=8, kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+        conninfo,
+        open=True,
+        max_size=8,
+        check=ConnectionPool.check_connection,
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
     )
     saver = PostgresSaver(pool)  # type: ignore[arg-type]
     saver.setup()
     return saver, pool.close
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) says a database could not be reached or dropped the connection: a
+    moment's outage, not a fault of the run."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OperationalError | InterfaceError | psycopg.OperationalError | PoolTimeout):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def new_run_id() -> str:
@@ -123,32 +151,52 @@ def new_run_id() -> str:
     return secrets.token_urlsafe(24)
 
 
+def add_missing_columns(engine: SqlEngine, table: Table) -> None:
+    """Add the columns of `table` that its database table lacks (made by an older version), with their defaults."""
+    present = {column["name"] for column in inspect(engine).get_columns(table.name)}
+    with engine.begin() as conn:
+        for column in table.columns:
+            if column.name not in present:
+                kind = column.type.compile(dialect=engine.dialect)
+                default = column.default.arg if column.default is not None else None
+                tail = f" NOT NULL DEFAULT {int(default)}" if isinstance(default, int) else ""
+                conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{tail}')
+
+
 class RunStore:
     """Which pipeline version and owner each run has, its status, and a lease so one turn runs at a time."""
 
-    def __init__(self, engine: SqlEngine, lease_seconds: float = 120.0) -> None:
+    def __init__(self, engine: SqlEngine, lease_seconds: float = 15.0) -> None:
         self.engine, self.lease_seconds = engine, lease_seconds
+        self.leases = LeaseKeeper(engine, lease_seconds)
         self._kept: set[tuple[str, str]] = set()
         _meta.create_all(engine)
+        add_missing_columns(engine, runs_table)
 
-    def create(self, run_id: str, pipeline: str, version: str, owner: str | None) -> str:
-        """Record a new run (status `running`) holding its lease; returns the lease token."""
+    def create(self, run_id: str, pipeline: str, version: str, owner: str | None) -> tuple[str | None, bool]:
+        """Record a new run (status `running`) holding its lease: (the lease token, True). A run of that id whose
+        first turn died (still `running`, its lease run out) is taken over: (token, False); a run of that id in any
+        other state: (None, False)."""
         now, token = time.time(), secrets.token_hex(8)
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(runs_table).values(
-                    run_id=run_id,
-                    pipeline=pipeline,
-                    version=version,
-                    owner=owner,
-                    status="running",
-                    created_at=now,
-                    updated_at=now,
-                    lease=token,
-                    lease_until=now + self.lease_seconds,
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(runs_table).values(
+                        run_id=run_id,
+                        pipeline=pipeline,
+                        version=version,
+                        owner=owner,
+                        status="running",
+                        created_at=now,
+                        updated_at=now,
+                        lease=token,
+                        lease_until=self.leases.until(),
+                    )
                 )
-            )
-        return token
+        except IntegrityError:
+            return self.acquire(run_id, status="running"), False
+        self.leases.hold(runs_table, "run_id", run_id, token)
+        return token, True
 
     def get(self, run_id: str) -> dict[str, Any] | None:
         """The run's row as a dict, or None."""
@@ -163,9 +211,10 @@ class RunStore:
         error: dict[str, str] | None = None,
         messages: int | None = None,
         release: str | None = None,
+        steps: int | None = None,
     ) -> float:
-        """Store the run's status (and error when failed, and how many messages it has said); returns the
-        `updated_at` written.
+        """Store the run's status (and error when failed, how many messages it has said and steps it has run);
+        returns the `updated_at` written.
 
         With `release`, the lease held under that token is given back in the same write (one commit a turn).
         """
@@ -178,12 +227,16 @@ class RunStore:
         }
         if messages is not None:
             values["messages"] = messages
+        if steps is not None:
+            values["steps"] = steps
         if error:
             values.update(error_code=error["code"], error_message=error["message"])
         where = runs_table.c.run_id == run_id
         if release is not None:
             values.update(lease=None, lease_until=None)
             where = and_(where, runs_table.c.lease == release)
+        if release is not None:  # never renewed again, even if this write fails: a lease outlives no failed turn
+            self.leases.drop(release)
         with self.engine.begin() as conn:
             conn.execute(update(runs_table).where(where).values(**values))
         return stamp
@@ -200,12 +253,16 @@ class RunStore:
             taken = conn.execute(
                 update(runs_table)
                 .where(and_(runs_table.c.run_id == run_id, free, *seen))
-                .values(lease=token, lease_until=now + self.lease_seconds)
+                .values(lease=token, lease_until=self.leases.until())
             )
-        return token if taken.rowcount == 1 else None
+        if taken.rowcount != 1:
+            return None
+        self.leases.hold(runs_table, "run_id", run_id, token)
+        return token
 
     def release(self, run_id: str, token: str) -> None:
         """Give the lease back."""
+        self.leases.drop(token)
         with self.engine.begin() as conn:
             conn.execute(
                 update(runs_table)

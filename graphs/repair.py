@@ -134,7 +134,7 @@ def _paused(runner: Runner, row: dict[str, Any]) -> tuple[dict[str, Any], dict[s
     cached = runner.engine.paused.get(row["run_id"], row["updated_at"])
     if cached is not None:
         return cached
-    snapshot = runner.graph.get_state(runner._run_config(row["run_id"], row["owner"]))
+    snapshot = runner.graph.get_state(runner.run_config(row["run_id"], row["owner"]))
     if not snapshot.interrupts:
         return None
     return dict(snapshot.values or {}), snapshot.interrupts[0].value or {}

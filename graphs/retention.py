@@ -64,11 +64,13 @@ def _ensure_table(engine: SqlEngine) -> None:
 
 @dataclass
 class PruneReport:
-    """What a prune did: how many runs lost their checkpoints, and the cut-off time used."""
+    """What a prune did: how many runs lost their checkpoints (and stored chat messages were deleted), and the
+    cut-off time used."""
 
     pruned: int
     cutoff: float
     dry_run: bool = False
+    messages: int = 0
 
 
 def _candidates(engine: SqlEngine, cutoff: float, limit: int) -> list[dict[str, Any]]:
@@ -140,7 +142,8 @@ def prune_runs(
             conn.execute(insert(run_results_table), [{**row, "pruned_at": stamp} for row in rows])
         _delete_threads(engine.checkpointer, [row["run_id"] for row in rows])
         pruned += len(rows)
-    return PruneReport(pruned, cutoff)
+    messages = engine.inbox.prune(cutoff)  # answered chat messages go with the runs they drove
+    return PruneReport(pruned, cutoff, messages=messages)
 
 
 def kept_result(engine: SqlEngine, run_id: str, status: str) -> RunResult | None:

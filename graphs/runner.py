@@ -8,11 +8,21 @@ from typing import TYPE_CHECKING, Any
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 
-from errors import AppError, ConflictError, InputError, InternalError, LoopLimitError, NotFoundError
-from graphs import metrics, progress, retention
+from errors import (
+    AppError,
+    ConflictError,
+    InputError,
+    InternalError,
+    LoopLimitError,
+    NotFoundError,
+    UnavailableError,
+)
+from graphs import faults, metrics, progress, retention
 from graphs.nodes import PATH, REPAIR_MARK, outputs_of, steps_done
-from graphs.persistence import new_run_id
+from graphs.persistence import database_unreachable, new_run_id
+from graphs.recovery import reconcile
 from graphs.result import RunResult
+from graphs.run_answers import answer_once
 from graphs.run_inputs import validate_inputs
 from pipelines.repair_schema import REPAIR_NODE
 from pipelines.schema import PipelineConfig
@@ -50,25 +60,44 @@ class Runner:
         """Start a run with these arguments."""
         return self.start(args)
 
-    def start(self, args: dict[str, Any], *, owner: str | None = None, parent: str | None = None) -> RunResult:
+    def start(
+        self, args: dict[str, Any], *, owner: str | None = None, parent: str | None = None, run_id: str | None = None
+    ) -> RunResult:
         """Start a run owned by `owner` (a session or API token) and run it until it waits or ends; `parent` is
-        the waiting run this one interrupts as a digression."""
+        the waiting run this one interrupts as a digression. `run_id` (minted by the caller, who stored it with
+        the message) starts it under that id — or, when a first turn under it died, finishes that turn."""
         inputs = validate_inputs(self.config, args)
         if parent:
             inputs["__parent__"] = parent
-        run_id = new_run_id()
+        run_id = run_id or new_run_id()
         runs = self.engine.runs
         runs.save_version(self.name, self.version, self.config.source_text)
-        token = runs.create(run_id, self.name, self.version, owner)
+        token, fresh = runs.create(run_id, self.name, self.version, owner)
+        if token is None:
+            raise ConflictError.busy(run_id)
+        if not fresh and reconcile(self, runs.get(run_id) or {"run_id": run_id, "owner": owner}, token):
+            # the first turn under this id died after its checkpoint: the row is brought up to it, nothing runs again
+            return self._result(run_id, runs.get(run_id) or {}, seen=0)
         return self._leased_turn(inputs, run_id, owner, seen=0, token=token)
 
-    def resume(self, run_id: str, answer: Any, *, owner: str | None = None, understand: bool = True) -> RunResult:
+    def resume(
+        self,
+        run_id: str,
+        answer: Any,
+        *,
+        owner: str | None = None,
+        understand: bool = True,
+        message_id: str | None = None,
+    ) -> RunResult:
         """Answer a waiting run; a run that is not waiting, or busy with another turn, raises ConflictError.
 
         A text answer is first read as a conversation-repair command (cancel, help, correct, digress, choose);
-        `understand=False` takes it as the answer as it is."""
+        `understand=False` takes it as the answer as it is. With `message_id` the answer is stored first and run
+        once: sent again with that id, it gets the stored result (graphs/run_answers.py)."""
         if answer is None:
             raise InputError("an answer is needed to resume a run", details={"answer": None})
+        if message_id is not None:
+            return answer_once(self.engine, run_id, answer, owner, message_id)
         row = self._row(run_id, owner)
         if understand and isinstance(answer, str):
             from graphs.repair import respond
@@ -89,7 +118,7 @@ class Runner:
         run_id = row["run_id"]
         token = self._lease_waiting(run_id, row)
         try:
-            config = self._run_config(run_id, row["owner"])
+            config = self.run_config(run_id, row["owner"])
             self.engine.paused.forget(run_id)
             self.graph.update_state(config, {**update, PATH: [REPAIR_MARK]}, as_node=REPAIR_NODE)
         except BaseException:
@@ -102,7 +131,7 @@ class Runner:
         """A waiting run whose last turn died mid-way (its process was killed after a repair update or between
         steps: the checkpoint has steps to run and no question) runs them now, under the lease, up to its next
         question; None when the run is not in that state."""
-        snapshot = self.graph.get_state(self._run_config(row["run_id"], row["owner"]))
+        snapshot = self.graph.get_state(self.run_config(row["run_id"], row["owner"]))
         if snapshot.interrupts or not snapshot.next:
             return None
         token = self._lease_waiting(row["run_id"], row)
@@ -122,12 +151,16 @@ class Runner:
             if current.get("status") == "waiting" and current.get("updated_at") == row["updated_at"]:
                 raise ConflictError.busy(run_id)
             raise ConflictError.answered(run_id, current.get("status"))
+        if row.get("lease") is not None and reconcile(self, row, token):
+            # the lease was a dead turn's, and that turn's checkpoint is further on than `row`: it was answered
+            raise ConflictError.answered(run_id, (self.engine.runs.get(run_id) or {}).get("status"))
         return token
 
-    def status(self, run_id: str, *, owner: str | None = None) -> RunResult:
-        """The run's current result, with its current step, the steps done and its pipeline version."""
+    def status(self, run_id: str, *, owner: str | None = None, seen: int | None = None) -> RunResult:
+        """The run's current result, with its current step, the steps done and its pipeline version; its message
+        is the last one said, or with `seen` every one said after the first `seen`."""
         row = self._row(run_id, owner)
-        return self._result(run_id, row, seen=None)
+        return self._result(run_id, row, seen=seen)
 
     def cancel(self, run_id: str, *, owner: str | None = None) -> RunResult:
         """Cancel a waiting run: nothing more runs and nothing is written."""
@@ -158,7 +191,7 @@ class Runner:
             raise NotFoundError(f"no run {str(run_id)[:80]!r} of pipeline '{self.name}'")
         return row
 
-    def _run_config(self, run_id: str, owner: str | None) -> dict[str, Any]:
+    def run_config(self, run_id: str, owner: str | None) -> dict[str, Any]:
         return {
             "configurable": {"thread_id": run_id, "run_id": run_id, "session_id": owner},
             "recursion_limit": self.engine.settings.RECURSION_LIMIT,
@@ -176,7 +209,7 @@ class Runner:
     def _turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
         try:
             # invoke (streamed if a client follows the turn: graphs/progress.py); the state has the pending interrupt.
-            final = progress.run_turn(self.graph, payload, self._run_config(run_id, owner), DURABILITY)
+            final = progress.run_turn(self.graph, payload, self.run_config(run_id, owner), DURABILITY)
             result = self._build(run_id, owner, final, seen=seen)
         except GraphRecursionError:
             limit = self.engine.settings.RECURSION_LIMIT
@@ -184,14 +217,19 @@ class Runner:
             return self._fail(run_id, owner, token, LoopLimitError(message, details={"limit": limit}))
         except AppError as exc:
             return self._fail(run_id, owner, token, exc)
-        except Exception:
+        except Exception as exc:
+            if database_unreachable(exc):  # nothing decided: the run stays as it was, the message may come again
+                logger.warning("run %s of pipeline %s: a database is unreachable (%s)", run_id, self.name, exc)
+                raise UnavailableError("a database is unreachable; send the message again in a moment") from exc
             # A bug in a tool or an unserialisable value must not leave the run 'running' for ever (every later
             # answer would be refused) nor leak internals to the user: the run fails, the traceback is logged.
             logger.exception("run %s of pipeline %s failed unexpectedly", run_id, self.name)
             failure = InternalError("a step failed unexpectedly; the error was logged")
             return self._fail(run_id, owner, token, failure)
-        messages = len(final.get("__messages__") or [])
-        stamp = self.engine.runs.set_status(run_id, result.status, messages=messages, release=token)
+        messages, steps = len(final.get("__messages__") or []), len(final.get(PATH) or [])
+        faults.reached("after_checkpoint")
+        stamp = self.engine.runs.set_status(run_id, result.status, messages=messages, release=token, steps=steps)
+        faults.reached("after_run_update")
         if result.status == "waiting":
             pending = final["__interrupt__"][0].value or {}
             self.engine.paused.put(run_id, stamp, {k: v for k, v in final.items() if k != "__interrupt__"}, pending)
@@ -201,11 +239,12 @@ class Runner:
         # The run keeps the precise code and the user's sentence; the English technical text goes to the log.
         logger.warning("run %s of pipeline %s failed: %s: %s", run_id, self.name, exc.code, exc.message)
         error = {"code": exc.code, "message": exc.user_message("es")}
-        self.engine.runs.set_status(run_id, "failed", error, release=token)
         try:
-            values = self.graph.get_state(self._run_config(run_id, owner)).values or {}
+            values = self.graph.get_state(self.run_config(run_id, owner)).values or {}
         except Exception:  # the checkpoint itself may be what failed
             values = {}
+        steps = len(values.get(PATH) or []) if values else None
+        self.engine.runs.set_status(run_id, "failed", error, release=token, steps=steps)
         return RunResult(
             run_id,
             self.name,
@@ -216,7 +255,7 @@ class Runner:
         )
 
     def _result(self, run_id: str, row: dict[str, Any], *, seen: int | None) -> RunResult:
-        snapshot = self.graph.get_state(self._run_config(run_id, row.get("owner")))
+        snapshot = self.graph.get_state(self.run_config(run_id, row.get("owner")))
         if not snapshot.values and (kept := retention.kept_result(self.engine.runs.engine, run_id, row["status"])):
             return kept  # the run was pruned: its checkpoints are gone, its result was kept
         values = dict(snapshot.values or {})
@@ -259,11 +298,11 @@ class Runner:
             if current is None and ask.get("pipeline") == self.name:
                 current = ask.get("step")
             elif current is None:  # the question comes from a sub-pipeline: its parent step is in the snapshot
-                snapshot = self.graph.get_state(self._run_config(run_id, owner))
+                snapshot = self.graph.get_state(self.run_config(run_id, owner))
                 current = snapshot.next[0] if snapshot.next else None
             result.current_step = current
             return result
         result.status = values.get("__status__") or "completed"
         if result.status == "completed":
-            result.output = outputs_of(self.config, values, self._run_config(run_id, owner))
+            result.output = outputs_of(self.config, values, self.run_config(run_id, owner))
         return result

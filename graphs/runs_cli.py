@@ -41,3 +41,5 @@ def prune(days: float, dry_run: bool) -> None:
     cutoff = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(report.cutoff))
     verb = "would be pruned" if dry_run else "pruned"
     click.echo(f"{report.pruned} ended run(s) from before {cutoff} {verb}.")
+    if not dry_run:
+        click.echo(f"{report.messages} answered chat message(s) from before {cutoff} deleted.")

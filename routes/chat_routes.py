@@ -9,9 +9,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from errors import InternalError
+from errors import AppError, InternalError
 from graphs import progress
-from graphs.conversation import SESSION_PATTERN, ChatReply, Conversation, new_session_id
+from graphs.conversation import SESSION_PATTERN, ChatReply, new_session_id
+from graphs.delivery import Delivery
+from graphs.inbox import MESSAGE_ID_PATTERN
 from textnorm import language
 
 EVENT_STREAM = "text/event-stream"
@@ -26,6 +28,8 @@ class ChatRequest(BaseModel):
 
     message: str = Field(max_length=2000)
     session_id: str | None = Field(default=None, pattern=SESSION_PATTERN.pattern)
+    # the client's id for this message: sent again with the same id, it gets the stored reply (graphs/inbox.py)
+    message_id: str | None = Field(default=None, pattern=MESSAGE_ID_PATTERN)
 
 
 def json_body() -> dict[str, Any]:
@@ -44,23 +48,32 @@ def json_body() -> dict[str, Any]:
 @chat_bp.post("/chat")
 def chat() -> Any:
     """Answer one chat message."""
-    body = ChatRequest.model_validate(json_body())
+    payload = json_body()
+    if "message_id" not in payload and request.headers.get("Idempotency-Key"):
+        payload = {**payload, "message_id": request.headers["Idempotency-Key"]}
+    body = ChatRequest.model_validate(payload)
     services = current_app.extensions["t7"]
     session_id = body.session_id or new_session_id()
     if request.accept_mimetypes.best_match(["application/json", EVENT_STREAM]) == EVENT_STREAM:
-        return _event_stream(services.conversation, session_id, body.message)
-    reply = services.conversation.handle(session_id, body.message)
+        return _event_stream(services.delivery, session_id, body.message, body.message_id)
+    reply = services.delivery.deliver(session_id, body.message, body.message_id)
     return jsonify(reply.to_dict())
 
 
-def _event_stream(conversation: Conversation, session_id: str, message: str) -> Response:
+def _event_stream(delivery: Delivery, session_id: str, message: str, message_id: str | None) -> Response:
     """The turn as Server-Sent Events: `step` and `token` while it runs, then `reply` with the /chat JSON."""
 
     def failed() -> dict[str, Any]:
         text = InternalError("the chat turn failed unexpectedly").user_message(language(message))
         return ChatReply(session_id, text, status="idle").to_dict()
 
-    events = progress.follow(lambda: conversation.handle(session_id, message).to_dict(), failed)
+    def work() -> dict[str, Any]:
+        try:
+            return delivery.deliver(session_id, message, message_id).to_dict()
+        except AppError as exc:  # refused (waited too long, an id reused): said in the stream as a reply
+            return ChatReply(session_id, exc.user_message(language(message)), status="idle").to_dict()
+
+    events = progress.follow(work, failed)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy may hold the events back
     return Response(_sse(events), mimetype=EVENT_STREAM, headers=headers)
 

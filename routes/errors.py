@@ -8,14 +8,19 @@ does an HTTP error of the chat and the API (e.g. a body over the size limit), it
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
+import psycopg
 from flask import Flask, Response, jsonify, request
+from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from error_sentences import sentence
-from errors import AppError, PipelineError
+from errors import AppError, PipelineError, UnavailableError
+from graphs.persistence import database_unreachable
 
 
 def error_response(code: str, message: str, status: int, details: Any = None) -> tuple[Response, int]:
@@ -40,6 +45,9 @@ def technical_details(exc: AppError) -> dict[str, Any]:
     return {"detail": exc.message} if exc.details is None else {"detail": exc.message, "data": exc.details}
 
 
+logger = logging.getLogger(__name__)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers for AppError, pydantic errors and HTTP errors."""
 
@@ -48,6 +56,15 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(exc, PipelineError):  # for pipeline authors: the technical text, with line and column
             return error_response(exc.code, exc.message, exc.http_status, exc.details)
         return error_response(exc.code, exc.user_message(user_language()), exc.http_status, technical_details(exc))
+
+    def _database_error(exc: Exception) -> Any:
+        if not database_unreachable(exc):  # a fault of ours, not an outage: the usual 500
+            raise exc
+        logger.warning("%s %s: a database is unreachable: %s", request.method, request.path, exc)
+        return _app_error(UnavailableError("a database is unreachable; send the request again in a moment"))
+
+    for kind in (DBAPIError, psycopg.Error, PoolTimeout):  # a moment's outage: a 503 the user can act on
+        app.register_error_handler(kind, _database_error)
 
     @app.errorhandler(ValidationError)
     def _validation_error(exc: ValidationError) -> tuple[Response, int]:

@@ -9,6 +9,7 @@ from flask import request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from errors import AppError, InputError
+from graphs.inbox import MESSAGE_ID_PATTERN
 from pipelines.schema import NAME_PATTERN, InputConfig
 
 RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
@@ -65,6 +66,12 @@ class ResumeRequest(_Request):
 
     answer: Answer = Field(
         description="the answer to the run's question: an option's number or text, or a value", examples=["sí"]
+    )
+    message_id: str | None = Field(
+        default=None,
+        pattern=MESSAGE_ID_PATTERN,
+        description="the client's id for this answer (or the Idempotency-Key header): sent again with the same id, "
+        "it gets the stored result and is not run again",
     )
 
 

@@ -112,7 +112,10 @@ def resume(run_id: str) -> Any:
     """Answer a waiting run the caller started."""
     run_id = _run_id(run_id)
     body = parse_body(ResumeRequest)
-    return jsonify(_engine().resume(run_id, body.answer, owner=caller()).to_dict())
+    message_id = body.message_id or request.headers.get("Idempotency-Key")
+    if message_id is not None and body.message_id is None:
+        message_id = ResumeRequest.model_validate({"answer": body.answer, "message_id": message_id}).message_id
+    return jsonify(_engine().resume(run_id, body.answer, owner=caller(), message_id=message_id).to_dict())
 
 
 @orch_bp.post("/cancel/<run_id>")

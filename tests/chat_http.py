@@ -14,11 +14,15 @@ class HttpFailure(Exception):
     """The server closed the connection or refused it before answering (e.g. it was killed)."""
 
 
-def post_chat(port: int, session_id: str, message: str, timeout: float = 120.0) -> tuple[int, dict[str, Any]]:
-    """POST /chat on 127.0.0.1:`port`; the HTTP status and the JSON body (empty for a non-JSON one)."""
+def post_chat(
+    port: int, session_id: str, message: str, timeout: float = 120.0, message_id: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    """POST /chat on 127.0.0.1:`port` (with the client's `message_id` if given); the HTTP status and the JSON body
+    (empty for a non-JSON one)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        body = json.dumps({"message": message, "session_id": session_id})
+        fields = {"message": message, "session_id": session_id}
+        body = json.dumps({**fields, "message_id": message_id} if message_id else fields)
         conn.request("POST", "/chat", body=body, headers={"Content-Type": "application/json"})
         response = conn.getresponse()
         raw = response.read()

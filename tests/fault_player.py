@@ -1,7 +1,7 @@
 """Play dialog files against one app process that gets SIGKILLed at random moments, restarting it each time.
 
-A message whose reply was lost is sent again only when it was not applied: the player reads the waiting run's
-progress (`run_status` steps) before sending and after the restart, as a careful client would.
+Every message carries an id, and a message whose reply was lost is sent again with that id, as the chat page does:
+the server's inbox answers it once however often it comes (graphs/inbox.py), finishing a turn that died first.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tests.chat_http import HttpFailure, get_json, orders_by_run, post_chat
+from tests.chat_http import HttpFailure, orders_by_run, post_chat
 from tests.process_support import ServerProcess
 
 CONTRACT_DIALOGS = sorted((Path(__file__).parent / "dialogs" / "contract").glob("0[1-9]_*.yaml"))
@@ -60,79 +60,45 @@ class FaultyServer:
 class FaultPlayer:
     """Plays one dialog per chat session, arming a SIGKILL at a random moment of some turns."""
 
-    def __init__(
-        self, server: FaultyServer, rng: random.Random, kill_chance: float, kill_window: float, lease_seconds: float
-    ) -> None:
-        self.server, self.rng, self.lease_seconds = server, rng, lease_seconds
+    def __init__(self, server: FaultyServer, rng: random.Random, kill_chance: float, kill_window: float) -> None:
+        self.server, self.rng = server, rng
         self.kill_chance, self.kill_window = kill_chance, kill_window
         self.log: dict[str, list[str]] = {}
 
-    def _progress(self, session: str, run_id: str | None) -> tuple[str, int] | None:
-        if run_id is None:
-            return None
-        status, body = get_json(self.server.port, f"/orchestrator/run_status/{run_id}", {"X-Chat-Session": session})
-        assert status == 200, body
-        return body["status"], len(body["steps_done"])
-
-    def _send(self, session: str, message: str, armed: bool) -> dict[str, Any] | None:
+    def _send(self, session: str, message: str, message_id: str, armed: bool) -> tuple[int, dict[str, Any] | None]:
         timer = threading.Timer(self.rng.uniform(0, self.kill_window), self.server.kill) if armed else None
         if timer:
             timer.start()
         try:
-            status, body = post_chat(self.server.port, session, message)
+            status, body = post_chat(self.server.port, session, message, message_id=message_id)
         except HttpFailure:
-            body, status = None, 0
+            status, body = 0, None
         finally:
             if timer:
                 timer.join()  # a kill that lands after the reply is a crash between turns: as good a moment
         self.server.ensure_up()
-        assert status < 500 or body is None or status == 0, body  # a 5xx is a defect, not a fault
-        return body if status == 200 else None
+        assert status < 500 or status == 0, body  # a 5xx is a defect, not a fault
+        return status, body
 
-    def deliver(self, session: str, message: str, run_id: str | None) -> dict[str, Any]:
-        """Send one message until it is applied exactly once; the reply (or the session's state after it).
-
-        In these dialogs every message moves a run on, so an `idle` reply is always «still busy» (the killed
-        process's lease on the run has not run out yet): the message is sent again once the run is free.
-        """
-        before = self._progress(session, run_id)
+    def deliver(self, session: str, message: str) -> dict[str, Any]:
+        """Send one message until its reply comes, always with the same id; the reply."""
+        message_id = f"m-{self.rng.getrandbits(64):016x}"
         armed = self.rng.random() < self.kill_chance
         for attempt in range(BUSY_RETRIES):
             kills = self.server.kills
-            body = self._send(session, message, armed and attempt == 0)
+            status, body = self._send(session, message, message_id, armed and attempt == 0)
             note = "killed" if self.server.kills > kills else ""
-            shown = {k: body.get(k) for k in ("status", "run_id", "reply")} if body else None
+            shown = {k: body.get(k) for k in ("status", "run_id", "reply")} if status == 200 and body else status
             self.log.setdefault(session, []).append(f"{message!r} -> {shown} {note}")
-            if body is not None and body.get("status") != "idle":
+            if status == 200 and body is not None:
                 return body
-            if run_id is not None:  # lost or refused: did the run move on before the kill?
-                now = self._progress(session, run_id)
-                if now != before:
-                    assert now is not None
-                    return {"status": now[0], "run_id": run_id}
-            elif body is None and self._settled_waiting(session):
-                state = self._send(session, "!status", False)
-                assert state is not None and state["status"] == "waiting", state
-                return state
-            time.sleep(0.25)
+            time.sleep(0.25)  # lost with the killed process, or queued behind the dead turn's lease: again
         raise AssertionError(f"«{message}» never got through in session {session}")
-
-    def _settled_waiting(self, session: str) -> bool:
-        """Whether a run of the session waits, asked until no killed process's lease hides the answer."""
-        deadline = time.monotonic() + self.lease_seconds + 2
-        while time.monotonic() < deadline:
-            state = self._send(session, "!status", False)
-            if state is not None and state.get("status") == "waiting":
-                return True
-            time.sleep(0.25)
-        return False
 
     def play(self, session: str, dialog: Mapping[str, Any]) -> None:
         """Play every user message of `dialog` in `session`."""
-        run_id = None
         for turn in dialog["turns"]:
-            reply = self.deliver(session, str(turn["user"]), run_id)
-            run_id = reply.get("run_id") if reply.get("status") == "waiting" else None
+            self.deliver(session, str(turn["user"]))
 
 
 def session_orders(checkpoint_url: str, data_url: str, session: str) -> list[dict[str, Any]]:

@@ -58,7 +58,7 @@ def test_sigkill_at_random_moments_leaves_exactly_the_right_orders(
 ) -> None:
     database = request.getfixturevalue("postgres_url") if backend == "postgresql" else None
     server, data_url, checkpoint_url = _deployment(tmp_path, database)
-    player = FaultPlayer(server, random.Random(9), kill_chance=1.0, kill_window=0.4, lease_seconds=float(LEASE_SECONDS))
+    player = FaultPlayer(server, random.Random(9), kill_chance=1.0, kill_window=0.4)
     played = []
     try:
         paths = KILLED_DIALOGS
@@ -86,20 +86,18 @@ def test_sigkill_at_random_moments_leaves_exactly_the_right_orders(
 def test_negative_control_in_memory_checkpoints_lose_the_waiting_runs(tmp_path: Path) -> None:
     server, data_url, checkpoint_url = _deployment(tmp_path, None, checkpoints="memory://")
     # Kill after every reply (window 0 fires as soon as the turn is sent), so each waiting run dies with it.
-    player = FaultPlayer(server, random.Random(9), kill_chance=0.0, kill_window=0.0, lease_seconds=float(LEASE_SECONDS))
+    player = FaultPlayer(server, random.Random(9), kill_chance=0.0, kill_window=0.0)
     played, broken = [], []
     try:
         for path in CONTRACT_DIALOGS[:4]:
             session, dialog = f"control-{path.stem[:2]}", load_dialog(path)
             first, *rest = dialog["turns"]
             try:
-                reply = player.deliver(session, str(first["user"]), None)
+                player.deliver(session, str(first["user"]))
                 server.kill()
                 server.ensure_up()
-                run_id = reply.get("run_id")
                 for turn in rest:
-                    reply = player.deliver(session, str(turn["user"]), run_id)
-                    run_id = reply.get("run_id") if reply.get("status") == "waiting" else None
+                    player.deliver(session, str(turn["user"]))
             except AssertionError as exc:
                 broken.append(f"{session}: {exc}")
             played.append((session, dialog))

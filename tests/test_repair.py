@@ -192,7 +192,7 @@ def test_a_turn_that_died_after_its_correction_was_written_is_finished_by_the_ne
     waiting = runner.start({"cliente": "Globex", "productos": "1 teclado mecánico, 2 grapadoras"})
     lines = orders.status(waiting.run_id).state["lineas"]
     # What `jump` writes before running the graph on: the process is killed right after this line.
-    config = runner._run_config(waiting.run_id, None)
+    config = runner.run_config(waiting.run_id, None)
     update = {"lineas": lines[1:], "__corrected__": "lineas", "__path__": [REPAIR_MARK]}
     runner.graph.update_state(config, update, as_node=REPAIR_NODE)
     orders.paused.forget(waiting.run_id)  # the process that wrote it is gone, and what it remembered with it

@@ -61,6 +61,7 @@ class ToolKind:
     args_model: type[BaseModel]
     params_model: type[BaseModel]
     description: str
+    writes: bool = False  # it changes business data (keyed on `ToolContext.effect_key`): not a read
 
 
 class ToolSet:
@@ -76,12 +77,13 @@ class ToolSet:
         args: type[BaseModel],
         params: type[BaseModel] = NoParams,
         description: str | None = None,
+        writes: bool = False,
     ) -> Callable[[ToolFunc], ToolFunc]:
-        """Declare `func(args, ctx)` as the tool kind `name`."""
+        """Declare `func(args, ctx)` as the tool kind `name` (`writes`: it changes business data)."""
 
         def decorate(func: ToolFunc) -> ToolFunc:
             doc = description or ((func.__doc__ or "").strip().splitlines() or [""])[0]
-            self.kinds.append(ToolKind(name, func, args, params, doc))
+            self.kinds.append(ToolKind(name, func, args, params, doc, writes))
             return func
 
         return decorate

@@ -8,7 +8,9 @@ const form = document.getElementById("chat-form");
 const input = document.getElementById("chat-input");
 const upload = document.getElementById("chat-upload");
 const reset = document.getElementById("chat-reset");
-let busy = false;
+// Messages may be typed while a reply is pending: each waits on the server for its turn (the session's inbox).
+let inFlight = 0;
+let sessionReady = Promise.resolve();
 
 function sessionId() {
   return localStorage.getItem(CHAT_SESSION_KEY);
@@ -71,21 +73,45 @@ function replyNodes(reply) {
   return nodes;
 }
 
+/** A reply takes its pending placeholder's place, so replies stay next to their messages whatever the order. */
 function showReply(reply, pending) {
   remember(reply);
-  pending.remove();
   const item = addMessage("bot", reply.reply || "", replyNodes(reply));
+  pending.replaceWith(item);
   item.dataset.status = reply.status || "";
   if (reply.pipeline) item.dataset.pipeline = reply.pipeline;
+  scrollDown();
 }
 
 function showError(error, pending) {
-  pending.remove();
-  addMessage("bot error", errorText(error));
+  pending.replaceWith(addMessage("bot error", errorText(error)));
+}
+
+/** An id for one message, kept across retries so the server answers it once. */
+function newMessageId() {
+  if (globalThis.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return `m-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** Send again, with the same message id, when the network failed (not when the server answered an error). */
+async function withRetries(call, pending) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call(pending);
+    } catch (error) {
+      // a restarting server takes seconds: up to ~25 s in all, the same id each time
+      if (error instanceof ApiError || attempt >= 6) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** Math.min(attempt, 4)));
+    }
+  }
 }
 
 /** While a turn runs: the step being run (a Spanish status line) and the model's tokens as they arrive. */
 function showProgress(pending, event, data) {
+  if (pending.classList.contains("queued")) {
+    pending.classList.remove("queued");
+    pending.querySelector(".text").textContent = "…";
+  }
   if (event === "step" && data.phase === "start") {
     let line = pending.querySelector(".progress-step");
     if (!line) line = pending.appendChild(el("div", { className: "progress-step", role: "status" }));
@@ -142,18 +168,18 @@ async function streamChat(body, pending) {
   throw new Error("la respuesta se cortó antes de terminar");
 }
 
-async function exchange(userText, call) {
-  if (busy) return;
-  busy = true;
+async function exchange(userText, call, retry = false) {
   retireOldReplies();
   addMessage("user", userText);
-  const pending = addMessage("bot pending", "…");
+  const pending = addMessage("bot pending", inFlight ? "En cola…" : "…");
+  if (inFlight) pending.classList.add("queued");
+  inFlight += 1;
   try {
-    showReply(await call(pending), pending);
+    showReply(await (retry ? withRetries(call, pending) : call(pending)), pending);
   } catch (error) {
     showError(error, pending);
   } finally {
-    busy = false;
+    inFlight -= 1;
     input.focus();
   }
 }
@@ -162,10 +188,16 @@ async function exchange(userText, call) {
 export function send(text) {
   const message = String(text).trim();
   if (!message) return Promise.resolve();
-  const body = { message };
-  const session = sessionId();
-  if (session) body.session_id = session;
-  return exchange(message, (pending) => streamChat(body, pending));
+  const body = { message, message_id: newMessageId() };
+  const ready = sessionReady;
+  const done = exchange(message, async (pending) => {
+    await ready; // the first message of a new session brings its id back: the next ones wait for it
+    const session = sessionId();
+    if (session) body.session_id = session;
+    return streamChat(body, pending);
+  }, true);
+  if (!sessionId()) sessionReady = done;
+  return done;
 }
 
 function sendFile(file) {

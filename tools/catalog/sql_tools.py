@@ -164,7 +164,7 @@ def check_stock(args: StockArgs, ctx: ToolContext) -> dict[str, Any]:
     return ctx.services.require("sql").check_stock(args.sku, args.quantity)
 
 
-@sql_toolset.tool("create_order", args=OrderArgs, params=NoParams)
+@sql_toolset.tool("create_order", args=OrderArgs, params=NoParams, writes=True)
 def create_order(args: OrderArgs, ctx: ToolContext) -> dict[str, Any]:
     """Write the order once per step visit of a run (its side-effect key) and return it."""
     if not ctx.effect_key:

@@ -221,7 +221,7 @@ def quote_return(args: ReturnArgs, ctx: ToolContext) -> dict[str, Any]:
     }
 
 
-@return_toolset.tool("create_return", args=ReturnArgs)
+@return_toolset.tool("create_return", args=ReturnArgs, writes=True)
 def create_return(args: ReturnArgs, ctx: ToolContext) -> dict[str, Any]:
     """Write the return once per step visit of a run (its side-effect key) and return it."""
     if not ctx.effect_key:
