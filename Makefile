@@ -62,11 +62,12 @@ studio: .venv-langgraph/.installed
 	$(LG_VENV)/bin/langgraph dev --no-browser --host 127.0.0.1 --port $(LANGGRAPH_PORT)
 
 # Load: gunicorn on PostgreSQL (BENCH_POSTGRES_URL, default the local test database), 50 sessions x 20 dialogs
-# for 1, 2 and 4 workers (LOAD_SESSIONS, LOAD_DIALOGS, LOAD_WORKERS, LOAD_THREADS override).
+# for 1, 2 and 4 workers (LOAD_SESSIONS, LOAD_DIALOGS, LOAD_WORKERS, LOAD_THREADS override). The figures go to
+# bench/results.json (other modules' figures kept) and the tables of docs/operations.md are rendered from it.
 .PHONY: bench-load
 bench-load: $(STAMP)
 	$(BIN)/python -c "import gunicorn" 2>/dev/null || $(BIN)/pip install --quiet 'gunicorn>=22'
-	$(BIN)/python -m bench.bench_load
+	$(BIN)/python -m bench bench_load; status=$$?; $(BIN)/python -m bench --readme && exit $$status
 
 # The editor's CodeMirror 6 bundle (static/vendor/codemirror.bundle.js + codemirror.LICENSE), from the exact versions
 # in editor_src/package-lock.json. Needs Node and npm; the built files are committed, so running the app does not.

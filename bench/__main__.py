@@ -1,4 +1,5 @@
-"""`python -m bench [NAME…]`: run every benchmark module present and write bench/results.json.
+"""`python -m bench [NAME…]`: run every benchmark module present (or the named ones) and write bench/results.json.
+`bench_load` (minutes of gunicorn under load: `make bench-load`) runs only when named.
 
 `python -m bench --readme` runs nothing: it rewrites the tables of docs/benchmarks.md and README.md from
 bench/results.json.
@@ -27,6 +28,7 @@ MODULES = (
     "bench_reader",
     "bench_prune",
 )
+ON_REQUEST = ("bench_load",)
 # A trial run (BENCH_SCALE other than 1) writes beside the committed file, never over it.
 RESULTS = Path(__file__).with_name("results.json" if SCALE == 1 else "results-trial.json")
 
@@ -53,11 +55,11 @@ def main(argv: list[str]) -> int:
     if argv == ["--readme"]:
         changed = report.rewrite()
         state = "rewritten" if changed else "unchanged"
-        print(f"{report.PAGE} and {report.README} {state} from {report.RESULTS}")
+        print(f"{', '.join(str(page) for page in report.pages())} {state} from {report.RESULTS}")
         return 0
-    unknown = [name for name in argv if name not in MODULES]
+    unknown = [name for name in argv if name not in MODULES + ON_REQUEST]
     if unknown:
-        print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(MODULES)}", file=sys.stderr)
+        print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(MODULES + ON_REQUEST)}", file=sys.stderr)
         return 2
     host = machine()
     print(f"machine: {host['nproc']} CPUs, {host['cpu_model']}, {host['memory_gib']} GiB, Python {host['python']}")

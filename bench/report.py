@@ -1,4 +1,5 @@
-"""`python -m bench --readme`: rewrite the tables of docs/benchmarks.md and README.md from bench/results.json.
+"""`python -m bench --readme`: rewrite the tables of docs/benchmarks.md, docs/operations.md and README.md from
+bench/results.json.
 
 Each table sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`; everything outside the markers is
 hand-written prose and stays as it is. A module absent from the results (or whose figures lack a key) renders
@@ -11,12 +12,15 @@ import json
 import re
 from pathlib import Path
 
+from bench.report_ops import OPS_TABLES
 from bench.report_rows import NOT_MEASURED, ROWS, TABLES, Figures
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 PAGE = ROOT / "docs" / "benchmarks.md"
 README = ROOT / "README.md"  # its Benchmarks section shows the machine and the targets
+OPERATIONS = ROOT / "docs" / "operations.md"  # retention and load
+_TABLES = {**TABLES, **OPS_TABLES}
 _BLOCK = re.compile(r"(<!-- bench:(?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /bench:(?P=name) -->)", re.S)
 _MISSING = (KeyError, TypeError, IndexError, ValueError, ZeroDivisionError, AttributeError)
 
@@ -70,8 +74,8 @@ def render_block(name: str, report: Figures) -> str:
         body = machine_line(report)
     elif name == "targets":
         body = _table(("what", "result", "target", "verdict"), target_rows(report))
-    elif name in TABLES:
-        module, header, rows = TABLES[name]
+    elif name in _TABLES:
+        module, header, rows = _TABLES[name]
         figures = _figures(report, module)
         try:
             cells = rows(figures) if figures is not None else []
@@ -82,7 +86,7 @@ def render_block(name: str, report: Figures) -> str:
             header = header if isinstance(header, tuple) else ("", NOT_MEASURED)
         body = _table(header, cells or [[NOT_MEASURED] + [""] * (len(header) - 1)])
     else:
-        raise ValueError(f"unknown benchmark block {name!r}; known: machine, targets, {', '.join(TABLES)}")
+        raise ValueError(f"unknown benchmark block {name!r}; known: machine, targets, {', '.join(_TABLES)}")
     return f"\n{body}\n\n"
 
 
@@ -97,11 +101,16 @@ def load(results: Path | None = None) -> Figures:
     return json.loads(results.read_text(encoding="utf-8")) if results.exists() else {}
 
 
+def pages() -> tuple[Path, ...]:
+    """The pages whose blocks are rendered from the results."""
+    return (PAGE, README, OPERATIONS)
+
+
 def rewrite(page: Path | None = None, results: Path | None = None) -> bool:
-    """Render the blocks of `page` (default: the benchmark page and the README) from the results file; write a
-    page only if it changed. True when one changed."""
+    """Render the blocks of `page` (default: the benchmark and operations pages and the README) from the results
+    file; write a page only if it changed. True when one changed."""
     changed = False
-    for path in (PAGE, README) if page is None else (page,):
+    for path in pages() if page is None else (page,):
         text = path.read_text(encoding="utf-8")
         new = render_page(text, load(results))
         if new != text:

@@ -167,13 +167,15 @@ def test_an_unknown_block_is_an_error() -> None:
 def test_readme_rewrites_only_the_blocks_and_is_idempotent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    page, readme = tmp_path / "benchmarks.md", tmp_path / "README.md"
+    page, readme, operations = tmp_path / "benchmarks.md", tmp_path / "README.md", tmp_path / "operations.md"
     original = report.PAGE.read_text(encoding="utf-8")
     original_readme = report.README.read_text(encoding="utf-8")
     page.write_text(original, encoding="utf-8")
     readme.write_text(original_readme, encoding="utf-8")
+    operations.write_text(report.OPERATIONS.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(report, "PAGE", page)
     monkeypatch.setattr(report, "README", readme)
+    monkeypatch.setattr(report, "OPERATIONS", operations)
     monkeypatch.setattr(report, "RESULTS", FIXTURE)
     assert bench_main.main(["--readme"]) == 0
     first, first_readme = page.read_text(encoding="utf-8"), readme.read_text(encoding="utf-8")
@@ -198,7 +200,7 @@ def test_the_page_has_every_block() -> None:
     reason="bench/results.json is not committed yet: `make bench` writes it and rewrites docs/benchmarks.md",
 )
 def test_the_docs_page_is_what_readme_renders_from_the_committed_results() -> None:
-    for page in (report.PAGE, report.README):
+    for page in report.pages():
         text = page.read_text(encoding="utf-8")
         assert report.render_page(text, report.load()) == text, f"run `python -m bench --readme` and commit {page}"
 
@@ -210,3 +212,31 @@ def test_a_checkpointer_without_a_server_renders_not_measured(results: dict[str,
     assert rows["one `alta_pedido` turn, YAML fused / the independent reference, SqliteSaver"][3] == "**met**"
     table = report.render_block("dialog", results)
     assert "| PostgresSaver | not measured |" in table and "| SqliteSaver | YAML fused | 7.50 |" in table
+
+
+OPS_BLOCKS = ("prune_sqlite", "prune_postgresql", "prune_speed", "load", "load_ratio")
+
+
+def _load_row(workers: int, sessions: int, errors: int) -> dict[str, Any]:
+    return {"workers": workers, "threads": 4, "sessions": sessions, "dialogs": sessions * 20, "turns": sessions * 60,
+            "orders": sessions * 20, "wrong_orders": 0, "crossed_sessions": 0, "server_errors": errors,
+            "turns_per_s": 30.5, "p50_ms": 1400.0, "p95_ms": 2700.0, "p99_ms": 3100.0}  # fmt: skip
+
+
+def test_the_operations_page_has_every_block_once() -> None:
+    text = report.OPERATIONS.read_text(encoding="utf-8")
+    for name in OPS_BLOCKS:
+        assert text.count(f"<!-- bench:{name} -->") == 1 and text.count(f"<!-- /bench:{name} -->") == 1, name
+
+
+def test_the_load_table_shows_the_server_errors_counted_and_the_ratio(results: dict[str, Any]) -> None:
+    rows = [_load_row(1, 50, 0), _load_row(2, 50, 3), _load_row(2, 2, 0)]
+    results["results"]["bench_load"] = {"status": "ok", "figures": {"rows": rows, "ratio_50_to_2": 0.85}}
+    table = report.render_block("load", results)
+    assert "| 2 | 4 | 50 | 1000 | 1000 | 0 | 0 | 3 | 30.5 |" in table
+    assert "0.85× | ≥ 0.90× (missed)" in report.render_block("load_ratio", results)
+
+
+def test_operations_tables_without_figures_say_not_measured(results: dict[str, Any]) -> None:
+    for name in OPS_BLOCKS:  # the fixture has neither bench_prune nor bench_load
+        assert "not measured" in report.render_block(name, results), name
