@@ -27,7 +27,6 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     insert,
-    or_,
     select,
     update,
 )
@@ -190,30 +189,19 @@ class Inbox:
     def take_turn(self, conversation: str) -> str | None:
         """The conversation's turn (a lease token, renewed while this process lives), or None while another
         live turn holds it."""
-        now, token = time.time(), secrets.token_hex(8)
+        token = secrets.token_hex(8)
         try:
             with self.engine.begin() as conn:
                 row = {"conversation": conversation, "lease": token, "lease_until": self.leases.until()}
                 conn.execute(insert(turns_table).values(**row))
         except IntegrityError:  # the conversation had turns before: take its row if the lease is free
-            free = or_(turns_table.c.lease.is_(None), turns_table.c.lease_until < now)
-            with self.engine.begin() as conn:
-                taken = conn.execute(
-                    update(turns_table)
-                    .where(and_(turns_table.c.conversation == conversation, free))
-                    .values(lease=token, lease_until=self.leases.until())
-                )
-            if taken.rowcount != 1:
-                return None
+            return self.leases.take(turns_table, "conversation", conversation)
         self.leases.hold(turns_table, "conversation", conversation, token)
         return token
 
     def give_back(self, conversation: str, token: str) -> None:
         """End the turn."""
-        self.leases.drop(token)
-        where = and_(turns_table.c.conversation == conversation, turns_table.c.lease == token)
-        with self.engine.begin() as conn:
-            conn.execute(update(turns_table).where(where).values(lease=None, lease_until=None))
+        self.leases.give_back(turns_table, "conversation", conversation, token)
 
     def prune(self, before: float) -> int:
         """Delete the answered and refused messages stored before `before` (a resend of one is then a new message);

@@ -9,10 +9,12 @@ second turn forks the run. So leases are short and a daemon thread of the holdin
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
+from typing import Any
 
-from sqlalchemy import Table, and_, update
+from sqlalchemy import Table, and_, or_, update
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,6 +34,29 @@ class LeaseKeeper:
     def until(self) -> float:
         """When a lease taken or renewed now runs out."""
         return time.time() + self.seconds
+
+    def take(self, table: Table, column: str, key: str, *conditions: Any) -> str | None:
+        """Take the lease of the row `column == key` of `table` if it is free (and `conditions` hold): its token,
+        renewed from now on; None when a live holder has it."""
+        token = secrets.token_hex(8)
+        free = or_(table.c.lease.is_(None), table.c.lease_until < time.time())
+        with self.engine.begin() as conn:
+            taken = conn.execute(
+                update(table)
+                .where(and_(table.c[column] == key, free, *conditions))
+                .values(lease=token, lease_until=self.until())
+            )
+        if taken.rowcount != 1:
+            return None
+        self.hold(table, column, key, token)
+        return token
+
+    def give_back(self, table: Table, column: str, key: str, token: str) -> None:
+        """Give the lease `token` of the row `column == key` back (no longer renewed, even if this write fails)."""
+        self.drop(token)
+        with self.engine.begin() as conn:
+            where = and_(table.c[column] == key, table.c.lease == token)
+            conn.execute(update(table).where(where).values(lease=None, lease_until=None))
 
     def hold(self, table: Table, column: str, key: str, token: str) -> None:
         """Keep renewing the lease `token` of the row `column == key` of `table`."""

@@ -25,7 +25,6 @@ from sqlalchemy import (
     event,
     insert,
     inspect,
-    or_,
     select,
     update,
 )
@@ -244,31 +243,14 @@ class RunStore:
     def acquire(self, run_id: str, *, status: str | None = None, updated_at: float | None = None) -> str | None:
         """Take the run's lease for one turn; None when another turn holds it (in any process), or when the run
         is no longer in the `status` / at the `updated_at` the caller saw."""
-        token, now = secrets.token_hex(8), time.time()
-        free = or_(runs_table.c.lease.is_(None), runs_table.c.lease_until < now)
         seen = [runs_table.c.status == status] if status is not None else []
         if updated_at is not None:
             seen.append(runs_table.c.updated_at == updated_at)
-        with self.engine.begin() as conn:
-            taken = conn.execute(
-                update(runs_table)
-                .where(and_(runs_table.c.run_id == run_id, free, *seen))
-                .values(lease=token, lease_until=self.leases.until())
-            )
-        if taken.rowcount != 1:
-            return None
-        self.leases.hold(runs_table, "run_id", run_id, token)
-        return token
+        return self.leases.take(runs_table, "run_id", run_id, *seen)
 
     def release(self, run_id: str, token: str) -> None:
         """Give the lease back."""
-        self.leases.drop(token)
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(runs_table)
-                .where(and_(runs_table.c.run_id == run_id, runs_table.c.lease == token))
-                .values(lease=None, lease_until=None)
-            )
+        self.leases.give_back(runs_table, "run_id", run_id, token)
 
     def waiting_for(self, owner: str) -> dict[str, Any] | None:
         """The most recent waiting run of an owner (a chat session), or None."""
