@@ -80,7 +80,8 @@ def chat_upload() -> Any:
     if not SESSION_PATTERN.fullmatch(session_id):
         raise InputError("session_id no es válido.")
     order = read_order_sheet(upload.stream.read(MAX_BYTES + 1))
-    reply = current_app.extensions["t7"].conversation.handle(session_id, order.run_command())
+    # through the session's inbox like a typed message: stored first, and after any message still being answered
+    reply = current_app.extensions["t7"].delivery.deliver(session_id, order.run_command())
     return jsonify(reply.to_dict())
 
 
