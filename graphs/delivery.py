@@ -113,7 +113,10 @@ class Delivery:
         try:
             runner = self.engine.runner_for_run(entry.run_id, owner)
             row = settled_row_waiting(runner, entry.run_id, self.engine.settings.RUN_LEASE_SECONDS + 2)
-            if row["status"] == "running" or int(row.get("steps") or 0) == int(entry.run_steps or 0):
+            moved = int(row.get("steps") or 0) != int(entry.run_steps or 0)
+            # a message to a waiting run that no longer waits ended it (a cancel writes no step)
+            ended = entry.run_steps is not None and row["status"] != "waiting"
+            if row["status"] == "running" or not (moved or ended):
                 return None  # the dead turn left nothing behind in the run: run the message again
             result = runner.status(entry.run_id, owner=owner, seen=int(entry.run_messages or 0))
         except AppError as exc:

@@ -233,3 +233,19 @@ def test_a_message_that_failed_every_time_does_not_hold_the_session_back(app: Fl
     stored = inbox.get(poisoned.seq)
     assert stored is not None and stored.state == "answered" and stored.reply is not None
     assert "Puedo ejecutar" not in stored.reply["reply"] and stored.reply["status"] == "idle"
+
+
+def test_a_cancel_whose_turn_died_after_it_landed_is_answered_as_the_cancellation(
+    app: Flask, client: FlaskClient
+) -> None:
+    session = _at_confirmation(client)
+    engine, inbox, key = app.extensions["t7"].engine, _delivery(app).inbox, Conversation.owner(session)
+    waiting = engine.runs.waiting_for(key)
+    dead = inbox.receive(key, "cancel-1", "!cancel")
+    assert inbox.begin(dead.seq, waiting["run_id"], waiting["steps"], waiting["messages"])
+    engine.cancel(waiting["run_id"], owner=key)  # what the dead turn did before its process was killed
+    status, body = _post(client, session, "!status", message_id="after")
+    assert status == 200 and "Cancelado" in body["reply"]
+    stored = inbox.get(dead.seq)
+    assert stored is not None and stored.reply is not None
+    assert stored.reply["status"] == "cancelled" and "Cancelado" in stored.reply["reply"]
