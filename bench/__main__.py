@@ -64,20 +64,20 @@ def main(argv: list[str]) -> int:
     host = machine()
     print(f"machine: {host['nproc']} CPUs, {host['cpu_model']}, {host['memory_gib']} GiB, Python {host['python']}")
     results: dict[str, Any] = {}
+    taken = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     for name in argv or MODULES:
         print(f"\n=== {name} ===")
-        results[name] = run_module(name)
+        results[name] = {**run_module(name), "taken_at": taken}
         if results[name]["status"] != "ok":
             print(f"{name}: {results[name]['status']} {results[name].get('error', '')}".rstrip())
-    if RESULTS.exists() and argv:
-        # a partial run keeps the figures of the modules it did not run
-        try:
-            previous = json.loads(RESULTS.read_text(encoding="utf-8")).get("results", {})
-        except (OSError, ValueError, AttributeError):
-            previous = {}
-        results = {**previous, **results}
-    taken = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     written = {"machine": host, "taken_at": taken, "scale": SCALE, "results": results}
+    if RESULTS.exists() and argv:
+        # a partial run keeps the figures of the modules it did not run, and when and where the others were taken
+        try:
+            previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+            written = {**previous, "results": {**previous.get("results", {}), **results}}
+        except (OSError, ValueError, AttributeError):
+            pass
     RESULTS.write_text(json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nresults written to {RESULTS}")
     statuses = {name: result["status"] for name, result in results.items()}
