@@ -13,13 +13,13 @@ from typing import Any
 from flask import Flask
 
 from config import Config
-from graphs.cli import pipeline_cli
-from graphs.conversation import Conversation
-from graphs.delivery import Delivery
-from graphs.engine import Engine
-from graphs.json_logs import configure_logging
-from graphs.nlu_cli import nlu_cli
-from graphs.runs_cli import runs_cli
+from graphs.chat.conversation import Conversation
+from graphs.chat.delivery import Delivery
+from graphs.cli.nlu import nlu_cli
+from graphs.cli.pipeline import pipeline_cli
+from graphs.cli.runs import runs_cli
+from graphs.observe.json_logs import configure_logging
+from graphs.run.engine import Engine
 from routes import chat_bp, orch_bp, pages_bp, register_error_handlers
 from routes.ops import ops_bp
 from tools import build_registry, build_services

@@ -34,7 +34,7 @@ def main() -> dict[str, Any]:
     """Measure and print p50/p99 of each request and its ratio to the trivial route; returns the figures."""
     from app import create_app
     from config import Config
-    from graphs.drawing import clear_cache
+    from graphs.draw.drawing import clear_cache
 
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
     app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench", LOG_LEVEL="WARNING"))

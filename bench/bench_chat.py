@@ -16,7 +16,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
 from bench import measure, print_table, ratio, scaled, summary
-from graphs.runner import DURABILITY
+from graphs.run.runner import DURABILITY
 
 TURNS = 200
 WARMUP = 20

@@ -25,9 +25,9 @@ from bench.engine_graphs import (
     three_node_graph,
 )
 from config import Config
-from graphs.compiler import compile_pipeline
-from graphs.engine import Engine
-from graphs.persistence import open_checkpointer
+from graphs.compile.compiler import compile_pipeline
+from graphs.run.engine import Engine
+from graphs.store.persistence import open_checkpointer
 from pipelines.loader import parse_text
 from pipelines.yaml_source import read_yaml
 from tools.registry import ToolRegistry

@@ -77,7 +77,7 @@ def _sizes(sql: sa.Engine) -> dict[str, dict[str, int]]:
 
 def _copy_finished(sql: sa.Engine, templates: list[str], count: int) -> None:
     """`count` copies of the template runs: run rows and every checkpoint row, under new ids, 30 days old."""
-    from graphs.persistence import new_run_id, runs_table
+    from graphs.store.persistence import new_run_id, runs_table
 
     with sql.connect() as conn:
         rows = [
@@ -114,7 +114,7 @@ def run_backend(backend: str, folder: Path, checkpoint_url: str | None) -> dict[
     """Build the 10,000 finished dialogs on one backend, prune them, and report the sizes."""
     from app import create_app
     from config import Config
-    from graphs.retention import prune_runs
+    from graphs.store.retention import prune_runs
 
     settings = Config(DATA_DIR=folder / "data", SECRET_KEY="bench", CHECKPOINT_URL=checkpoint_url, LOG_LEVEL="WARNING")
     app = create_app(settings)

@@ -29,7 +29,7 @@ COMMANDS = ("cancel", "help", "correct", "digress", "choose", "answer", "affirm"
 def _accuracy(engine: Any) -> dict[str, Any]:
     """Each labelled set's report, and the share of its waiting messages a model would be asked about with
     MODEL_READS=unsure."""
-    from graphs.understanding import read_case
+    from graphs.repair.understanding import read_case
     from tools.language.reader.evaluation import evaluate, load_cases
 
     figures: dict[str, Any] = {}
@@ -49,7 +49,7 @@ def _accuracy(engine: Any) -> dict[str, Any]:
 
 def _unsure_share(engine: Any) -> dict[str, Any]:
     """How many dev messages to a waiting run the trained reader is unsure of (those a model would read)."""
-    from graphs.understanding import ask_step_at, question_at
+    from graphs.repair.understanding import ask_step_at, question_at
     from tools.language.reader.evaluation import load_cases
 
     reader = engine.understanding.reader()
@@ -79,7 +79,7 @@ def _size(trained: Any) -> dict[str, float]:
 
 def _training(engine: Any) -> dict[str, Any]:
     """Seconds to train from scratch (no cache), and how many samples each model learns from."""
-    from graphs.understanding import reader_spec
+    from graphs.repair.understanding import reader_spec
     from tools.language.reader.training import _fit_reader, idle_samples, waiting_samples
 
     sql = engine.registry.services.sql
@@ -98,7 +98,7 @@ def _training(engine: Any) -> dict[str, Any]:
 
 def _per_message(engine: Any) -> dict[str, Any]:
     """Reading one message at its question (the dev set's waiting messages in turn), and routing an idle one."""
-    from graphs.understanding import ask_step_at, question_at
+    from graphs.repair.understanding import ask_step_at, question_at
     from tools.language.reader.evaluation import load_cases
 
     reader = engine.understanding.reader()

@@ -11,8 +11,8 @@ from bench import postgres_schema as _postgres_schema
 from bench.reference_dialog import reference_graph
 from bench.reference_play import Contender
 from config import PROJECT_DIR, Config
-from graphs.engine import Engine
-from graphs.persistence import open_checkpointer
+from graphs.run.engine import Engine
+from graphs.store.persistence import open_checkpointer
 
 PIPELINE = "alta_pedido"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -9,7 +9,7 @@ import hmac
 from flask import current_app, g, request, session
 
 from errors import AppError
-from graphs.conversation import SESSION_PATTERN, Conversation, new_session_id
+from graphs.chat.conversation import SESSION_PATTERN, Conversation, new_session_id
 
 CHAT_SESSION_HEADER = "X-Chat-Session"
 

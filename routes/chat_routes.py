@@ -1,4 +1,4 @@
-"""POST /chat: the chat endpoint; all conversation logic lives in graphs.conversation."""
+"""POST /chat: the chat endpoint; all conversation logic lives in graphs.chat.conversation."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from errors import AppError, InternalError
-from graphs import progress
-from graphs.conversation import SESSION_PATTERN, ChatReply, new_session_id
-from graphs.delivery import Delivery
-from graphs.inbox import MESSAGE_ID_PATTERN
+from errors import AppError, InputError, InternalError
+from graphs.chat.conversation import SESSION_PATTERN, ChatReply, new_session_id
+from graphs.chat.delivery import Delivery
+from graphs.observe import progress
+from graphs.store.inbox import MESSAGE_ID_PATTERN
 from textnorm import language
 
 EVENT_STREAM = "text/event-stream"
@@ -28,14 +28,12 @@ class ChatRequest(BaseModel):
 
     message: str = Field(max_length=2000)
     session_id: str | None = Field(default=None, pattern=SESSION_PATTERN.pattern)
-    # the client's id for this message: sent again with the same id, it gets the stored reply (graphs/inbox.py)
+    # the client's id for this message: sent again with the same id, it gets the stored reply (graphs/store/inbox.py)
     message_id: str | None = Field(default=None, pattern=MESSAGE_ID_PATTERN)
 
 
 def json_body() -> dict[str, Any]:
     """The request's JSON object; anything else is a 400."""
-    from errors import InputError
-
     try:
         body = request.get_json(silent=True)
     except RecursionError:

@@ -8,8 +8,8 @@ from typing import Any
 from flask import current_app, jsonify
 
 from errors import NotFoundError
-from graphs.dialog_tests import run_saved, save_dialog, saved_dialogs
-from graphs.engine import Engine
+from graphs.run.engine import Engine
+from graphs.testing.dialog_tests import run_saved, save_dialog, saved_dialogs
 from pipelines.schema import NAME_PATTERN
 from routes.auth import require_token
 from routes.dialog_test_models import DialogTestRequest

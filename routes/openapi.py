@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from graphs.conversation import SESSION_PATTERN
+from graphs.chat.conversation import SESSION_PATTERN
 from pipelines.schema import NAME_PATTERN
 from routes.auth import CHAT_SESSION_HEADER
 from routes.openapi_tests import REQUEST_MODELS, RESPONSE_MODELS, dialog_test_paths

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphs.dialog_tests import TEST_NAME_PATTERN
+from graphs.testing.dialog_tests import TEST_NAME_PATTERN
 from routes.dialog_test_models import REQUEST_MODELS, RESPONSE_MODELS
 
 __all__ = ["REQUEST_MODELS", "RESPONSE_MODELS", "dialog_test_paths"]

@@ -9,7 +9,7 @@ from flask import request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from errors import AppError, InputError
-from graphs.inbox import MESSAGE_ID_PATTERN
+from graphs.store.inbox import MESSAGE_ID_PATTERN
 from pipelines.schema import NAME_PATTERN, InputConfig
 
 RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"

@@ -10,8 +10,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from errors import InputError, NotFoundError, PipelineError
-from graphs.engine import Engine
-from graphs.versions import PipelineVersions, text_version
+from graphs.run.engine import Engine
+from graphs.run.versions import PipelineVersions, text_version
 from pipelines.loader import collect_errors
 from pipelines.schema import NAME_PATTERN, PipelineConfig
 from routes.auth import caller, reader, require_token
@@ -199,7 +199,7 @@ def pipeline_graph(name: str) -> Any:
         current, path = status.current_step, status.steps_done
     else:
         runner = engine.runner(name)
-    # graphs.drawing caches pictures by the content hashes they depend on, format and highlight.
+    # graphs.draw.drawing caches pictures by the content hashes they depend on, format and highlight.
     picture = runner.draw(query.format, current=current, path=path, expand=query.expand)
     response = Response(picture, content_type=PICTURE_MEDIA_TYPES[query.format])
     response.set_etag(hashlib.sha256(picture if isinstance(picture, bytes) else picture.encode()).hexdigest()[:32])

@@ -10,9 +10,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from pydantic import BaseModel, ConfigDict
 
 from errors import InputError, PipelineErrors
-from graphs.compiler import compile_pipeline
-from graphs.conversation import SESSION_PATTERN, new_session_id
-from graphs.drawing import draw
+from graphs.chat.conversation import SESSION_PATTERN, new_session_id
+from graphs.compile.compiler import compile_pipeline
+from graphs.draw.drawing import draw
 from pipelines.loader import collect_errors
 from pipelines.schema import PipelineConfig
 from routes.auth import require_token
@@ -97,7 +97,7 @@ class PreviewRequest(BaseModel):
 
 @dataclass(frozen=True)
 class _Unsaved:
-    """What graphs.drawing needs of a runner; without an engine it draws sub-pipeline steps unexpanded."""
+    """What graphs.draw.drawing needs of a runner; without an engine it draws sub-pipeline steps unexpanded."""
 
     config: PipelineConfig
     step_graph: Any

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import PROJECT_DIR, Config
-from graphs.engine import Engine
+from graphs.run.engine import Engine
 from tests.dialog_support import RestartableApp
 
 TEST_PIPELINES = Path(__file__).parent / "pipelines"

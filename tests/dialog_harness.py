@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from flask.testing import FlaskClient
 
-from graphs.conversation import parse_run_command
+from graphs.chat.conversation import parse_run_command
 from tests.dialog_support import check_turn
 
 OrderCheck = Callable[[str, Mapping[str, Any], list[str], "str | None"], None]

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
-from graphs.dialog_check import (
+from graphs.testing.dialog_check import (
     change_catalog,
     fold,
     order_differences,

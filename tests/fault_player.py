@@ -1,7 +1,7 @@
 """Play dialog files against one app process that gets SIGKILLed at random moments, restarting it each time.
 
 Every message carries an id, and a message whose reply was lost is sent again with that id, as the chat page does:
-the server's inbox answers it once however often it comes (graphs/inbox.py), finishing a turn that died first.
+the server's inbox answers it once however often it comes (graphs/store/inbox.py), finishing a turn that died first.
 """
 
 from __future__ import annotations

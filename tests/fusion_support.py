@@ -16,11 +16,11 @@ from flask import Flask
 
 from config import Config
 from errors import AppError
-from graphs import progress
-from graphs.conversation import parse_run_command, reply_text
-from graphs.engine import Engine
+from graphs.chat.conversation import parse_run_command, reply_text
+from graphs.observe import progress
 from graphs.result import RunResult
-from graphs.runner import Runner
+from graphs.run.engine import Engine
+from graphs.run.runner import Runner
 from tests.dialog_support import RestartableApp
 from tools.catalog import sql_schema as tables
 
@@ -65,7 +65,7 @@ def failure_log() -> Iterator[list[str]]:
         def emit(self, record: logging.LogRecord) -> None:
             lines.append(record.getMessage())
 
-    logger = logging.getLogger("graphs.runner")
+    logger = logging.getLogger("graphs.run.runner")
     handler = _Keep(logging.WARNING)
     logger.addHandler(handler)
     try:

@@ -9,8 +9,8 @@ import pytest
 from pydantic import BaseModel
 
 from config import Config
-from graphs.engine import Engine
-from graphs.runner import Runner
+from graphs.run.engine import Engine
+from graphs.run.runner import Runner
 from tools.generic import generic_toolset
 from tools.registry import Services, ToolContext, ToolRegistry, ToolSet
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import Result
 from flask import Flask
 
-from graphs.engine import Engine
+from graphs.run.engine import Engine
 
 BROKEN = """\
 name: roto

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from errors import PipelineErrors
-from graphs.engine import Engine
+from graphs.run.engine import Engine
 from pipelines.loader import collect_errors, parse_text
 from pipelines.schema import STEP_KINDS, AskStep, PipelineConfig, SetStep, ToolStep
 

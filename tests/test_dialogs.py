@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from errors import AppError
-from graphs.conversation import parse_run_command, reply_text
+from graphs.chat.conversation import parse_run_command, reply_text
 from tests.dialog_support import RestartableApp, check_orders, check_turn, load_dialogs
 from textnorm import language
 

@@ -10,10 +10,10 @@ import pygraphviz
 import pytest
 
 from errors import InputError
-from graphs.drawing import draw, picture
-from graphs.drawing_formats import dot_text, mermaid_text
-from graphs.engine import Engine
-from graphs.runner import Runner
+from graphs.draw.drawing import draw, picture
+from graphs.draw.formats import dot_text, mermaid_text
+from graphs.run.engine import Engine
+from graphs.run.runner import Runner
 from tests.runner_fixtures import TODO_JUNTO_NODES
 
 SVG = "{http://www.w3.org/2000/svg}"

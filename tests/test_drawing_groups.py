@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from graphs.drawing import END, START, Edge, Node, Picture, draw, picture
-from graphs.drawing_groups import collapse
-from graphs.engine import Engine
-from graphs.runner import Runner
+from graphs.draw.drawing import END, START, Edge, Node, Picture, draw, picture
+from graphs.draw.groups import collapse
+from graphs.run.engine import Engine
+from graphs.run.runner import Runner
 from tests.test_drawing import mermaid_edges, svg_groups
 
 MAX_BOXES = 15

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from errors import AppError, ConflictError, InputError, InternalError, NotFoundError, ToolError, user_message_for
-from graphs.conversation import reply_text
-from graphs.engine import Engine
+from graphs.chat.conversation import reply_text
+from graphs.run.engine import Engine
 from textnorm import fold
 
 # Words of the English technical messages that must never reach a chat reply.

@@ -1,4 +1,4 @@
-"""Kill -9 at the named points of a turn (graphs/faults.py), where a crash hurts: after an order is written and
+"""Kill -9 at the named points of a turn (graphs/observe/faults.py), where a crash hurts: after an order is written and
 before its checkpoint, inside a fused chain, between the checkpoint and the run table, between the run table and
 the stored reply. The client then does what a real one would: it sends again, with its id, the message that got
 no reply, and goes on. Every dialog must end with exactly the order the user confirmed, and no reply may
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from graphs import faults
+from graphs.observe import faults
 from tests.fault_player import session_orders
 from tests.process_support import PROJECT_DIR, app_env, init_database
 

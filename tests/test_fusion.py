@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from config import Config
-from graphs import progress
-from graphs.engine import Engine
-from graphs.runner import Runner
+from graphs.observe import progress
+from graphs.run.engine import Engine
+from graphs.run.runner import Runner
 from tests.runner_fixtures import make_engine
 
 # `sumar`, `dividir`, `decidir` loop without pausing; started at 4, `dividir` divides by zero on its second visit,

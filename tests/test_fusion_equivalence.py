@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from config import Config
-from graphs.engine import Engine
+from graphs.run.engine import Engine
 from pipelines.loader import collect_errors
 from tests.dialog_harness import load_dialog
 from tests.dialog_support import load_dialogs

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
-from graphs.conversation import Conversation
-from graphs.delivery import Delivery
+from graphs.chat.conversation import Conversation
+from graphs.chat.delivery import Delivery
 from tests.chat_http import orders_by_run
 
 START = '!run alta_pedido cliente=Globex productos="2 grapadora, 1 teclado mecánico"'
@@ -165,7 +165,7 @@ def test_reject_mode_refuses_at_once_in_spanish(rejecting: Flask) -> None:
 
 
 def test_prune_deletes_answered_messages_and_keeps_unanswered_ones(app: Flask, client: FlaskClient) -> None:
-    from graphs.retention import prune_runs
+    from graphs.store.retention import prune_runs
 
     session = _post(client, None, "!help", message_id="old-1")[1]["session_id"]
     inbox, key = _delivery(app).inbox, Conversation.owner(session)

@@ -13,7 +13,7 @@ from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
 from config import PROJECT_DIR
-from graphs.server_graphs import pipeline_names
+from graphs.compile.server_graphs import pipeline_names
 from tests.process_support import ServerProcess, free_port
 
 LANGGRAPH_BIN = PROJECT_DIR / ".venv-langgraph" / "bin" / "langgraph"
@@ -23,7 +23,7 @@ CONFIG = PROJECT_DIR / "langgraph.json"
 def test_langgraph_json_serves_every_pipeline_under_its_name() -> None:
     graphs = json.loads(CONFIG.read_text())["graphs"]
     assert sorted(graphs) == pipeline_names() and len(graphs) >= 5
-    assert all(spec == f"./graphs/server_graphs.py:{name}" for name, spec in graphs.items())
+    assert all(spec == f"./graphs/compile/server_graphs.py:{name}" for name, spec in graphs.items())
 
 
 @pytest.fixture(scope="module")

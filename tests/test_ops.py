@@ -20,7 +20,7 @@ from prometheus_client import REGISTRY
 
 from app import create_app
 from config import Config
-from graphs.json_logs import JsonFormatter, configure_logging
+from graphs.observe.json_logs import JsonFormatter, configure_logging
 from tests.llm_server import OpenAICompatServer
 from tests.sql_fixtures import POSTGRES_URL, _conninfo, require_postgres
 

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from graphs.versions import text_version
+from graphs.run.versions import text_version
 from routes.orchestrator_models import SavedPipeline
 
 GREETING = "¡Hola, {{ nombre }}! Encantado de ayudarte."

@@ -11,8 +11,8 @@ from flask import Flask
 
 from app import create_app
 from config import PROJECT_DIR, Config
-from graphs.dialog_check import DialogFileError, parse_dialog
-from graphs.dialog_tests import dialog_files, dialogs_dir
+from graphs.testing.dialog_check import DialogFileError, parse_dialog
+from graphs.testing.dialog_tests import dialog_files, dialogs_dir
 
 SHIPPED_DIR = PROJECT_DIR / "pipelines"
 SHIPPED = sorted(p.stem for p in SHIPPED_DIR.glob("*.yaml"))

@@ -14,8 +14,8 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.svm import LinearSVC
 
 from config import PROJECT_DIR, Config
-from graphs.engine import Engine
-from graphs.understanding import ask_step_at, question_at
+from graphs.repair.understanding import ask_step_at, question_at
+from graphs.run.engine import Engine
 from tools.language.reader import Line, Question, Reader
 from tools.language.reader.features import prepare
 from tools.language.reader.model import Classifier, vectorize, vectorize_many

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from config import PROJECT_DIR, Config
-from graphs.engine import Engine
-from graphs.understanding import read_case
+from graphs.repair.understanding import read_case
+from graphs.run.engine import Engine
 from textnorm import fold
 from tools.catalog.demo_data import demo_customers, demo_products
 from tools.language.reader.corpus import CORPUS_DIR, load_corpus

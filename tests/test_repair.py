@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from graphs.engine import Engine
-from graphs.nodes import REPAIR_MARK
+from graphs.compile.nodes import REPAIR_MARK
+from graphs.run.engine import Engine
 from pipelines.loader import parse_text
 from pipelines.repair_schema import REPAIR_NODE
 

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
-from graphs.retention import prune_runs
+from graphs.store.retention import prune_runs
 
 FAILING = (
     "name: falla\ninputs:\n  n: {type: integer}\nsteps:\n  - {id: sumar, kind: set, values: {m: \"{{ n + 'x' }}\"}}\n"

@@ -9,9 +9,9 @@ import pytest
 
 from config import Config
 from errors import ConflictError, NotFoundError
-from graphs.conversation import reply_text
-from graphs.engine import Engine
-from graphs.runner import Runner
+from graphs.chat.conversation import reply_text
+from graphs.run.engine import Engine
+from graphs.run.runner import Runner
 from tests.runner_fixtures import TODO_JUNTO_NODES, make_engine
 
 COLORS = """\

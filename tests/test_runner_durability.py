@@ -15,8 +15,8 @@ import pytest
 
 from config import PROJECT_DIR, Config
 from errors import ConflictError
-from graphs.engine import Engine
 from graphs.result import RunResult
+from graphs.run.engine import Engine
 from tools.generic import generic_toolset
 from tools.registry import Services, ToolRegistry
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from errors import InputError
-from graphs.engine import Engine
-from graphs.runner import Runner
+from graphs.run.engine import Engine
+from graphs.run.runner import Runner
 
 
 def test_unknown_inputs_are_refused_with_the_valid_ones(todo: Runner) -> None:

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from errors import InputError
-from graphs.conversation import parse_run_command
+from graphs.chat.conversation import parse_run_command
 from tools.orders.spreadsheet import MAX_BYTES, MAX_ROWS, SheetLine, read_order_sheet
 
 

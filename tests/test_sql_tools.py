@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from config import Config
 from errors import ConflictError, NotFoundError, PipelineError, ToolError
-from graphs.engine import Engine
+from graphs.run.engine import Engine
 from tools.catalog.sql import SqlService
 from tools.catalog.sql_guard import bind_names, check_read_only
 from tools.catalog.sql_tools import SqlParams, sql_toolset

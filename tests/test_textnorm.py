@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textnorm
-from graphs.run_inputs import validate_inputs
+from graphs.run.inputs import validate_inputs
 from pipelines.expressions import ENV
 from pipelines.loader import load_config
 from textnorm import key as normalize

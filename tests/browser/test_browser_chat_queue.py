@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from graphs.conversation import Conversation
+from graphs.chat.conversation import Conversation
 from tests.browser.chat_steps import say
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,1 @@
+"""The `flask pipeline`, `flask runs` and `flask nlu` commands."""
