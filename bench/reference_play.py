@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
-from graphs.compile.nodes import outputs_of
+from graphs.compile.step_context import outputs_of
 from pipelines.schema import PipelineConfig
 from tools.catalog.sql_schema import order_lines, orders
 

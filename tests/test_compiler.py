@@ -12,7 +12,7 @@ from langgraph.types import Command
 
 from errors import PipelineError, PipelineErrors
 from graphs.compile.compiler import DEFAULT_LABEL, GraphCache, compile_pipeline, state_schema
-from graphs.compile.nodes import steps_done
+from graphs.compile.step_context import steps_done
 from pipelines.loader import load_config, parse_text
 from pipelines.schema import PipelineConfig
 from tests.runner_fixtures import TODO_JUNTO_NODES

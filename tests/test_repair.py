@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from graphs.compile.nodes import REPAIR_MARK
+from graphs.compile.step_context import REPAIR_MARK
 from graphs.run.engine import Engine
 from pipelines.loader import parse_text
 from pipelines.repair_schema import REPAIR_NODE

@@ -6,7 +6,7 @@ answers every unanswered message of the session up to its own, oldest first, and
 whose message was answered by another holder finds its reply stored. A message found `running` belonged to a turn
 that died: if that turn's run moved on (its checkpoint is further than when the message began), its effect landed
 and the reply is read from the run; else the message is processed again, and the keyed side effects
-(graphs/compile/nodes.py, effect_key) meet what the dead turn wrote.
+(graphs/compile/step_context.py, effect_key) meet what the dead turn wrote.
 """
 
 from __future__ import annotations

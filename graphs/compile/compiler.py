@@ -25,7 +25,8 @@ from graphs.compile.fusion import (
     fused_entries,
     raise_failure,
 )
-from graphs.compile.nodes import NodeContext, condition, make_node, variables_of
+from graphs.compile.nodes import make_node
+from graphs.compile.step_context import NodeContext, condition, variables_of
 from pipelines.check_support import successors
 from pipelines.checks import check_duplicate_ids, check_goto_targets, check_tools
 from pipelines.repair_checks import check_corrections

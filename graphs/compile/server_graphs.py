@@ -19,7 +19,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from config import Config
 from graphs.compile.compiler import compile_pipeline, state_schema
-from graphs.compile.nodes import outputs_of
+from graphs.compile.step_context import outputs_of
 from pipelines.loader import load_config, pipeline_path
 from pipelines.schema import PipelineConfig
 from tools import build_registry

@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from errors import ConflictError
-from graphs.compile.nodes import PATH
+from graphs.compile.step_context import PATH
 
 if TYPE_CHECKING:
     from graphs.run.runner import Runner

@@ -18,7 +18,7 @@ from errors import (
     UnavailableError,
 )
 from graphs.compile.fusion import counting_steps
-from graphs.compile.nodes import PATH, REPAIR_MARK, outputs_of, steps_done
+from graphs.compile.step_context import PATH, REPAIR_MARK, outputs_of, steps_done
 from graphs.draw.drawing import draw
 from graphs.observe import faults, metrics, progress
 from graphs.repair.commands import respond
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 # "exit" persists only when a run pauses or stops: a waiting dialog still survives a restart, and a turn costs
 # less than with "sync" (the measured figures are in docs/benchmarks.md, «Durability per invoke»). A crash mid-turn
 # loses only that turn's partial steps, and the side effects that matter (writing an order or a return) are keyed
-# on the thread, step and visit (graphs/compile/nodes.py, effect_key), so the turn run again meets what it wrote.
+# on the thread, step and visit (graphs/compile/step_context.py, effect_key), so the turn run again meets what it wrote.
 DURABILITY = "exit"
 logger = logging.getLogger(__name__)
 
