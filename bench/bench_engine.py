@@ -27,7 +27,7 @@ from bench.engine_graphs import (
 from config import Config
 from graphs.compile.compiler import compile_pipeline
 from graphs.run.engine import Engine
-from graphs.store.persistence import open_checkpointer
+from graphs.store.databases import open_checkpointer
 from pipelines.loader import parse_text
 from pipelines.yaml_source import read_yaml
 from tools.registry import ToolRegistry

@@ -77,7 +77,7 @@ def _sizes(sql: sa.Engine) -> dict[str, dict[str, int]]:
 
 def _copy_finished(sql: sa.Engine, templates: list[str], count: int) -> None:
     """`count` copies of the template runs: run rows and every checkpoint row, under new ids, 30 days old."""
-    from graphs.store.persistence import new_run_id, runs_table
+    from graphs.store.run_table import new_run_id, runs_table
 
     with sql.connect() as conn:
         rows = [

@@ -12,7 +12,7 @@ from bench.reference_dialog import reference_graph
 from bench.reference_play import Contender
 from config import PROJECT_DIR, Config
 from graphs.run.engine import Engine
-from graphs.store.persistence import open_checkpointer
+from graphs.store.databases import open_checkpointer
 
 PIPELINE = "alta_pedido"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

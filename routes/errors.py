@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from error_sentences import sentence
 from errors import AppError, PipelineError, UnavailableError
-from graphs.store.persistence import database_unreachable
+from graphs.store.databases import database_unreachable
 
 
 def error_response(code: str, message: str, status: int, details: Any = None) -> tuple[Response, int]:

@@ -50,7 +50,7 @@ def _imports() -> tuple[Import, ...]:
 def test_the_graph_is_read() -> None:
     modules = project_modules()
     assert {"app", "graphs", "graphs.run.runner", "pipelines.schema", "tools.registry"} <= set(modules)
-    assert any(item.module == "graphs.run.runner" and item.target == "graphs.store.persistence" for item in _imports())
+    assert any(item.module == "graphs.run.runner" and item.target == "graphs.store.run_table" for item in _imports())
 
 
 def test_no_module_is_in_an_import_circle() -> None:

@@ -20,7 +20,7 @@ from graphs.observe import faults
 from graphs.run.engine import Engine
 from graphs.run.recovery import settled_row_waiting
 from graphs.store.inbox import Entry, new_message_id
-from graphs.store.persistence import new_run_id
+from graphs.store.run_table import new_run_id
 from textnorm import clean, language, yes_no
 
 logger = logging.getLogger(__name__)

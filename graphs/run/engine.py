@@ -12,9 +12,10 @@ from graphs.compile.compiler import GraphCache
 from graphs.repair.understanding import Understanding
 from graphs.result import RunResult
 from graphs.run.runner import Runner
+from graphs.store.databases import open_checkpointer, sql_engine
 from graphs.store.inbox import Inbox
 from graphs.store.pending_cache import PendingCache
-from graphs.store.persistence import RunStore, open_checkpointer, sql_engine
+from graphs.store.run_table import RunStore
 from pipelines.loader import load_config, parse_text, pipeline_path, read_text
 from pipelines.schema import PipelineConfig
 from tools import build_registry

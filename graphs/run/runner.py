@@ -27,7 +27,8 @@ from graphs.run.answers import answer_once
 from graphs.run.inputs import validate_inputs
 from graphs.run.recovery import reconcile
 from graphs.store import retention
-from graphs.store.persistence import database_unreachable, new_run_id
+from graphs.store.databases import database_unreachable
+from graphs.store.run_table import new_run_id
 from pipelines.repair_schema import REPAIR_NODE
 from pipelines.schema import PipelineConfig
 

@@ -34,8 +34,8 @@ from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import IntegrityError
 
 from errors import ConflictError
+from graphs.store.databases import add_missing_columns
 from graphs.store.leases import LeaseKeeper
-from graphs.store.persistence import add_missing_columns
 
 MESSAGE_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 UNANSWERED = ("pending", "running")

@@ -21,7 +21,7 @@ from sqlalchemy import Column, Float, MetaData, String, Table, Text, and_, delet
 from sqlalchemy.engine import Engine as SqlEngine
 
 from graphs.result import RunResult
-from graphs.store.persistence import runs_table
+from graphs.store.run_table import runs_table
 
 if TYPE_CHECKING:
     from graphs.run.engine import Engine
