@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graphs.testing.dialog_check import MAX_DIALOG_BYTES
+from graphs.testing.dialog_files import MAX_DIALOG_BYTES
 
 EXAMPLE_DIALOG = "name: saludo\nturns:\n  - user: '!run ejemplo_simple nombre=Ana'\n    expect: {status: completed}\n"
 

@@ -12,14 +12,9 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
-from graphs.testing.dialog_check import (
-    change_catalog,
-    fold,
-    order_differences,
-    parse_turn,
-    return_differences,
-    turn_differences,
-)
+from graphs.testing.dialog_check import change_catalog, order_differences, return_differences, turn_differences
+from graphs.testing.dialog_files import parse_turn
+from textnorm import fold
 from tools.orders.sql_returns import SqlReturns
 
 __all__ = ["RestartableApp", "check_orders", "check_turn", "fold", "load_dialogs"]

@@ -11,7 +11,7 @@ from flask import Flask
 
 from app import create_app
 from config import PROJECT_DIR, Config
-from graphs.testing.dialog_check import DialogFileError, parse_dialog
+from graphs.testing.dialog_files import DialogFileError, parse_dialog
 from graphs.testing.dialog_tests import dialog_files, dialogs_dir
 
 SHIPPED_DIR = PROJECT_DIR / "pipelines"

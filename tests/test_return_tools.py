@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from errors import ConflictError, ToolError
-from graphs.testing.dialog_check import DialogFileError, parse_dialog
+from graphs.testing.dialog_files import DialogFileError, parse_dialog
 from tools.catalog.sql import SqlService
 from tools.orders.order_tools import order_toolset
 from tools.orders.return_tools import return_toolset

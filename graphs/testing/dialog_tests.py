@@ -15,16 +15,13 @@ from graphs.chat.conversation import Conversation, new_session_id
 from graphs.run.engine import Engine
 from graphs.run.versions import write_atomically
 from graphs.testing.dialog_check import (
-    Dialog,
-    DialogFileError,
     Difference,
     change_catalog,
     order_differences,
-    parse_dialog,
-    read_dialog,
     return_differences,
     turn_differences,
 )
+from graphs.testing.dialog_files import Dialog, DialogFileError, parse_dialog, read_dialog
 from pipelines.loader import pipeline_path
 from tools import build_registry, build_services
 from tools.orders.sql_returns import SqlReturns
