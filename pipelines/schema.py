@@ -229,11 +229,4 @@ class PipelineConfig(StrictModel):
 
 def provided_keys(step: StepConfig) -> list[str]:
     """The state keys a step writes."""
-    if isinstance(step, AskStep):
-        return [step.target]
-    if isinstance(step, SetStep):
-        return list(step.values)
-    if isinstance(step, PipelineStep):
-        return [k for k in [step.save_as, *step.outputs] if k]
-    save_as = getattr(step, "save_as", None)
-    return [save_as] if save_as else []
+    return step.provided_keys()

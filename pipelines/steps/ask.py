@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from pipelines.steps.base import Key, StepBase
+from pipelines.steps.base import Key, StepBase, Template
 
 
 class AskStep(StepBase):
@@ -33,3 +34,17 @@ class AskStep(StepBase):
     def target(self) -> str:
         """The state key the answer is stored in."""
         return self.slot or self.save_as or ""
+
+    def provided_keys(self) -> list[str]:
+        """The key the answer is stored in."""
+        return [self.target]
+
+    def template_fields(self) -> dict[str, Any]:
+        """The question, its options, the data shown with it and its help."""
+        return {"question": self.question, "options": self.options, "data": self.data, "help": self.help}
+
+    def templates(self) -> Iterator[Template]:
+        """The `valid` condition first, then the other templates."""
+        if self.valid:
+            yield ("valid",), self.valid, True
+        yield from super().templates()

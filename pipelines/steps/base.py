@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from pipelines.check_support import Problems
+    from pipelines.schema import PipelineConfig
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
@@ -15,6 +21,7 @@ END = "end"  # the reserved goto target that finishes the run
 RESERVED_KEYS = frozenset({"run_id", "session_id", "end"})
 
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
+Template = tuple[tuple[Any, ...], str, bool]  # (path inside the step, text, is_condition)
 
 
 class StrictModel(BaseModel):
@@ -49,7 +56,7 @@ class Placement:
 
 
 class StepBase(StrictModel):
-    """Fields every step kind has, and how a step expands (a plain step stands for itself)."""
+    """Fields every step kind has, and what a kind may answer differently (expansion, keys, templates, checks)."""
 
     composite: ClassVar[bool] = False  # a composite kind stands for plain steps and expands into them
 
@@ -72,10 +79,51 @@ class StepBase(StrictModel):
         """The plain steps this step stands for: itself, remembering where it came from."""
         return [self.model_copy(update={"origin": at.here, "group": at.group})]
 
+    def provided_keys(self) -> list[str]:
+        """The state keys this step writes."""
+        return []
+
+    def template_fields(self) -> dict[str, Any]:
+        """The fields holding templates, by their YAML name."""
+        return {}
+
+    def templates(self) -> Iterator[Template]:
+        """(path inside the step, text, is_condition) for every template of the step."""
+        for name, value in self.template_fields().items():
+            for path, text in template_strings(value, (name,)):
+                yield path, text, False
+        for j, branch in enumerate(self.next or []):
+            if branch.when:
+                yield ("next", j, "when"), branch.when, True
+
+    def template_scope(self, sub_path: tuple[Any, ...], is_condition: bool) -> set[str]:
+        """The keys of this very step the template at `sub_path` may read (a condition sees what the step wrote)."""
+        return set(self.provided_keys()) if is_condition else set()
+
+    def ends_run(self) -> bool:
+        """Whether the run finishes after this step, whatever its routing says."""
+        return False
+
+    def problems(self, config: PipelineConfig, index: int, known_pipelines: Collection[str] | None) -> Problems:
+        """What is wrong with this step that only its kind knows about (nothing, unless the kind says so)."""
+        return iter(())
+
 
 def kind_of(model: type[StepBase]) -> str:
     """The `kind:` a step model is written with."""
     return get_args(model.model_fields["kind"].annotation)[0]
+
+
+def template_strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every string inside a (possibly nested) template value, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from template_strings(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from template_strings(item, (*path, i))
 
 
 def expand_steps(

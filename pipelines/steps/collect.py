@@ -74,6 +74,10 @@ class CollectStep(CompositeStep):
             raise ValueError("a collect step on a plain slot needs a 'question' to ask when the slot is empty")
         return self
 
+    def provided_keys(self) -> list[str]:
+        """Where the unique match is stored, if anywhere."""
+        return [self.save_as] if self.save_as else []
+
     def expand(self, at: Placement) -> list[StepBase]:
         """Ask, resolve, suggest, choose, read the answer, resolve again, keep the match."""
         return expand_collect(self, at)

@@ -30,3 +30,11 @@ class ToolStep(StepBase):
         if self.catch and not self.save_as:
             raise ValueError("a tool step that catches errors needs 'save_as': the caught error is stored there")
         return self
+
+    def provided_keys(self) -> list[str]:
+        """The key the result is stored in, if any."""
+        return [self.save_as] if self.save_as else []
+
+    def template_fields(self) -> dict[str, Any]:
+        """The tool's arguments."""
+        return {"with": self.with_}
