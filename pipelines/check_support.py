@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from errors import PipelineError
-from pipelines.schema import END, PipelineConfig, ReplyStep
+from pipelines.steps.base import END
+
+if TYPE_CHECKING:
+    from pipelines.schema import PipelineConfig
 
 Problems = Iterator[PipelineError]
 
@@ -40,7 +43,7 @@ def successors(config: PipelineConfig, index: int) -> list[str]:
     """The step ids (or 'end') that may follow step `index`, in routing order."""
     step = config.steps[index]
     fallthrough = config.steps[index + 1].id if index + 1 < len(config.steps) else END
-    if isinstance(step, ReplyStep) and step.end:
+    if step.ends_run():
         return [END]
     if not step.next:
         return [fallthrough]

@@ -9,14 +9,7 @@ from pydantic import BaseModel, ValidationError
 from errors import PipelineError
 from pipelines.check_support import Problems, error_at, step_edges, suggest
 from pipelines.repair_checks import check_corrections, check_digressions, check_questions
-from pipelines.schema import (
-    END,
-    RESERVED_KEYS,
-    PipelineConfig,
-    PipelineStep,
-    StepConfig,
-    provided_keys,
-)
+from pipelines.schema import END, RESERVED_KEYS, PipelineConfig, StepConfig, provided_keys
 from pipelines.template_checks import check_templates
 
 
@@ -170,24 +163,10 @@ def check_tools(config: PipelineConfig, tool_kinds: Mapping[str, type[BaseModel]
                 )
 
 
-def check_sub_pipelines(config: PipelineConfig, known: Collection[str] | None) -> Problems:
-    """`pipeline` steps naming this pipeline itself, or no known pipeline."""
+def check_steps(config: PipelineConfig, known_pipelines: Collection[str] | None) -> Problems:
+    """What each step's own kind finds wrong with it (e.g. a `pipeline` step naming no known pipeline)."""
     for i, step in enumerate(config.steps):
-        if not isinstance(step, PipelineStep):
-            continue
-        if step.pipeline == config.name:
-            yield error_at(
-                config,
-                ("steps", i, "pipeline"),
-                "a pipeline cannot run itself as a sub-pipeline",
-                step=step.id,
-                hint="use a goto to loop inside the pipeline instead",
-            )
-        elif known is not None and step.pipeline not in known:
-            hint = suggest(step.pipeline, known) or f"known pipelines: {', '.join(sorted(known))}"
-            yield error_at(
-                config, ("steps", i, "pipeline"), f"unknown pipeline '{step.pipeline}'", step=step.id, hint=hint
-            )
+        yield from step.problems(config, i, known_pipelines)
 
 
 def run_checks(
@@ -204,7 +183,7 @@ def run_checks(
         *check_loops(config),
         *check_reserved_keys(config),
         *check_tools(config, tool_kinds),
-        *check_sub_pipelines(config, known_pipelines),
+        *check_steps(config, known_pipelines),
         *check_templates(config),
         *check_corrections(config),
         *check_digressions(config, known_pipelines),

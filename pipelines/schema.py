@@ -4,21 +4,42 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from pipelines.composite_schema import COMPOSITE_KINDS, CollectStep, ConfirmStep, ForeachStep
 from pipelines.repair_schema import CorrectionConfig, RepairConfig
-from pipelines.step_base import END, KEY_PATTERN, NAME_PATTERN, RESERVED_KEYS, Branch, Key, _Model, _Step
+from pipelines.steps.ask import AskStep
+from pipelines.steps.base import (
+    END,
+    KEY_PATTERN,
+    NAME_PATTERN,
+    RESERVED_KEYS,
+    Branch,
+    Key,
+    StepBase,
+    StrictModel,
+    expand_steps,
+    kind_of,
+)
+from pipelines.steps.collect import CollectStep
+from pipelines.steps.confirm import ConfirmStep
+from pipelines.steps.foreach import ForeachStep
+from pipelines.steps.llm import LlmStep
+from pipelines.steps.pipeline import PipelineStep
+from pipelines.steps.reply import ReplyStep
+from pipelines.steps.set import SetStep
+from pipelines.steps.tool import ToolStep
 
 __all__ = [
+    "COMPOSITE_KINDS",
     "END",
     "KEY_PATTERN",
     "NAME_PATTERN",
     "PLAIN_KINDS",
     "RESERVED_KEYS",
     "STEP_KINDS",
+    "STEP_MODELS",
     "AskStep",
     "Branch",
     "CollectStep",
@@ -31,6 +52,7 @@ __all__ = [
     "PipelineStep",
     "ReplyStep",
     "SetStep",
+    "StepBase",
     "StepConfig",
     "ToolConfig",
     "ToolStep",
@@ -38,7 +60,7 @@ __all__ = [
 ]
 
 
-class InputConfig(_Model):
+class InputConfig(StrictModel):
     """A declared input (slot) of a pipeline."""
 
     type: Literal["string", "integer", "number", "boolean", "list", "object"] = Field(
@@ -49,7 +71,7 @@ class InputConfig(_Model):
     default: Any = Field(default=None, description="the value when the caller gives none")
 
 
-class ToolConfig(_Model):
+class ToolConfig(StrictModel):
     """A named instance of a registered tool kind; every key besides `kind` is a parameter of the kind."""
 
     kind: str = Field(pattern=NAME_PATTERN, description="a tool kind registered in code")
@@ -68,105 +90,19 @@ class ToolConfig(_Model):
         return data
 
 
-# The refusals a tool step may `catch`: what a pipeline can sensibly answer itself (ask again, go back a step).
-CatchableError = Literal["out_of_stock", "unknown_product", "unknown_customer", "key_reused"]
-
-
-class ToolStep(_Step):
-    """Call a named tool with templated arguments and store the result."""
-
-    kind: Literal["tool"]
-    tool: str = Field(pattern=NAME_PATTERN, description="a tool declared under `tools:`")
-    with_: dict[str, Any] = Field(default_factory=dict, alias="with", description="arguments (templates)")
-    save_as: Key | None = Field(default=None, description="the state key the result is stored in")
-    catch: list[CatchableError] = Field(
-        default_factory=list,
-        description="refusals of the tool the pipeline handles itself: instead of the run failing, `save_as` gets "
-        "`{error: {reason, message, …}}` (message: the user's sentence) for `next` to route on",
-    )
-
-    @model_validator(mode="after")
-    def _caught_somewhere(self) -> ToolStep:
-        if self.catch and not self.save_as:
-            raise ValueError("a tool step that catches errors needs 'save_as': the caught error is stored there")
-        return self
-
-
-class LlmStep(_Step):
-    """Prompt a model (text, or structured output per `output`); `fallback` tool when no model is configured."""
-
-    kind: Literal["llm"]
-    prompt: str = Field(description="what the model is asked, a template")
-    system: str | None = Field(default=None, description="the system message, a template")
-    with_: dict[str, Any] = Field(default_factory=dict, alias="with", description="the fallback's arguments")
-    output: dict[str, Any] | None = Field(default=None, description="JSON Schema of a structured answer")
-    fallback: str = Field(pattern=NAME_PATTERN, description="tool used when no model is configured")
-    save_as: Key | None = Field(default=None, description="the state key the answer is stored in")
-
-
-class AskStep(_Step):
-    """Ask the user: fills `slot` unless it already holds a valid value, or always asks into `save_as`."""
-
-    kind: Literal["ask"]
-    question: str = Field(description="what is asked, a template")
-    slot: Key | None = Field(default=None, description="filled by the answer; asked when empty or not valid")
-    save_as: Key | None = Field(default=None, description="the state key the answer is stored in; always asked")
-    options: list[Any] | str | None = Field(default=None, description="a list, or an expression giving one")
-    data: Any = Field(default=None, description="what to show with the question (e.g. a table), a template")
-    valid: str | None = Field(default=None, description="condition the slot's value must meet to skip")
-    help: str | None = Field(
-        default=None, max_length=2000, description="what «ayuda» / «?» explains at this question (a template)"
-    )
-
-    @model_validator(mode="after")
-    def _one_target(self) -> AskStep:
-        if (self.slot is None) == (self.save_as is None):
-            raise ValueError("an ask step needs exactly one of 'slot' (ask only when empty) or 'save_as' (always ask)")
-        return self
-
-    @property
-    def target(self) -> str:
-        """The state key the answer is stored in."""
-        return self.slot or self.save_as or ""
-
-
-class SetStep(_Step):
-    """Assign state keys from templates or expressions."""
-
-    kind: Literal["set"]
-    values: dict[Key, Any] = Field(min_length=1, description="key -> template, assigned in order")
-
-
-class PipelineStep(_Step):
-    """Run another pipeline as a sub-graph with explicit input/output mapping."""
-
-    kind: Literal["pipeline"]
-    pipeline: str = Field(pattern=NAME_PATTERN, description="the name of the pipeline to run")
-    with_: dict[str, Any] = Field(default_factory=dict, alias="with", description="its inputs (templates)")
-    save_as: Key | None = Field(default=None, description="store all the sub-pipeline's outputs here")
-    outputs: dict[Key, str] = Field(default_factory=dict, description="parent key -> sub-pipeline output")
-
-
-class ReplyStep(_Step):
-    """A message (and data) for the user; `end: true` finishes the run with `status`."""
-
-    kind: Literal["reply"]
-    message: str = Field(description="what is said to the user, a template")
-    data: Any = Field(default=None, description="what to show with the message (e.g. a table), a template")
-    end: bool = Field(default=False, description="finish the run after this step")
-    status: Literal["completed", "cancelled"] = Field(default="completed", description="status of `end: true`")
-
-
 StepConfig = Annotated[
     ToolStep | LlmStep | AskStep | SetStep | PipelineStep | ReplyStep | CollectStep | ForeachStep | ConfirmStep,
     Field(discriminator="kind"),
 ]
-PLAIN_KINDS = ("tool", "llm", "ask", "set", "pipeline", "reply")
-STEP_KINDS = (*PLAIN_KINDS, *COMPOSITE_KINDS)
-ForeachStep.model_rebuild(_types_namespace={"StepConfig": StepConfig})
+STEP_MODELS: tuple[type[StepBase], ...] = get_args(get_args(StepConfig)[0])
+STEP_KINDS = tuple(kind_of(model) for model in STEP_MODELS)
+PLAIN_KINDS = tuple(kind_of(model) for model in STEP_MODELS if not model.composite)
+COMPOSITE_KINDS = tuple(kind_of(model) for model in STEP_MODELS if model.composite)
+for _model in STEP_MODELS:  # a kind holding steps (foreach) names the union, defined only now
+    _model.model_rebuild(_types_namespace={"StepConfig": StepConfig})
 
 
-class PipelineConfig(_Model):
+class PipelineConfig(StrictModel):
     """A whole pipeline: inputs, tools, steps and outputs."""
 
     name: str = Field(pattern=NAME_PATTERN, description="the pipeline's name; its file is pipelines/<name>.yaml")
@@ -203,12 +139,10 @@ class PipelineConfig(_Model):
     def _expand_composites(self) -> PipelineConfig:
         # Composite steps stand for plain ones: the config holds the steps the graph runs (each remembering
         # its composite as `group` and its YAML path as `origin`), so every later phase sees plain steps only.
-        from pipelines.composites import expand, has_composites
-
-        if has_composites(self.steps):
+        if any(step.composite for step in self.steps):
             # Only top-level composites name a group: a composite nested in a foreach belongs to the foreach's.
-            self._composite_kinds = {step.id: step.kind for step in self.steps if step.kind in COMPOSITE_KINDS}
-            object.__setattr__(self, "steps", expand(self.steps))
+            self._composite_kinds = {step.id: step.kind for step in self.steps if step.composite}
+            object.__setattr__(self, "steps", expand_steps(self.steps, ("steps",), group=None, item=None))
         return self
 
     @property
@@ -295,11 +229,4 @@ class PipelineConfig(_Model):
 
 def provided_keys(step: StepConfig) -> list[str]:
     """The state keys a step writes."""
-    if isinstance(step, AskStep):
-        return [step.target]
-    if isinstance(step, SetStep):
-        return list(step.values)
-    if isinstance(step, PipelineStep):
-        return [k for k in [step.save_as, *step.outputs] if k]
-    save_as = getattr(step, "save_as", None)
-    return [save_as] if save_as else []
+    return step.provided_keys()

@@ -2,59 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pipelines import expressions
 from pipelines.check_support import Problems, error_at, step_edges, suggest
-from pipelines.schema import (
-    AskStep,
-    LlmStep,
-    PipelineConfig,
-    PipelineStep,
-    ReplyStep,
-    SetStep,
-    StepConfig,
-    ToolStep,
-    provided_keys,
-)
+from pipelines.expressions import ENV, ExpressionSyntaxError, check_syntax, variables
+from pipelines.schema import PipelineConfig, provided_keys
+from pipelines.steps.base import template_strings
 
 BUILTIN_VARIABLES = frozenset({"run_id", "session_id"})
-
-
-def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Every string inside a (possibly nested) template value, with its path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            yield from _strings(item, (*path, i))
-
-
-def _templates(step: StepConfig) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
-    """(path inside the step, text, is_condition) for every template of a step."""
-    fields: dict[str, Any] = {}
-    if isinstance(step, ToolStep | PipelineStep):
-        fields = {"with": step.with_}
-    elif isinstance(step, LlmStep):
-        fields = {"prompt": step.prompt, "system": step.system, "with": step.with_}
-    elif isinstance(step, AskStep):
-        fields = {"question": step.question, "options": step.options, "data": step.data, "help": step.help}
-        if step.valid:
-            yield ("valid",), step.valid, True
-    elif isinstance(step, SetStep):
-        fields = {"values": step.values}
-    elif isinstance(step, ReplyStep):
-        fields = {"message": step.message, "data": step.data}
-    for name, value in fields.items():
-        for path, text in _strings(value, (name,)):
-            yield path, text, False
-    for j, branch in enumerate(step.next or []):
-        if branch.when:
-            yield ("next", j, "when"), branch.when, True
 
 
 def _ancestors(config: PipelineConfig) -> dict[str, set[str]]:
@@ -83,17 +38,12 @@ def check_templates(config: PipelineConfig) -> Problems:
     everything = set(config.state_keys()) | BUILTIN_VARIABLES
     for i, step in enumerate(config.steps):
         known = base | {k for a in ancestors.get(step.id, ()) if a in by_id for k in provided_keys(by_id[a])}
-        if isinstance(step, LlmStep):
-            known |= set(step.with_)
-        for sub_path, text, is_condition in _templates(step):
+        for sub_path, text, is_condition in step.templates():
             path = ("steps", i, *sub_path)
-            step_known = known | set(provided_keys(step)) if is_condition else known
-            if isinstance(step, SetStep) and sub_path[0] == "values":
-                # A set step assigns in order, so a value may read the keys assigned before it.
-                step_known = known | set(list(step.values)[: list(step.values).index(sub_path[1])])
+            step_known = known | step.template_scope(sub_path, is_condition)
             yield from _check_template(config, path, text, is_condition, step_known, everything, step.id)
     for name, template in config.outputs.items():
-        for path, text in _strings(template, ("outputs", name)):
+        for path, text in template_strings(template, ("outputs", name)):
             yield from _check_template(config, path, text, False, everything, everything, None)
 
 
@@ -107,14 +57,14 @@ def _check_template(
     step: str | None,
 ) -> Problems:
     try:
-        expressions.check_syntax(text, condition=is_condition)
-        names = expressions.variables(text, condition=is_condition)
-    except expressions.ExpressionSyntaxError as exc:
+        check_syntax(text, condition=is_condition)
+        names = variables(text, condition=is_condition)
+    except ExpressionSyntaxError as exc:
         yield error_at(
             config, path, f"template error: {exc}", step=step, hint="check the {{ … }} braces, quotes and filter names"
         )
         return
-    for name in sorted(names - known - set(expressions.ENV.globals)):
+    for name in sorted(names - known - set(ENV.globals)):
         if name in everything:
             where = "is set only by steps that cannot run before this one"
             hint = "set it in a step that runs earlier, or declare it under 'inputs:'"
