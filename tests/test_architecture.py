@@ -10,6 +10,8 @@ from functools import cache
 import pytest
 
 from config import PROJECT_DIR
+from pipelines.schema import STEP_MODELS
+from pipelines.steps.base import kind_of
 from tests.import_graph import Import, cycles, imports, project_modules, room, runtime_edges
 
 SHARED = {"config", "errors", "error_sentences", "lexicon", "textnorm"}
@@ -153,3 +155,9 @@ def test_every_room_says_what_it_owns(room_name: str) -> None:
     init = PROJECT_DIR / room_name.replace(".", "/") / "__init__.py"
     docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
     assert docstring and len(docstring.splitlines()) == 1
+
+
+def test_every_step_kind_lives_in_its_own_module() -> None:
+    places = {kind_of(model): model.__module__ for model in STEP_MODELS}
+    assert places == {kind: f"pipelines.steps.{kind}" for kind in places}
+    assert set(places) >= {"tool", "llm", "ask", "set", "reply", "pipeline", "collect", "foreach", "confirm"}
