@@ -44,6 +44,8 @@ def idiom_negations(toks: list[str]) -> set[int]:
     """The places of the negations that negate nothing: in an idiom that ends its clause («¿cómo no?», «¿por qué
     no?», «dale no más»; not «no más teclados»), after a word when the idiom opens with the negation."""
     found: set[int] = set()
+    if not NEGATIONS.intersection(toks):
+        return found
     for at in range(len(toks)):
         for phrase in NOT_NEGATING:
             end = at + len(phrase)
