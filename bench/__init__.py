@@ -12,6 +12,9 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+import psycopg
+import sqlalchemy as sa
+
 from bench.machine import machine
 
 __all__ = ["machine", "measure", "median_ms", "percentile_ms", "print_table", "ratio", "scaled", "summary"]
@@ -92,9 +95,6 @@ def print_table(title: str, rows: Sequence[Sequence[Any]], header: Sequence[str]
 @contextlib.contextmanager
 def postgres_schema(url: str, prefix: str = "b") -> Iterator[str]:
     """`url` (a PostgreSQL database) with its search_path set to a fresh schema, dropped on exit."""
-    import psycopg
-    import sqlalchemy as sa
-
     conninfo = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     schema = f"{prefix}_{secrets.token_hex(6)}"
     with psycopg.connect(conninfo, autocommit=True) as conn:

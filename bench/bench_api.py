@@ -11,7 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app import create_app
 from bench import measure, print_table, ratio, scaled, summary
+from config import Config
+from graphs.draw.drawing import clear_cache
 
 RUNS = 400
 WARMUP = 30
@@ -32,10 +35,6 @@ def _with_ratios(samples: dict[str, list[int]]) -> dict[str, dict[str, float]]:
 
 def main() -> dict[str, Any]:
     """Measure and print p50/p99 of each request and its ratio to the trivial route; returns the figures."""
-    from app import create_app
-    from config import Config
-    from graphs.draw.drawing import clear_cache
-
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
     app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench", LOG_LEVEL="WARNING"))
     app.add_url_rule("/bench-ping", "bench_ping", lambda: {"ok": True})  # before the first request, as Flask needs

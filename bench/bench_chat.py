@@ -15,7 +15,9 @@ from typing import Any, TypedDict
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
+from app import create_app
 from bench import measure, print_table, ratio, scaled, summary
+from config import Config
 from graphs.run.runner import DURABILITY
 
 TURNS = 200
@@ -49,9 +51,6 @@ def bare_graph(path: Path) -> Any:
 
 def main() -> dict[str, Any]:
     """Measure and print p50/p99 of one chat turn and of the bare graph, interleaved; returns the figures."""
-    from app import create_app
-    from config import Config
-
     folder = Path(tempfile.mkdtemp(prefix="bench-chat-"))
     app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench", LOG_LEVEL="WARNING"))
     client = app.test_client()

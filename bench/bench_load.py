@@ -19,10 +19,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench import machine, postgres_schema, print_table
-from tests.chat_http import orders_by_run, post_chat
-from tests.dialog_harness import load_dialog
-from tests.fault_player import CONTRACT_DIALOGS, expected_order
-from tests.process_support import app_env, free_port, gunicorn_server, init_database
+from harness.chat_http import orders_by_run, post_chat
+from harness.dialogs import load_dialog
+from harness.fault_player import CONTRACT_DIALOGS, expected_order
+from harness.processes import app_env, free_port, gunicorn_server, init_database
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SESSIONS, DIALOGS = int(os.environ.get("LOAD_SESSIONS", 50)), int(os.environ.get("LOAD_DIALOGS", 20))

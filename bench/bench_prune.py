@@ -19,13 +19,19 @@ from typing import Any
 if __package__ in (None, ""):  # `python bench/bench_prune.py` as well as `python -m bench.bench_prune`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import psycopg
 import sqlalchemy as sa
 
+from app import create_app
 from bench import print_table
+from config import Config
+from graphs.store.retention import prune_runs
+from graphs.store.run_table import new_run_id, runs_table
 
 FINISHED = 10_000
 WAITING = 50
 DAY = 86_400.0
+Sizes = dict[str, dict[str, int]]  # table → {"rows", "bytes"}
 WHOLE_FILE = "(whole file)"  # SQLite: the database file on disk, free pages included
 PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Real dialogs copied to make the 10,000: orders confirmed, orders refused, greetings.
@@ -55,9 +61,9 @@ def _tables(sql: sa.Engine) -> list[str]:
     return [name for name in wanted if name in names]
 
 
-def _sizes(sql: sa.Engine) -> dict[str, dict[str, int]]:
+def _sizes(sql: sa.Engine) -> Sizes:
     """Rows and bytes (table plus its indexes) of every LangGraph and run table."""
-    sizes: dict[str, dict[str, int]] = {}
+    sizes: Sizes = {}
     with sql.connect() as conn:
         if sql.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -77,8 +83,6 @@ def _sizes(sql: sa.Engine) -> dict[str, dict[str, int]]:
 
 def _copy_finished(sql: sa.Engine, templates: list[str], count: int) -> None:
     """`count` copies of the template runs: run rows and every checkpoint row, under new ids, 30 days old."""
-    from graphs.store.run_table import new_run_id, runs_table
-
     with sql.connect() as conn:
         rows = [
             dict(r) for r in conn.execute(sa.select(runs_table).where(runs_table.c.run_id.in_(templates))).mappings()
@@ -110,41 +114,41 @@ def _vacuum(sql: sa.Engine) -> None:
         conn.exec_driver_sql("VACUUM" if sql.dialect.name == "sqlite" else "VACUUM FULL")
 
 
-def run_backend(backend: str, folder: Path, checkpoint_url: str | None) -> dict[str, Any]:
-    """Build the 10,000 finished dialogs on one backend, prune them, and report the sizes."""
-    from app import create_app
-    from config import Config
-    from graphs.store.retention import prune_runs
+def _fill(engine: Any, client: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """Play the template dialogs and the waiting ones, then copy the finished ones up to FINISHED, a month old:
+    the finished dialogs' last bodies and the waiting run ids."""
+    finished = [_play(client, messages) for messages in TEMPLATES * 5]
+    assert all(body["status"] in ("completed", "cancelled") for body in finished), finished
+    waiting = [_play(client, TEMPLATES[i % 2][:1])["run_id"] for i in range(WAITING)]
+    sql = engine.runs.engine
+    _copy_finished(sql, [body["run_id"] for body in finished], FINISHED - len(finished))
+    with sql.begin() as conn:  # the played ones are a month old too
+        conn.execute(
+            sa.text("UPDATE runs SET updated_at = :t WHERE status <> 'waiting'"), {"t": time.time() - 30 * DAY}
+        )
+    return finished, waiting
 
-    settings = Config(DATA_DIR=folder / "data", SECRET_KEY="bench", CHECKPOINT_URL=checkpoint_url, LOG_LEVEL="WARNING")
-    app = create_app(settings)
-    engine, client = app.extensions["t7"].engine, app.test_client()
-    try:
-        finished = [_play(client, messages) for messages in TEMPLATES * 5]
-        assert all(body["status"] in ("completed", "cancelled") for body in finished), finished
-        waiting = [_play(client, TEMPLATES[i % 2][:1])["run_id"] for i in range(WAITING)]
-        sql = engine.runs.engine
-        _copy_finished(sql, [body["run_id"] for body in finished], FINISHED - len(finished))
-        with sql.begin() as conn:  # the played ones are a month old too
-            conn.execute(
-                sa.text("UPDATE runs SET updated_at = :t WHERE status <> 'waiting'"), {"t": time.time() - 30 * DAY}
-            )
-        waiting_rows = _rows_of(sql, waiting)
-        before = _sizes(sql)
-        started = time.perf_counter()
-        report = prune_runs(engine, 7)
-        seconds = time.perf_counter() - started
-        after = _sizes(sql)
-        assert report.pruned == FINISHED, report
-        assert _rows_of(sql, waiting) == waiting_rows, "a waiting run lost checkpoint rows"
-        sample = engine.status(finished[0]["run_id"])
-        assert sample.status == finished[0]["status"] and sample.output, sample
-        _vacuum(sql)
-        vacuumed = _sizes(sql)
-    finally:
-        engine.close()
-    empty = {"rows": 0, "bytes": 0}  # run_results appears with the first prune
-    before = {table: before.get(table, empty) for table in after}
+
+def _prune(engine: Any, finished: list[dict[str, Any]], waiting: list[str]) -> dict[str, Any]:
+    """Prune every finished dialog, check the waiting ones kept their rows, VACUUM: the seconds pruning took and
+    the sizes before, after and after VACUUM."""
+    sql = engine.runs.engine
+    waiting_rows = _rows_of(sql, waiting)
+    before = _sizes(sql)
+    started = time.perf_counter()
+    report = prune_runs(engine, 7)
+    seconds = time.perf_counter() - started
+    after = _sizes(sql)
+    assert report.pruned == FINISHED, report
+    assert _rows_of(sql, waiting) == waiting_rows, "a waiting run lost checkpoint rows"
+    sample = engine.status(finished[0]["run_id"])
+    assert sample.status == finished[0]["status"] and sample.output, sample
+    _vacuum(sql)
+    return {"seconds": seconds, "before": before, "after": after, "vacuumed": _sizes(sql)}
+
+
+def _print_sizes(backend: str, seconds: float, before: Sizes, after: Sizes, vacuumed: Sizes) -> None:
+    """The table of rows and megabytes of every table before and after pruning, and after VACUUM."""
     rows = [
         [
             table,
@@ -169,6 +173,21 @@ def run_backend(backend: str, folder: Path, checkpoint_url: str | None) -> dict[
             "MB after VACUUM" + ("" if backend == "sqlite" else " FULL"),
         ],
     )
+
+
+def run_backend(backend: str, folder: Path, checkpoint_url: str | None) -> dict[str, Any]:
+    """Build the 10,000 finished dialogs on one backend, prune them, and report the sizes."""
+    settings = Config(DATA_DIR=folder / "data", SECRET_KEY="bench", CHECKPOINT_URL=checkpoint_url, LOG_LEVEL="WARNING")
+    app = create_app(settings)
+    engine, client = app.extensions["t7"].engine, app.test_client()
+    try:
+        pruned = _prune(engine, *_fill(engine, client))
+    finally:
+        engine.close()
+    seconds, after, vacuumed = pruned["seconds"], pruned["after"], pruned["vacuumed"]
+    empty = {"rows": 0, "bytes": 0}  # run_results appears with the first prune
+    before = {table: pruned["before"].get(table, empty) for table in after}
+    _print_sizes(backend, seconds, before, after, vacuumed)
     return {
         "prune_seconds": round(seconds, 2),
         "runs_per_second": round(FINISHED / seconds),
@@ -198,8 +217,6 @@ def _rows_of(sql: sa.Engine, run_ids: list[str]) -> int:
 
 def _postgres_database() -> tuple[str, Any] | None:
     """A fresh PostgreSQL database URL and a function dropping it, or None when no server answers."""
-    import psycopg
-
     server = sa.make_url(PG_SERVER)
     conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
     name = f"bench_prune_{secrets.token_hex(4)}"

@@ -16,7 +16,12 @@ from itertools import cycle
 from pathlib import Path
 from typing import Any
 
+from app import create_app
 from bench import measure, print_table, scaled, summary
+from config import Config
+from graphs.repair.understanding import ask_step_at, question_at, read_case, reader_spec
+from tools.language.reader.evaluation import evaluate, load_cases
+from tools.language.reader.training import fit_reader, idle_samples, waiting_samples
 
 RUNS = 300
 READS = 2000
@@ -29,9 +34,6 @@ COMMANDS = ("cancel", "help", "correct", "digress", "choose", "answer", "affirm"
 def _accuracy(engine: Any) -> dict[str, Any]:
     """Each labelled set's report, and the share of its waiting messages a model would be asked about with
     MODEL_READS=unsure."""
-    from graphs.repair.understanding import read_case
-    from tools.language.reader.evaluation import evaluate, load_cases
-
     figures: dict[str, Any] = {}
     for name, path in SETS.items():
         cases = load_cases(path)
@@ -49,9 +51,6 @@ def _accuracy(engine: Any) -> dict[str, Any]:
 
 def _unsure_share(engine: Any) -> dict[str, Any]:
     """How many dev messages to a waiting run the trained reader is unsure of (those a model would read)."""
-    from graphs.repair.understanding import ask_step_at, question_at
-    from tools.language.reader.evaluation import load_cases
-
     reader = engine.understanding.reader()
     unsure = total = 0
     for case in load_cases(SETS["dev"]):
@@ -79,13 +78,10 @@ def _size(trained: Any) -> dict[str, float]:
 
 def _training(engine: Any) -> dict[str, Any]:
     """Seconds to train from scratch (no cache), and how many samples each model learns from."""
-    from graphs.repair.understanding import reader_spec
-    from tools.language.reader.training import _fit_reader, idle_samples, waiting_samples
-
     sql = engine.registry.services.sql
     spec = reader_spec(engine.understanding.configs(), sql.product_names(), sql.customer_names())
     started = time.perf_counter()
-    trained = _fit_reader(spec, "bench")
+    trained = fit_reader(spec, "bench")
     seconds = time.perf_counter() - started
     gazetteer = trained.gazetteer
     return {
@@ -98,9 +94,6 @@ def _training(engine: Any) -> dict[str, Any]:
 
 def _per_message(engine: Any) -> dict[str, Any]:
     """Reading one message at its question (the dev set's waiting messages in turn), and routing an idle one."""
-    from graphs.repair.understanding import ask_step_at, question_at
-    from tools.language.reader.evaluation import load_cases
-
     reader = engine.understanding.reader()
     cases = load_cases(SETS["dev"])
     waiting = []
@@ -145,9 +138,6 @@ def _turns(engine: Any) -> dict[str, Any]:
 
 def main() -> dict[str, Any]:
     """Measure and print every figure of the reader; returns them."""
-    from app import create_app
-    from config import Config
-
     folder = Path(tempfile.mkdtemp(prefix="bench-reader-"))
     app = create_app(Config(DATA_DIR=folder / "data", SECRET_KEY="bench"))
     engine = app.extensions["t7"].engine

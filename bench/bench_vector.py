@@ -24,6 +24,7 @@ if __package__ in (None, ""):  # `python bench/bench_vector.py` as well as `pyth
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import measure, print_table, ratio, scaled, summary
+from tools.catalog.demo_data import demo_products as seeded_products
 from vector_memory import NgramEmbeddings, VectorMemory, embed_query, embed_texts
 from vector_memory.samples import catalog_names, demo_products
 
@@ -182,8 +183,6 @@ def _small_catalog(memory: VectorMemory, label: str, names: list[str]) -> dict[s
 
 def _seeded_demo_names() -> list[str]:
     """Active product names of the demo data the app seeds (tools/catalog/demo_data.py)."""
-    from tools.catalog.demo_data import demo_products as seeded_products
-
     return [product["name"] for product in seeded_products() if product["active"]]
 
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from graphs.testing.dialog_tests import TEST_NAME_PATTERN
 from routes.dialog_test_models import REQUEST_MODELS, RESPONSE_MODELS
+from routes.openapi_operations import NAME_PARAMETER, operation
 
 __all__ = ["REQUEST_MODELS", "RESPONSE_MODELS", "dialog_test_paths"]
 
-Operation = Callable[..., dict[str, Any]]
-"""`_operation(refs, summary, ok, errors, *, body, params, op_id)` of routes.openapi."""
 
-
-def dialog_test_paths(
-    operation: Operation, refs: dict[str, dict[str, Any]], name: dict[str, Any], auth: str
-) -> dict[str, Any]:
-    """The paths of the pipeline-test endpoints, with `name` the pipeline path parameter."""
+def dialog_test_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any]:
+    """The paths of the pipeline-test endpoints."""
+    name = NAME_PARAMETER
     test_name = {
         "name": "test_name",
         "in": "path",

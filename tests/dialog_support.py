@@ -12,12 +12,12 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
-from graphs.testing.dialog_check import change_catalog, order_differences, return_differences, turn_differences
+from graphs.testing.dialog_check import change_catalog, order_differences, return_differences
 from graphs.testing.dialog_files import parse_turn
 from textnorm import fold
 from tools.orders.sql_returns import SqlReturns
 
-__all__ = ["RestartableApp", "check_orders", "check_turn", "fold", "load_dialogs"]
+__all__ = ["RestartableApp", "check_orders", "fold", "load_dialogs"]
 DIALOG_DIRS = [
     Path(__file__).parent / "dialogs" / name for name in ("contract", "pedido", "devolucion", "understanding")
 ]
@@ -28,13 +28,6 @@ def load_dialogs() -> Iterator[tuple[str, dict[str, Any]]]:
     for folder in DIALOG_DIRS:
         for path in sorted(folder.glob("*.yaml")):
             yield f"{folder.name}/{path.stem}", yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def check_turn(where: str, expect: dict[str, Any], *, status: str, reply: str, options: list[str], data: Any) -> None:
-    """Assert the response expectations of one turn (not the order checks)."""
-    found = turn_differences(expect, status=status, reply=reply, options=options, data=data)
-    context = f"{where}: status={status!r} reply={reply!r} options={options!r}"
-    assert not found, f"{context}: expected {found[0][0]}, got {found[0][1]}"
 
 
 def check_orders(where: str, expect: dict[str, Any], sql: Any, run_ids: list[str], run_id: str | None) -> None:

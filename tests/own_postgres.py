@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.process_support import free_port
+from harness.processes import free_port
 
 
 def _bin_dir() -> Path:

@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
-from tests.fault_player import session_orders
+from harness.fault_player import session_orders
+from harness.processes import app_env, init_database
 from tests.own_postgres import OwnPostgres
-from tests.process_support import app_env, init_database
 
 pytestmark = pytest.mark.postgres
 START = '!run alta_pedido cliente=Globex productos="2 grapadora, 1 teclado mecánico"'

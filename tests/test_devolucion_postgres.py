@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from config import Config
-from tests.dialog_harness import play_dialog
+from harness.dialogs import play_dialog
 from tests.dialog_support import RestartableApp
 from tests.sql_fixtures import postgres_url  # noqa: F401  (fixture)
 

@@ -9,7 +9,8 @@ import pytest
 
 from errors import AppError
 from graphs.chat.conversation import parse_run_command, reply_text
-from tests.dialog_support import RestartableApp, check_orders, check_turn, load_dialogs
+from harness.dialogs import check_turn
+from tests.dialog_support import RestartableApp, check_orders, load_dialogs
 from textnorm import language
 
 DIALOGS = list(load_dialogs())

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.chat_http import forked_threads, post_chat
-from tests.fault_player import session_orders
-from tests.process_support import app_env, free_port, gunicorn_server, init_database
+from harness.chat_http import forked_threads, post_chat
+from harness.fault_player import session_orders
+from harness.processes import app_env, free_port, gunicorn_server, init_database
 
 START = '!run alta_pedido cliente=Globex productos="1 grapadora"'
 EDITS = {

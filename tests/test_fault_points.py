@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from config import PROJECT_DIR
 from graphs.observe import faults
-from tests.fault_player import session_orders
-from tests.process_support import PROJECT_DIR, app_env, init_database
+from harness.fault_player import session_orders
+from harness.processes import app_env, init_database
 
 START = '!run alta_pedido cliente=Globex productos="2 grapadora, 1 teclado mecánico"'
 SCRIPT = [START, "cambia grapadora a 3", "sí"]

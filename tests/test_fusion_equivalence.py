@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from config import Config
 from graphs.run.engine import Engine
+from harness.dialogs import load_dialog
 from pipelines.loader import collect_errors
-from tests.dialog_harness import load_dialog
 from tests.dialog_support import load_dialogs
 from tests.fusion_support import first_difference, play_dialog, play_runner
 from tests.runner_fixtures import make_engine

@@ -16,7 +16,7 @@ from app import create_app
 from config import Config
 from graphs.chat.conversation import Conversation
 from graphs.chat.delivery import Delivery
-from tests.chat_http import orders_by_run
+from harness.chat_http import orders_by_run
 
 START = '!run alta_pedido cliente=Globex productos="2 grapadora, 1 teclado mecánico"'
 

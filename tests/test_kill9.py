@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.dialog_harness import load_dialog
-from tests.fault_player import CONTRACT_DIALOGS, FaultPlayer, FaultyServer, expected_order, session_orders
-from tests.process_support import app_env, flask_server, free_port, init_database
+from harness.dialogs import load_dialog
+from harness.fault_player import CONTRACT_DIALOGS, FaultPlayer, FaultyServer, expected_order, session_orders
+from harness.processes import app_env, flask_server, free_port, init_database
 
 MIN_KILLS = 20
 KILLED_DIALOGS = list(CONTRACT_DIALOGS)

@@ -14,7 +14,7 @@ from langgraph_sdk.client import SyncLangGraphClient
 
 from config import PROJECT_DIR
 from graphs.compile.server_graphs import pipeline_names
-from tests.process_support import ServerProcess, free_port
+from harness.processes import ServerProcess, free_port
 
 LANGGRAPH_BIN = PROJECT_DIR / ".venv-langgraph" / "bin" / "langgraph"
 CONFIG = PROJECT_DIR / "langgraph.json"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.chat_http import forked_threads, orders_by_run, post_chat
-from tests.process_support import app_env, flask_server, free_port, init_database
+from harness.chat_http import forked_threads, orders_by_run, post_chat
+from harness.processes import app_env, flask_server, free_port, init_database
 
 SESSIONS = {
     "ACME S.A.": ["Teclado inalámbrico", "Ratón óptico USB", "Webcam HD"],

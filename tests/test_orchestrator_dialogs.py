@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import Config
-from tests.dialog_harness import load_dialog, play_dialog, starts_with_run
+from harness.dialogs import load_dialog, play_dialog, starts_with_run
 from tests.dialog_support import RestartableApp, load_dialogs
 
 OWN = sorted((Path(__file__).parent / "dialogs" / "orchestrator").glob("*.yaml"))

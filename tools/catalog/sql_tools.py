@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from errors import NotFoundError, ToolError
 from tools.catalog.sql_guard import bind_names, check_read_only
+from tools.orders.keyed_write import run_key
 from tools.registry import NoParams, ToolContext, ToolSet
 
 sql_toolset = ToolSet()
@@ -167,12 +168,9 @@ def check_stock(args: StockArgs, ctx: ToolContext) -> dict[str, Any]:
 @sql_toolset.tool("create_order", args=OrderArgs, params=NoParams, writes=True)
 def create_order(args: OrderArgs, ctx: ToolContext) -> dict[str, Any]:
     """Write the order once per step visit of a run (its side-effect key) and return it."""
-    if not ctx.effect_key:
-        raise ToolError(
-            f"step '{ctx.step}': create_order runs only inside a pipeline run (no run id to key it on)", step=ctx.step
-        )
+    key = run_key(ctx, "create_order")
     lines = [line.model_dump() for line in args.lines]
-    return ctx.services.require("sql").create_order(args.customer, lines, idempotency_key=ctx.effect_key)
+    return ctx.services.require("sql").create_order(args.customer, lines, idempotency_key=key)
 
 
 @sql_toolset.tool("get_order", args=OrderIdArgs, params=GetOrderParams)

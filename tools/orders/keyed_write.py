@@ -3,15 +3,26 @@ asks for the very same content, or it is an error naming both (never the first r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from errors import ConflictError, ToolError
+from tools.catalog.sql_schema import SQLITE_IMMEDIATE
+from tools.registry import ToolContext
 
-__all__ = ["MAX_KEY_LENGTH", "check_key", "claim", "claimed", "of_run", "same_or_conflict"]
+__all__ = [
+    "MAX_KEY_LENGTH",
+    "check_key",
+    "claim",
+    "claimed",
+    "of_run",
+    "run_key",
+    "same_or_conflict",
+    "write_once",
+]
 
 MAX_KEY_LENGTH = 200
 
@@ -23,6 +34,15 @@ def check_key(key: Any, what: str) -> str:
     if len(key) > MAX_KEY_LENGTH:
         raise ToolError(f"the idempotency key is longer than {MAX_KEY_LENGTH} characters")
     return key
+
+
+def run_key(ctx: ToolContext, tool: str) -> str:
+    """The side-effect key a writing tool is called with, or a ToolError when it runs outside a pipeline run."""
+    if not ctx.effect_key:
+        raise ToolError(
+            f"step '{ctx.step}': {tool} runs only inside a pipeline run (no run id to key it on)", step=ctx.step
+        )
+    return ctx.effect_key
 
 
 def claimed(conn: sa.Connection, table: sa.Table, key: str) -> int | None:
@@ -68,6 +88,39 @@ def same_or_conflict(
         details={"key": key, "id": written_id, "written": dict(written), "asked": dict(wanted)},
         reason="key_reused",
     )
+
+
+def write_once(
+    conn: sa.Connection,
+    table: sa.Table,
+    what: str,
+    key: str,
+    wanted: Mapping[str, Any],
+    *,
+    written: Callable[[sa.Connection, int], Mapping[str, Any]],
+    write: Callable[[sa.Connection], int | None],
+) -> int:
+    """The id of the row written under `key`: the one found there (asking for `wanted` too, else a ConflictError),
+    or the one `write` claims and fills in one transaction (None from it: another write took the key first).
+
+    `written` reads back what a row holds, to compare with `wanted`."""
+    existing = claimed(conn, table, key)
+    if existing is not None:
+        same_or_conflict(what, key, existing, written(conn, existing), wanted)
+    conn.rollback()
+    if existing is not None:
+        return existing
+    conn.execution_options(**{SQLITE_IMMEDIATE: True})
+    with conn.begin():
+        row_id = write(conn)
+    if row_id is None:  # another transaction wrote this key first: the same content, or a conflict
+        row_id = claimed(conn, table, key)
+        if row_id is not None:
+            same_or_conflict(what, key, row_id, written(conn, row_id), wanted)
+        conn.rollback()
+    if row_id is None:
+        raise ToolError(f"the {what} under this key disappeared while being written; try again")
+    return row_id
 
 
 def _show(content: Mapping[str, Any]) -> str:

@@ -10,6 +10,7 @@ import textnorm
 from errors import ToolError
 from tools.language.quantity import quantity_in
 from tools.language.reader.gazetteer import catalog_gazetteer
+from tools.orders.line_checks import no_match, quantity_answer
 from tools.orders.order_text import parse_order_lines
 from tools.registry import ToolContext, ToolSet
 
@@ -141,18 +142,9 @@ def check_line(args: LineArgs, ctx: ToolContext) -> dict[str, Any]:
     quantity) | none, available, name, active}."""
     product = ctx.services.require("sql").get_product(args.sku)
     if product is None or not product.get("active", True):
-        name = product["name"] if product else args.sku
-        return {"status": "none", "match": None, "candidates": [], "available": 0, "name": name, "active": False}
-    available, quantity = int(product["stock"]), args.quantity or 0
-    ok = 1 <= quantity <= available
-    return {
-        "status": "exact" if ok else "none",
-        "match": quantity if ok else None,
-        "candidates": [],
-        "available": available,
-        "name": product["name"],
-        "active": True,
-    }
+        return no_match(available=0, name=product["name"] if product else args.sku, active=False)
+    available = int(product["stock"])
+    return quantity_answer(args.quantity, available, available=available, name=product["name"], active=True)
 
 
 class AnswerArgs(_Strict):

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from errors import ToolError
 from tools.catalog.sql_reads import resolution
 from tools.language.reader.gazetteer import catalog_gazetteer
+from tools.orders.keyed_write import run_key
+from tools.orders.line_checks import no_match, quantity_answer
 from tools.orders.order_text import parse_order_lines
 from tools.orders.return_text import (
     REASONS,
@@ -39,10 +41,6 @@ def _returns(ctx: ToolContext) -> SqlReturns:
     return SqlReturns(ctx.services.require("sql").engine)
 
 
-def _no_match(**extra: Any) -> dict[str, Any]:
-    return {"status": "none", "match": None, "candidates": [], **extra}
-
-
 class OrderTextArgs(_Strict):
     """The customer and what the user said about the order."""
 
@@ -56,7 +54,7 @@ def resolve_order(args: OrderTextArgs, ctx: ToolContext) -> dict[str, Any]:
     `reason` says why there is no single match (no_orders, number, unknown, several)."""
     listed = _returns(ctx).customer_orders(args.customer)
     if not listed:
-        return _no_match(reason="no_orders")
+        return no_match(reason="no_orders")
     candidates = [{**order, "name": order_label(order)} for order in listed]
     recent = candidates[-RECENT:]
     if wants_last(args.text):
@@ -85,7 +83,7 @@ def read_return_lines(args: OrderAnswerArgs, ctx: ToolContext) -> dict[str, Any]
     unit left to return; `reason` nothing_left when the order has nothing left to return."""
     left = [line for line in _returns(ctx).returnable(args.order_id) if line["available"] > 0]
     if not left:
-        return _no_match(reason="nothing_left")
+        return no_match(reason="nothing_left")
     if wants_everything(args.text):
         lines = [{"text": line["product"], "quantity": line["available"]} for line in left]
     else:
@@ -93,7 +91,7 @@ def read_return_lines(args: OrderAnswerArgs, ctx: ToolContext) -> dict[str, Any]
         read = parse_order_lines(args.text, gazetteer.names_product if gazetteer else None)
         lines = [{"text": line["text"], "quantity": line["quantity"]} for line in read]
     if not lines:
-        return _no_match(reason="unknown")
+        return no_match(reason="unknown")
     return {"status": "exact", "match": lines[:MAX_LINES], "candidates": [], "reason": None}
 
 
@@ -148,15 +146,8 @@ def check_return_line(args: ReturnQuantityArgs, ctx: ToolContext) -> dict[str, A
     line = next((x for x in _returns(ctx).returnable(args.order_id) if x["sku"] == args.sku), None)
     if line is None:
         raise ToolError(f"order {args.order_id} has no product {args.sku}", details={"order_id": args.order_id})
-    quantity = args.quantity or 0
-    ok = 1 <= quantity <= line["available"]
-    return {
-        "status": "exact" if ok else "none",
-        "match": quantity if ok else None,
-        "candidates": [],
-        "name": line["product"],
-        **{key: line[key] for key in ("ordered", "returned", "available")},
-    }
+    counts = {key: line[key] for key in ("ordered", "returned", "available")}
+    return quantity_answer(args.quantity, line["available"], name=line["product"], **counts)
 
 
 class ReasonArgs(_Strict):
@@ -224,9 +215,6 @@ def quote_return(args: ReturnArgs, ctx: ToolContext) -> dict[str, Any]:
 @return_toolset.tool("create_return", args=ReturnArgs, writes=True)
 def create_return(args: ReturnArgs, ctx: ToolContext) -> dict[str, Any]:
     """Write the return once per step visit of a run (its side-effect key) and return it."""
-    if not ctx.effect_key:
-        raise ToolError(
-            f"step '{ctx.step}': create_return runs only inside a pipeline run (no run id to key it on)", step=ctx.step
-        )
+    key = run_key(ctx, "create_return")
     lines = [line.model_dump() for line in args.lines]
-    return _returns(ctx).create_return(args.order_id, lines, args.reason, ctx.effect_key)
+    return _returns(ctx).create_return(args.order_id, lines, args.reason, key)

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 import textnorm
 from errors import ToolError
-from tools.catalog.sql_schema import SQLITE_IMMEDIATE, customers, order_lines, orders, products, utcnow
-from tools.orders.keyed_write import check_key, claim, claimed, same_or_conflict
+from tools.catalog.sql_schema import customers, order_lines, orders, products, utcnow
+from tools.orders.keyed_write import check_key, claim, claimed, write_once
 
 MAX_LINES = 100
 MAX_QUANTITY = 100_000
@@ -47,21 +47,27 @@ def _merge_lines(lines: Any) -> dict[str, int]:
     return merged
 
 
+def customer_id_by_name(conn: sa.Connection, customer: str) -> int | None:
+    """The id of a customer named exactly, or equal after normalisation (one only)."""
+    found = conn.execute(sa.select(customers.c.id).where(customers.c.name == customer.strip())).scalar()
+    if found is None:
+        ids = (
+            conn.execute(
+                sa.select(customers.c.id).where(customers.c.normalized_name == textnorm.key(customer)).limit(2)
+            )
+            .scalars()
+            .all()
+        )
+        found = ids[0] if len(ids) == 1 else None
+    return None if found is None else int(found)
+
+
 def find_customer_id(conn: sa.Connection, customer: Any) -> int:
     """The id of a customer given by id, exact name, or a name equal after normalisation."""
     if isinstance(customer, int) and not isinstance(customer, bool):
         found = conn.execute(sa.select(customers.c.id).where(customers.c.id == customer)).scalar()
     elif isinstance(customer, str) and customer.strip():
-        found = conn.execute(sa.select(customers.c.id).where(customers.c.name == customer.strip())).scalar()
-        if found is None:
-            ids = (
-                conn.execute(
-                    sa.select(customers.c.id).where(customers.c.normalized_name == textnorm.key(customer)).limit(2)
-                )
-                .scalars()
-                .all()
-            )
-            found = ids[0] if len(ids) == 1 else None
+        found = customer_id_by_name(conn, customer)
     else:
         raise ToolError("create_order needs a customer name or id")
     if found is None:
@@ -145,28 +151,15 @@ def write_order(engine: sa.Engine, customer: Any, lines: Any, key: Any) -> int:
     wanted = _merge_lines(lines)
     with engine.connect() as conn:
         customer_id = find_customer_id(conn, customer)
-        existing = order_id_for_key(conn, key)
-        if existing is not None:
-            same_or_conflict(
-                "order", key, existing, _written(conn, existing), {"customer": customer_id, "lines": wanted}
-            )
-        conn.rollback()
-        if existing is not None:
-            return existing
-        conn.execution_options(**{SQLITE_IMMEDIATE: True})
-        with conn.begin():
+
+        def write(conn: sa.Connection) -> int | None:
             order_id = claim(conn, orders, key, {"customer_id": customer_id, "created_at": utcnow(), "total": 0})
             if order_id is not None:
                 _write_lines(conn, order_id, wanted)
-        if order_id is None:  # another transaction wrote this key first: the same order, or a conflict
-            order_id = order_id_for_key(conn, key)
-            if order_id is not None:
-                written = _written(conn, order_id)
-                same_or_conflict("order", key, order_id, written, {"customer": customer_id, "lines": wanted})
-            conn.rollback()
-        if order_id is None:
-            raise ToolError("the order under this key disappeared while being written; try again")
-        return order_id
+            return order_id
+
+        content = {"customer": customer_id, "lines": wanted}
+        return write_once(conn, orders, "order", key, content, written=_written, write=write)
 
 
 def read_order(conn: sa.Connection, order_id: int) -> dict[str, Any] | None:

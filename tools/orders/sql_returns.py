@@ -8,10 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-import textnorm
 from errors import ConflictError, NotFoundError, ToolError
 from tools.catalog.sql_schema import (
-    SQLITE_IMMEDIATE,
     customers,
     order_lines,
     orders,
@@ -19,23 +17,11 @@ from tools.catalog.sql_schema import (
     returns,
     utcnow,
 )
-from tools.orders.keyed_write import check_key, claim, claimed, of_run, same_or_conflict
-from tools.orders.sql_orders import CENT, MAX_LINES, MAX_QUANTITY, line_dict, money
+from tools.orders.keyed_write import check_key, claim, claimed, of_run, write_once
+from tools.orders.sql_orders import CENT, MAX_LINES, MAX_QUANTITY, customer_id_by_name, line_dict, money
 
 MAX_ORDERS_LISTED = 50
 MAX_REASON = 200
-
-
-def _customer_id(conn: sa.Connection, customer: str) -> int | None:
-    """The id of a customer named exactly, or equal after normalisation (one only)."""
-    found = conn.execute(sa.select(customers.c.id).where(customers.c.name == customer.strip())).scalar()
-    if found is None:
-        rows = conn.execute(
-            sa.select(customers.c.id).where(customers.c.normalized_name == textnorm.key(customer)).limit(2)
-        ).scalars()
-        ids = list(rows)
-        found = ids[0] if len(ids) == 1 else None
-    return None if found is None else int(found)
 
 
 def _returned(conn: sa.Connection, order_id: int) -> dict[str, int]:
@@ -70,7 +56,7 @@ def returnable_lines(conn: sa.Connection, order_id: int) -> list[dict[str, Any]]
 
 def customer_orders(conn: sa.Connection, customer: str) -> list[dict[str, Any]]:
     """A customer's latest orders, oldest first: {order_id, customer, total, lines[{sku, product, ordered, …}]}."""
-    customer_id = _customer_id(conn, customer)
+    customer_id = customer_id_by_name(conn, customer)
     if customer_id is None:
         raise ToolError(f"unknown customer '{customer}'", details={"customer": customer})
     ids = conn.execute(
@@ -161,31 +147,20 @@ def write_return(engine: sa.Engine, order_id: int, lines: Any, reason: str, key:
     wanted = _merge(lines)
     reason = (reason or "").strip()[:MAX_REASON] or "Sin motivo"
     content = {"order": order_id, "reason": reason, "lines": wanted}
-    with engine.connect() as conn:
-        existing = return_id_for_key(conn, key)
-        if existing is not None:
-            same_or_conflict("return", key, existing, _written(conn, existing), content)
-        conn.rollback()
-        if existing is not None:
-            return existing
-        conn.execution_options(**{SQLITE_IMMEDIATE: True})
-        with conn.begin():
-            # Locking the order row serialises the returns of one order, so two cannot both take the last units.
-            locked = conn.execute(sa.select(orders.c.id).where(orders.c.id == order_id).with_for_update()).scalar()
-            if locked is None:
-                raise NotFoundError(f"no order with id {order_id}", details={"order_id": order_id})
-            values = {"order_id": order_id, "reason": reason, "created_at": utcnow(), "total": 0}
-            return_id = claim(conn, returns, key, values)
-            if return_id is not None:
-                _write_lines(conn, return_id, order_id, wanted)
-        if return_id is None:  # another transaction wrote this key first: the same return, or a conflict
-            return_id = return_id_for_key(conn, key)
-            if return_id is not None:
-                same_or_conflict("return", key, return_id, _written(conn, return_id), content)
-            conn.rollback()
-        if return_id is None:
-            raise ToolError("the return under this key disappeared while being written; try again")
+
+    def write(conn: sa.Connection) -> int | None:
+        # Locking the order row serialises the returns of one order, so two cannot both take the last units.
+        locked = conn.execute(sa.select(orders.c.id).where(orders.c.id == order_id).with_for_update()).scalar()
+        if locked is None:
+            raise NotFoundError(f"no order with id {order_id}", details={"order_id": order_id})
+        values = {"order_id": order_id, "reason": reason, "created_at": utcnow(), "total": 0}
+        return_id = claim(conn, returns, key, values)
+        if return_id is not None:
+            _write_lines(conn, return_id, order_id, wanted)
         return return_id
+
+    with engine.connect() as conn:
+        return write_once(conn, returns, "return", key, content, written=_written, write=write)
 
 
 def read_return(conn: sa.Connection, return_id: int) -> dict[str, Any] | None:

@@ -32,7 +32,7 @@ from tools.language.reader.question import IDLE, Question, context_features
 from tools.language.reader.spec import PipelineText, ReaderSpec
 from tools.language.reader.swap import swap_entities
 
-__all__ = ["Sample", "TrainedReader", "idle_samples", "train", "waiting_samples"]
+__all__ = ["Sample", "TrainedReader", "fit_reader", "idle_samples", "train", "waiting_samples"]
 
 logger = logging.getLogger(__name__)
 NONE = "none"
@@ -212,7 +212,7 @@ def train(spec: ReaderSpec, cache_dir: Path | None = None) -> TrainedReader:
         path = cache_dir / f"reader-{name}.pickle" if cache_dir else None
         reader = _load(path, name) if path is not None else None
         if reader is None:
-            reader = _fit_reader(spec, name)
+            reader = fit_reader(spec, name)
             if path is not None:
                 _save(reader, path)
         _TRAINED[name] = reader
@@ -243,7 +243,8 @@ def _save(reader: TrainedReader, path: Path) -> None:
     partial.replace(path)
 
 
-def _fit_reader(spec: ReaderSpec, name: str) -> TrainedReader:
+def fit_reader(spec: ReaderSpec, name: str) -> TrainedReader:
+    """The reader trained from `spec` now, named `name`: never read from nor written to a cache."""
     started = time.perf_counter()
     gazetteer = Gazetteer.of(spec.products, spec.customers)
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -1,4 +1,5 @@
-"""Play a dialog file (shared/dialogs/README.md format) through /orchestrator/run_chain + /resume."""
+"""Play a dialog file (shared/dialogs/README.md format) through /orchestrator/run_chain + /resume, checking each
+turn's expectations."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import yaml
 from flask.testing import FlaskClient
 
 from graphs.chat.conversation import parse_run_command
-from tests.dialog_support import check_turn
+from graphs.testing.dialog_check import turn_differences
 
 OrderCheck = Callable[[str, Mapping[str, Any], list[str], "str | None"], None]
 """`check_orders(where, expect, run_ids, run_id)`: assert a turn's `order` / `no_order` expectations."""
@@ -25,6 +26,13 @@ def load_dialog(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: a dialog needs a non-empty 'turns' list")
     dialog.setdefault("name", path.stem)
     return dialog
+
+
+def check_turn(where: str, expect: dict[str, Any], *, status: str, reply: str, options: list[str], data: Any) -> None:
+    """Assert the response expectations of one turn (not the order checks)."""
+    found = turn_differences(expect, status=status, reply=reply, options=options, data=data)
+    context = f"{where}: status={status!r} reply={reply!r} options={options!r}"
+    assert not found, f"{context}: expected {found[0][0]}, got {found[0][1]}"
 
 
 def starts_with_run(dialog: Mapping[str, Any]) -> bool:

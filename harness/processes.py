@@ -1,4 +1,5 @@
-"""Real server processes for tests and benchmarks: free ports, start, wait until they answer, kill, stop."""
+"""Real server processes of the app: free ports, the environment and database they start on, start, wait until they
+answer, kill, stop."""
 
 from __future__ import annotations
 

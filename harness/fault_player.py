@@ -11,15 +11,15 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from tests.chat_http import HttpFailure, orders_by_run, post_chat
-from tests.process_support import ServerProcess
+from config import PROJECT_DIR
+from harness.chat_http import HttpFailure, orders_by_run, post_chat
+from harness.processes import ServerProcess
 
-CONTRACT_DIALOGS = sorted((Path(__file__).parent / "dialogs" / "contract").glob("0[1-9]_*.yaml"))
+CONTRACT_DIALOGS = sorted((PROJECT_DIR / "tests" / "dialogs" / "contract").glob("0[1-9]_*.yaml"))
 BUSY_RETRIES = 120
 
 
