@@ -161,3 +161,14 @@ def test_every_step_kind_lives_in_its_own_module() -> None:
     places = {kind_of(model): model.__module__ for model in STEP_MODELS}
     assert places == {kind: f"pipelines.steps.{kind}" for kind in places}
     assert set(places) >= {"tool", "llm", "ask", "set", "reply", "pipeline", "collect", "foreach", "confirm"}
+
+
+def test_nothing_outside_the_tests_imports_them() -> None:
+    found = []
+    for name, path in project_modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                targets = [node.module or ""]
+            found += [f"{name}:{node.lineno} imports {target}" for target in targets if target.split(".")[0] == "tests"]
+    assert found == []
