@@ -11,15 +11,12 @@ from __future__ import annotations
 __all__ = [
     "CANCEL_WORDS",
     "CLOSERS",
-    "COMPARATIVES",
     "CONJUNCTIONS",
     "COUNT_WORDS",
     "DOZEN",
     "HALF",
     "HUNDREDS",
-    "MONTHS",
     "NEGATIONS",
-    "NOT_NEGATING",
     "NO_WORDS",
     "NUMBER_WORDS",
     "OPENERS",
@@ -86,8 +83,7 @@ HALF = frozenset({"media", "medio", "half"})
 # --- Places in a list ----------------------------------------------------------------------------------------------
 # 1-based places; negative ones count from the end (-1 the last).
 ORDINALS: dict[str, int] = {
-    **dict.fromkeys(["primero", "primera", "primer", "primerito", "primerita", "1o", "1a", "1º", "1ª"], 1),
-    **dict.fromkeys(["first", "1st"], 1),
+    **dict.fromkeys(["primero", "primera", "primer", "1o", "1a", "1º", "1ª", "first", "1st"], 1),
     **dict.fromkeys(["segundo", "segunda", "2o", "2a", "2º", "2ª", "second", "2nd"], 2),
     **dict.fromkeys(["tercero", "tercera", "tercer", "3o", "3a", "3º", "3ª", "third", "3rd"], 3),
     **dict.fromkeys(["cuarto", "cuarta", "4o", "4a", "4º", "4ª", "fourth", "4th"], 4),
@@ -97,7 +93,7 @@ ORDINALS: dict[str, int] = {
     **dict.fromkeys(["octavo", "octava", "eighth", "8th"], 8),
     **dict.fromkeys(["noveno", "novena", "ninth", "9th"], 9),
     **dict.fromkeys(["decimo", "decima", "tenth", "10th"], 10),
-    **dict.fromkeys(["ultimo", "ultima", "ultimito", "ultimita", "last", "final"], -1),
+    **dict.fromkeys(["ultimo", "ultima", "last", "final"], -1),
     **dict.fromkeys(["penultimo", "penultima", "penultimate"], -2),
     **dict.fromkeys(["antepenultimo", "antepenultima"], -3),
 }
@@ -108,31 +104,11 @@ POSITIONS: dict[str, int] = {
     **dict.fromkeys(["medio", "middle", "centro", "central"], 0),
 }
 
-# Words that pick one of the options offered by comparing them («el grande», «the smaller one», «el más reciente»):
-# by the number that tells them apart (+1 the largest, -1 the smallest) or by their date (+1 the latest).
-COMPARATIVES: dict[str, tuple[str, int]] = {
-    **dict.fromkeys(["grande", "grandes", "mayor", "big", "bigger", "biggest", "large", "larger"], ("size", 1)),
-    **dict.fromkeys(["largest", "gordo", "gorda", "amplio", "amplia", "maximo", "maxima", "max"], ("size", 1)),
-    **dict.fromkeys(["pequeno", "pequena", "chico", "chica", "chiquito", "chiquita", "menor", "small"], ("size", -1)),
-    **dict.fromkeys(["smaller", "smallest", "little", "minimo", "minima", "min", "peque"], ("size", -1)),
-    **dict.fromkeys(["reciente", "recientes", "nuevo", "nueva", "newest", "latest", "recent", "newer"], ("date", 1)),
-    **dict.fromkeys(["antiguo", "antigua", "viejo", "vieja", "oldest", "older", "earliest"], ("date", -1)),
-}
-
-# Months, as an option's date (YYYY-MM-DD) names them («el de octubre»).
-MONTHS: dict[str, int] = {
-    **_numbered("enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre", 1),
-    **_numbered("january february march april may june july august september october november december", 1),
-    "setiembre": 9,
-}
-
 # --- Polarity ------------------------------------------------------------------------------------------------------
 # A negation opens a scope that runs to the end of its clause («no lo cancelo», «no quites nada», «don't remove»).
 NEGATIONS = frozenset(
     {"no", "ni", "nunca", "jamas", "tampoco", "not", "never", "dont", "don't", "doesnt", "isnt", "nor", "n't"}
 )
-# Idioms whose negation negates nothing when they end their clause: «¿cómo no?», «¿por qué no?», «dale no más».
-NOT_NEGATING = phrase_table("como no, por que no, why not, no mas")
 YES_WORDS = phrase_table(
     "si, sii, sip, sep, sipi, vale, va, ok, okk, oka, okay, oki, okey, okis, de acuerdo, claro, claro que si",
     "por supuesto",
@@ -146,24 +122,11 @@ YES_WORDS = phrase_table(
     "confirmado, adelante, dale, venga, hecho, bien, muy bien, esta bien, todo bien, sale, simon, 👍, ✅",
     "yes, yep, yup, yeah, sure, of course, confirm, confirmed, go ahead, alright, all right, right, fine",
     "that's right, correct, perfect, great, absolutely, ok then",
-    # idioms and regional yeses (Spain, Mexico, the Andes, the River Plate), the other persons of the «do it»
-    # verbs («¿lo mandamos?», «proceda», «tramitadlo», «hacelo») and their infinitives («puedes tramitarlo»)
-    "correctisimo, perfectisimo, segurisimo, buenisimo, confirmadisimo, perfectamente, efectivamente, en efecto",
-    "exactamente, conforme, sin problema, sin problemas, aprobado, visto bueno, excelente, de lujo, de perlas",
-    "maravilloso, fenomenal, niquelado, aja, clarinete, de one, deuna, sisas, hagale, dele, metale, hacelo",
-    "hacela, al tiro, altiro, ya pues, ya pe, ya ps, palante, p'alante, pa'lante, pa lante, para adelante, arreando",
-    "andando, al lio, okidoki, oki doki, okas, vamo, tira millas, dalo, dala, dadle, demosle, damos, demos, darle",
-    "confirmamos, mandamos, tramitamos, registramos, enviamos, lanzamos, procedemos, procedamos",
-    "tramito, procedo, confirme, mande, tramite, registre, envie, proceda, confirmad, mandad, tramitad, registrad",
-    "enviad, proceder, tramitar, registrar, mandar, enviar, lanzar, procesa, procesar, cargalo, cargala",
-    "👌, 🙌, 💯, 🤝, ✔, roger, affirmative, definitely, certainly, exactly, indeed, proceed, submit, that works",
-    "works for me, fine by me, aye, como no, por que no, why not",
 )
 NO_WORDS = phrase_table(
     "no, nop, nope, nah, naa, mejor no, claro que no, por supuesto que no, de ninguna manera, para nada, negativo",
     "ni hablar, todavia no, aun no, no quiero, 👎, ❌, no thanks, no thank you, not really, no way, not yet",
     "of course not, absolutely not, nel, na, nanay, ni de broma, negative",
-    "nanai, nones, nopes, noo, ni loco, ni de cona, en absoluto",
 )
 
 # Words that call the whole thing off («cancela», «anúlalo», «abort»): the offline edit reader's, at a confirmation.

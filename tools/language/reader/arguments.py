@@ -10,8 +10,6 @@ from typing import Any
 import textnorm
 from lexicon import (
     CLOSERS,
-    COMPARATIVES,
-    MONTHS,
     NEGATIONS,
     NO_WORDS,
     NUMBER_WORDS,
@@ -23,7 +21,7 @@ from lexicon import (
     Phrases,
 )
 from tools.language.quantity import UNKNOWN_QUANTITY, keys_of, read_quantity
-from tools.language.reader.features import idiom_negations, split_tokens
+from tools.language.reader.features import split_tokens
 from tools.language.reader.gazetteer import Gazetteer
 from tools.language.reader.question import Question, names_word, option_overlap
 from tools.orders.order_text import parse_order_lines
@@ -116,9 +114,7 @@ def has_phrase(text: str, table: Phrases) -> bool:
 
 def negated(text: str) -> bool:
     """Whether the text holds a negation word."""
-    toks = split_tokens(text)
-    idioms = idiom_negations(toks)
-    return any(tok in NEGATIONS and at not in idioms for at, tok in enumerate(toks))
+    return any(key in NEGATIONS for key in _folded_keys(text))
 
 
 def _left(text: str, tables: tuple[Phrases, ...]) -> tuple[list[str], bool]:
@@ -152,7 +148,7 @@ def plain_yes(text: str) -> bool:
     if negated(text) or not has_phrase(text, YES_WORDS):
         return False
     left, _found = _left(text, (YES_WORDS, OPENERS, CLOSERS))
-    return len(left) <= PLAIN_WORDS and all(word.replace("'", "").isalpha() for word in left)  # «that's»
+    return len(left) <= PLAIN_WORDS and all(word.isalpha() for word in left)
 
 
 def negated_start(text: str) -> bool:
@@ -174,10 +170,6 @@ def named_option(text: str, question: Question, gazetteer: Gazetteer) -> int | N
     not «teclado inalámbrico» between «Teclado mecánico» and «Sacapuntas»)."""
     words = [w for w in textnorm.words(strip_edges(text)) if w not in POINTERS and w not in NEGATIONS]
     hits = option_overlap(words, question.options)
-    if not hits and len(words) == 1 and (words[0] in ORDINALS or words[0] in POSITIONS):
-        return _place(ORDINALS.get(words[0]) or POSITIONS[words[0]], len(question.options))  # «el primerito»
-    if not hits and len(words) <= 4:
-        return compared_option(text, question.options)  # «el más grande», «la chica»
     if len(hits) != 1:
         return None
     have = frozenset(textnorm.words(question.options[hits[0]]))
@@ -199,37 +191,6 @@ def _place(place: int, count: int) -> int | None:
     return index if 0 <= index < count else None
 
 
-_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-
-
-def compared_option(text: str, options: tuple[str, ...]) -> int | None:
-    """The option a comparison picks («el grande», «the smaller one», «el más antiguo»): by the first number that
-    tells the options apart (every option has one there) or by their dates; None without one clear winner."""
-    keys = keys_of(text)
-    months = {MONTHS[k] for k in keys if k in MONTHS and k != "may"}
-    if len(months) == 1 and len(options) >= 2:  # «el de octubre»: the one option dated that month
-        dated = [i for i, option in enumerate(options) if any(int(d[1]) in months for d in _DATE.findall(option))]
-        return dated[0] if len(dated) == 1 else None
-    found = {COMPARATIVES[k] for k in keys if k in COMPARATIVES}
-    if len(found) != 1 or len(options) < 2:
-        return None
-    ((what, sign),) = found
-    if what == "date":
-        dates = [_DATE.findall(option) for option in options]
-        values = [tuple(map(int, d[0])) if len(d) == 1 else None for d in dates]
-    elif any(_DATE.search(option) for option in options):
-        return None  # «el grande» among orders says nothing of their numbers
-    else:
-        numbers = [[float(n.replace(",", ".")) for n in _NUMBER.findall(_DATE.sub(" ", option))] for option in options]
-        at = next((i for i in range(min(map(len, numbers))) if len({row[i] for row in numbers}) > 1), None)
-        values = [row[at] for row in numbers] if at is not None else [None]
-    if any(value is None for value in values) or len(set(values)) != len(values):
-        return None
-    best = (max if sign > 0 else min)(values)
-    return values.index(best)
-
-
 def chosen_option(text: str, question: Question) -> int | None:
     """The 0-based option a message picks: by number, ordinal or position, by words only it has, its whole text,
     or the only option; None when it picks none for sure."""
@@ -246,8 +207,6 @@ def chosen_option(text: str, question: Question) -> int | None:
     hits = option_overlap(words, options)
     numbers = [n for n in (_number(k) for k in keys) if n is not None and 1 <= n <= len(options)]
     index = _place(places[0], len(options)) if len(places) == 1 else None
-    if index is None and not hits and (compared := compared_option(text, options)) is not None:
-        return compared  # «the bigger one»: the «one» is no number
     if index is not None and (not hits or hits == [index] or len(hits) == len(options)):
         return index
     if len(numbers) == 1 and (not hits or len(hits) == len(options)):

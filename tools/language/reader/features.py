@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import textnorm
-from lexicon import CONJUNCTIONS, NEGATIONS, NOT_NEGATING, ORDINALS, POSITIONS
+from lexicon import CONJUNCTIONS, NEGATIONS, ORDINALS, POSITIONS
 from tools.language.quantity import number_at
 
 __all__ = ["KINDS", "Prepared", "char_features", "prepare", "word_features"]
@@ -40,32 +40,14 @@ def split_tokens(text: str) -> list[str]:
     return _TOKEN.findall(textnorm.squeeze(text))
 
 
-def idiom_negations(toks: list[str]) -> set[int]:
-    """The places of the negations that negate nothing: in an idiom that ends its clause («¿cómo no?», «¿por qué
-    no?», «dale no más»; not «no más teclados»), after a word when the idiom opens with the negation."""
-    found: set[int] = set()
-    if not NEGATIONS.intersection(toks):
-        return found
-    for at in range(len(toks)):
-        for phrase in NOT_NEGATING:
-            end = at + len(phrase)
-            if tuple(toks[at:end]) != phrase or (end < len(toks) and toks[end] not in _CLAUSE_END):
-                continue
-            if phrase[0] in NEGATIONS and (at == 0 or toks[at - 1] in _CLAUSE_END):
-                continue
-            found.update(i for i in range(at, end) if toks[i] in NEGATIONS)
-    return found
-
-
 def _scope(toks: list[str]) -> list[bool]:
     """Which tokens a negation governs: from a «no» to the end of its clause («no lo cancelo»); a «no» closed by
     a comma governs nothing («no, el cliente es X»)."""
     scoped, negated = [], False
-    idioms = idiom_negations(toks)
     for index, tok in enumerate(toks):
         if tok in _CLAUSE_END or tok in CONJUNCTIONS:
             negated = False
-        elif tok in NEGATIONS and index not in idioms:
+        elif tok in NEGATIONS:
             scoped.append(False)
             negated = index + 1 < len(toks) and toks[index + 1] not in _CLAUSE_END
             continue
@@ -98,8 +80,6 @@ def prepare(text: str, kind: str, context: tuple[str, ...] = ()) -> Prepared:
     """A message as the classifier reads it at a question of `kind`, with the context features already found."""
     toks = split_tokens(text)
     scope = _scope(toks)
-    for index in idiom_negations(toks):  # «¿cómo no?»: a «no» of its own, not the one that refuses
-        toks[index] = f"{toks[index]}_idiom"
     words = tuple(tok for tok in toks if tok[0].isalnum())
     extra = list(context) + _shape(list(words))
     if "?" in toks or "¿" in toks:

@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 import textnorm
-from lexicon import NEGATIONS, NUMBER_WORDS
+from lexicon import NEGATIONS
 from tools.language.reader.gazetteer import Gazetteer, deletions
 
 __all__ = ["IDLE", "Line", "Question", "Slot", "context_features", "option_overlap"]
@@ -81,14 +81,6 @@ class Question:
 
 
 IDLE = Question(kind="idle")
-# Number words as textnorm.words leaves them («tres» → «tre»), but for those that point more than count
-# («the one with…», «el uno»).
-_NUMBER_KEYS = {
-    key: value
-    for word, value in NUMBER_WORDS.items()
-    if word not in ("un", "una", "uno", "one", "cero", "zero")
-    for key in (word, textnorm.singular(word))
-}
 
 
 @lru_cache(maxsize=1024)
@@ -102,8 +94,6 @@ def option_overlap(words: list[str], options: tuple[str, ...]) -> list[int]:
     """The options (0-based) sharing a distinctive word with the message: a word only some options have."""
     option_words, common = _option_words(options)
     wanted = {w for w in words if not names_word(w, common)}  # «monitro» is the «monitor» every option has
-    # a number in words is the digits an option shows («el quince» for «Pedido 15»); «uno», «one» are pointers
-    wanted |= {str(_NUMBER_KEYS[w]) for w in wanted if w in _NUMBER_KEYS and str(_NUMBER_KEYS[w]) not in common}
     if not wanted:
         return []
     return [i for i, have in enumerate(option_words) if any(names_word(w, have) for w in wanted)]

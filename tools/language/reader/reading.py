@@ -44,8 +44,6 @@ MIN_CONFIDENCE = 0.45
 # Two readings closer than this (and neither sure) are ambiguous: the user is asked which one was meant.
 AMBIGUOUS_MARGIN = 0.12
 SURE = 0.75
-# A plain yes followed by its reason in words («vale, que el cliente tiene prisa») is a yes above this.
-YES_WITH_REASON = 0.55
 # A cancellation cannot be undone: below this it is not taken («Ana» shares letters with «anula»).
 CANCEL_SURE = 0.6
 # When the best reading cannot be taken, the second is, if it is at least this likely («tranquilo, no lo cancelo»:
@@ -61,8 +59,6 @@ MIN_ROUTE = 0.5
 _CLAUSES = re.compile(r"(?<=[,;.!?])\s+|\s+(?=[¿¡])|\s+(?=(?:y|e|and|pero|but|luego|then)\s)", re.IGNORECASE)
 _ACKNOWLEDGE = ("affirm", "deny")
 _PUNCTUATION = frozenset(" ?¿!¡.,;:…-")
-_BUT = frozenset({"pero", "but", "aunque", "salvo", "menos", "except", "excepto", "although"})
-_CLAUSE_MARKS = " ,;:.!¡…-'\""
 
 
 def split_clauses(text: str) -> list[str]:
@@ -262,9 +258,6 @@ class Reader:
             # «sí, pero quita X» is the edit; «no, cancela» the cancellation: a yes or no before them adds nothing
             # (one after them, «quita X y confirma», confirms the order as changed).
             found = [c for i, c in enumerate(found) if c.command not in _ACKNOWLEDGE or not _edits_after(found, i)]
-            if any(c.command in _ACKNOWLEDGE for c in found):
-                # «that's correct, go for it», «obvio, dale 🚀»: beside a yes or a no, nothing else answers it
-                found = [c for c in found if c.command != "answer"]
         else:
             found = [c for c in found if c.command not in _ACKNOWLEDGE]  # «vale, …» acknowledges, asks nothing
         if sum(c.command != "answer" for c in found) == 0:
@@ -318,10 +311,6 @@ class Reader:
             return self._yes_no(label, text, confidence, question)
         if (confidence < MIN_CONFIDENCE and label != "choose") or (label == "cancel" and confidence < CANCEL_SURE):
             return None  # a cancellation cannot be undone: only a sure one counts («Ana» is a name)
-        if label == "choose_none" and question.kind == "choice" and len(question.options) > 1:
-            named = named_option(text, question, self.gazetteer)  # «otro» when «Otro motivo» is offered
-            if named is not None:
-                return Command("choose", "choose", confidence, text, option=question.options[named])
         if label in ("cancel", "help") or label == "choose_none":
             return Command(kind, label, confidence, text)
         if label == "choose":
@@ -339,11 +328,7 @@ class Reader:
         # A yes (or a no) is one only when it says so in words of the lexicon — a yes and little else — however
         # sure the classifier is: «blablabla» or «{{ cliente }}» never writes an order, «b» at a quantity question
         # is an answer.
-        evidenced = (
-            (plain_yes(text) or (confidence >= YES_WITH_REASON and _yes_with_reason(text)))
-            if label == "affirm"
-            else _polarity_fits(label, text)
-        )
+        evidenced = plain_yes(text) if label == "affirm" else _polarity_fits(label, text)
         if confidence < MIN_CONFIDENCE or not evidenced:
             return None
         if question.kind != "yesno":
@@ -418,22 +403,6 @@ def _follows(found: list[Command], command: Command) -> bool:
     if last.command == "deny" and command.command == "affirm":
         return False  # «no cambies nada, está bien así»: the «bien» keeps what the «no» keeps
     return not (command.command == "choose" and any(c.command == "choose" for c in found))
-
-
-def _yes_with_reason(text: str) -> bool:
-    """A plain yes followed by its reason or thanks in words and nothing else («está bien, que el cliente tiene
-    prisa», «genial, gracias por todo»): no negation, number, sign or question after it, no «pero» that adds a
-    change («sí, pero quita 2»)."""
-    first, *rest = split_clauses(text)
-    if not rest or not plain_yes(first) or negated(text):
-        return False
-    for clause in rest:
-        words = textnorm.fold(clause).split()
-        if "?" in clause or "¿" in clause or (words and words[0] in _BUT):
-            return False
-        if not all(w.strip(_CLAUSE_MARKS).replace("'", "").isalpha() for w in words if w.strip(_CLAUSE_MARKS)):
-            return False
-    return True
 
 
 def _polarity_fits(label: str, clause: str) -> bool:

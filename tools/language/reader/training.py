@@ -168,8 +168,6 @@ def idle_samples(spec: ReaderSpec, gazetteer: Gazetteer) -> list[Sample]:
             if item.label != NONE and item.label not in _IDLE_NONE:
                 continue
             for template in item.texts:
-                if corpus == "commands" and ("{option}" in template or "{option_part}" in template):
-                    continue  # idle, «el teclado inalámbrico, porfa» names a product: no example of nothing asked
                 group += 1
                 question = filler.question(item.at, item.label)
                 copies = 3 if item.label == NONE else 1
