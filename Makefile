@@ -69,8 +69,8 @@ bench-load: $(STAMP)
 	$(BIN)/python -c "import gunicorn" 2>/dev/null || $(BIN)/pip install --quiet 'gunicorn>=22'
 	$(BIN)/python -m bench bench_load; status=$$?; $(BIN)/python -m bench --readme && exit $$status
 
-# The editor's CodeMirror 6 bundle (static/vendor/codemirror.bundle.js + codemirror.LICENSE), from the exact versions
-# in editor_src/package-lock.json. Needs Node and npm; the built files are committed, so running the app does not.
+# The vendored front-end bundles, from the exact versions in editor_src/package-lock.json: CodeMirror 6 for the editor
+# (static/vendor/codemirror.bundle.js + codemirror.LICENSE) and Chart.js for /insights (chart.bundle.js + chart.LICENSE). Needs Node and npm; the built files are committed, so running the app does not.
 .PHONY: editor-bundle
 editor-bundle:
 	cd editor_src && npm ci --no-audit --no-fund && npm run build

@@ -56,6 +56,11 @@ class Config(BaseSettings):
     QUEUE_WAIT_SECONDS: float = Field(
         default=30.0, gt=0, description="how long a queued chat message waits for its turn before a 409"
     )
+    ABANDONED_AFTER_SECONDS: float = Field(
+        default=3600.0,
+        gt=0,
+        description="a run waiting for an answer longer than this counts as abandoned in /insights",
+    )
     SEED_DEMO_DATA: bool = True
     LOG_LEVEL: str = Field(default="INFO", description="level of the JSON-lines log on stderr")
 

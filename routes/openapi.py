@@ -8,6 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from routes.insight_models import RESPONSE_MODELS as INSIGHT_MODELS
+from routes.insight_models import InsightsQuery
 from routes.openapi_operations import (
     CHAT_PARAMETER,
     NAME_PARAMETER,
@@ -46,6 +48,7 @@ _RESPONSES: list[type[BaseModel]] = [
     ValidateResponse,
     ErrorBody,
     *RESPONSE_MODELS,
+    *INSIGHT_MODELS,
 ]
 Mode = Literal["validation", "serialization"]
 
@@ -203,6 +206,22 @@ def _language_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any
     }
 
 
+def _insight_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any]:
+    """The figures of /insights as JSON."""
+    return {
+        "/orchestrator/insights": {
+            "get": operation(
+                refs,
+                "How one pipeline's runs went over a period: outcomes, funnel per question, repairs, unsure readings",
+                json_content(refs["InsightsReport"]),
+                "400 404" + auth,
+                params=query_parameters(InsightsQuery),
+                op_id="pipeline_insights",
+            )
+        }
+    }
+
+
 def _add_links(paths: dict[str, Any]) -> None:
     """OpenAPI links from a started run to the operations on it (stateful clients and fuzzers follow them)."""
     run_id = {"run_id": "$response.body#/run_id"}
@@ -228,6 +247,7 @@ def _document(bearer: bool) -> dict[str, Any]:
         **_language_paths(refs, auth),
     }
     paths.update(dialog_test_paths(refs, auth))
+    paths.update(_insight_paths(refs, auth))
     _add_links(paths)
     document: dict[str, Any] = {
         "openapi": "3.1.0",

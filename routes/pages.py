@@ -1,4 +1,5 @@
-"""Blueprint pages_bp: the chat page, the pipeline editor, the graph viewer and the chat's Excel upload."""
+"""Blueprint pages_bp: the chat page, the pipeline editor, the graph viewer, the insights page and the chat's Excel
+upload."""
 
 from __future__ import annotations
 
@@ -68,6 +69,15 @@ def graph_page(name: str) -> str:
     return render_template(
         "graph.html", page="graph", name=name, names=names, run_id=run_id if RUN_ID.fullmatch(run_id) else ""
     )
+
+
+@pages_bp.get("/insights")
+def insights_page() -> str:
+    """Where conversations succeed and fail, per pipeline and period; `?pipeline=` preselects one."""
+    names = _names()
+    name = request.args.get("pipeline", "")
+    selected = name if NAME.fullmatch(name) and name in names else (names[0] if names else "")
+    return render_template("insights.html", page="insights", names=names, selected=selected)
 
 
 @pages_bp.post("/chat/upload")

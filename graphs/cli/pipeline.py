@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from errors import AppError, InputError, NotFoundError, PipelineError
+from errors import NotFoundError, PipelineError
+from graphs.cli.common import current_engine, fails_cleanly, problems_of
+from graphs.cli.pipeline_tests import run_tests
 from graphs.draw.drawing import FORMATS
-from graphs.testing.dialog_tests import collect, run_dialog
 from pipelines.loader import load_config
 from pipelines.schema import PipelineConfig
 
@@ -26,52 +23,20 @@ if TYPE_CHECKING:
     from graphs.run.runner import Runner
 
 pipeline_cli = AppGroup("pipeline", help="List, validate, run and draw pipelines.")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _engine() -> Engine:
-    return current_app.extensions["t7"].engine
-
-
-def _problems(exc: PipelineError) -> list[PipelineError]:
-    return list(getattr(exc, "errors", None) or [exc])
-
-
-def _fails_cleanly(command: F) -> F:
-    """Errors become a message on stderr and an exit code (2: bad name or input, 1: anything else), no traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise
-        except PipelineError as exc:
-            for problem in _problems(exc):
-                click.echo(problem.location(), err=True)
-            sys.exit(1)
-        except AppError as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            sys.exit(2 if isinstance(exc, InputError | NotFoundError) else 1)
-        except Exception as exc:  # the CLI's promise is a message, never a traceback
-            click.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @pipeline_cli.command("list")
-@_fails_cleanly
+@fails_cleanly
 def list_pipelines() -> None:
     """Names and descriptions of the pipelines."""
-    engine = _engine()
+    engine = current_engine()
     names = engine.names()
     width = max((len(name) for name in names), default=0)
     for name in names:
         try:
             description = engine.config(name).description
         except PipelineError as exc:
-            description = f"(invalid: {_problems(exc)[0].location()})"
+            description = f"(invalid: {problems_of(exc)[0].location()})"
         click.echo(f"{name.ljust(width)}  {description}")
 
 
@@ -88,16 +53,16 @@ def _check_file(engine: Engine, target: str) -> list[PipelineError]:
         )
         engine.graphs.get(config, None)  # compiling finds what loading cannot: bad tool params, sub-pipeline cycles
     except PipelineError as exc:
-        return _problems(exc)
+        return problems_of(exc)
     return []
 
 
 @pipeline_cli.command("validate")
 @click.argument("paths", nargs=-1)
-@_fails_cleanly
+@fails_cleanly
 def validate(paths: tuple[str, ...]) -> None:
     """Check pipeline files (default: every pipeline); prints FILE:LINE:COLUMN: message per problem."""
-    engine = _engine()
+    engine = current_engine()
     targets = list(paths) or [str(engine.pipelines_dir / f"{name}.yaml") for name in engine.names()]
     problems = [problem for target in targets for problem in _check_file(engine, target)]
     for problem in problems:
@@ -186,10 +151,10 @@ def _converse(engine: Engine, result: RunResult, *, as_json: bool) -> None:
 @click.argument("name")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @click.option("--json", "as_json", is_flag=True, help="Print the final run result as JSON.")
-@_fails_cleanly
+@fails_cleanly
 def run(name: str, args: tuple[str, ...], as_json: bool) -> None:
     """Run pipeline NAME with key=value inputs, answering its questions from standard input."""
-    engine = _engine()
+    engine = current_engine()
     runner = _runner(engine, name)
     result = runner.start(_arguments(runner.config, args))
     _converse(engine, result, as_json=as_json)
@@ -199,10 +164,10 @@ def run(name: str, args: tuple[str, ...], as_json: bool) -> None:
 @click.argument("run_id")
 @click.argument("answer")
 @click.option("--json", "as_json", is_flag=True, help="Print the final run result as JSON.")
-@_fails_cleanly
+@fails_cleanly
 def resume(run_id: str, answer: str, as_json: bool) -> None:
     """Answer waiting run RUN_ID with ANSWER (further questions are read from standard input)."""
-    engine = _engine()
+    engine = current_engine()
     _converse(engine, engine.resume(run_id, answer), as_json=as_json)
 
 
@@ -212,10 +177,10 @@ def resume(run_id: str, answer: str, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
 @click.option("--expand", is_flag=True, help="Draw every step of composite steps and sub-pipelines.")
 @click.option("--run", "run_id", help="Highlight the current step and the path taken by this run.")
-@_fails_cleanly
+@fails_cleanly
 def graph(name: str, fmt: str, output: str | None, expand: bool, run_id: str | None) -> None:
     """Draw pipeline NAME offline as mermaid, ascii, dot, svg or png."""
-    engine = _engine()
+    engine = current_engine()
     runner, options = _runner(engine, name), {}
     if run_id:
         runner = engine.runner_for_run(run_id)
@@ -238,42 +203,10 @@ def graph(name: str, fmt: str, output: str | None, expand: bool, run_id: str | N
 
 
 @pipeline_cli.command("schema")
-@_fails_cleanly
+@fails_cleanly
 def schema() -> None:
     """The JSON Schema of PipelineConfig (what the editor validates against)."""
     click.echo(json.dumps(PipelineConfig.model_json_schema(), ensure_ascii=False, indent=2))
 
 
-@pipeline_cli.command("test")
-@click.argument("targets", nargs=-1, required=True)
-@click.option("--llm", "with_llm", is_flag=True, help="Use the configured LLM (default: offline, deterministic).")
-@click.option("-v", "--verbose", is_flag=True, help="Keep the runs' log lines on stderr.")
-@_fails_cleanly
-def run_tests(targets: tuple[str, ...], with_llm: bool, verbose: bool) -> None:
-    """Play dialog tests (a pipeline NAME: pipelines/tests/NAME/*.yaml; or a dialog file or folder) on a fresh
-    temporary database through the chat; one PASS/FAIL line per dialog, exit code 1 when any fails."""
-    engine = _engine()
-    files = collect(list(targets), engine.pipelines_dir, engine.names())
-    failed, root = 0, logging.getLogger()
-    level = root.level
-    if not verbose:
-        root.setLevel(max(level, logging.WARNING))  # one line per dialog, not one per turn
-    try:
-        for path in files:
-            result = run_dialog(path, engine.settings, shown_as=_shown(path), with_llm=with_llm)
-            failed += not result.passed
-            for line in result.lines():
-                click.echo(line)
-    finally:
-        root.setLevel(level)
-    click.echo(f"{len(files) - failed} passed, {failed} failed")
-    if failed:
-        sys.exit(1)
-
-
-def _shown(path: Path) -> str:
-    """The path as the author knows it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+pipeline_cli.add_command(run_tests)

@@ -25,6 +25,7 @@ from graphs.repair.texts import (
 )
 from graphs.repair.understanding import question_at
 from graphs.result import RunResult
+from graphs.store import events
 from pipelines.schema import AskStep
 from textnorm import clean, language
 from tools.language.command_tools import understand
@@ -45,7 +46,7 @@ def respond(runner: Runner, row: dict[str, Any], text: str) -> RunResult:
     the run is still as `row` saw it (an answer meant for one question never answers the next)."""
     text = clean(text)
     run_id, owner = row["run_id"], row["owner"]
-    paused = _paused(runner, row) if row["status"] == "waiting" and len(text) <= MAX_MESSAGE else None
+    paused = runner.paused(row) if row["status"] == "waiting" and len(text) <= MAX_MESSAGE else None
     if paused is None and row["status"] == "waiting" and (recovered := runner.recover(row)) is not None:
         # The last turn died mid-way: it reached its question now; this text answers that question.
         if not recovered.waiting:
@@ -62,6 +63,7 @@ def respond(runner: Runner, row: dict[str, Any], text: str) -> RunResult:
     reader = engine.understanding.reader()
     reading = understand(reader, text, question, engine.registry.services.llm, model_reads=engine.settings.MODEL_READS)
     metrics.message_read(runner.name, reading.reader)
+    _note_reading(runner, row, pending, reading, text)
     if reading.ambiguous:
         return _ask_which(runner, row, reading, question, lang)
     return _apply_all(runner, row, reading.commands, lang)
@@ -75,10 +77,10 @@ def _apply_all(runner: Runner, row: dict[str, Any], commands: list[Command], lan
     for command in commands:
         if result is not None:
             row = runner._row(row["run_id"], None)
-            paused = _paused(runner, row) if row["status"] == "waiting" else None
+            paused = runner.paused(row) if row["status"] == "waiting" else None
             if paused is None:
                 break
-        values, pending = _paused(runner, row) or ({}, {})
+        values, pending = runner.paused(row) or ({}, {})
         question = _question(runner, values, pending)
         result = _apply(runner, row, command, question, pending, lang)
         if result.message:
@@ -94,6 +96,7 @@ def _apply(
     """Apply one command to the waiting run of `row`."""
     run_id, owner = row["run_id"], row["owner"]
     kind = command.command
+    _note_repair(runner, row, pending, command)
     if kind == "cancel":
         return after_child(runner.engine, _say(runner.cancel(run_id, owner=owner), cancelled_text(lang)), owner, lang)
     if kind == "help":
@@ -111,7 +114,7 @@ def _apply(
     if kind == "choose":
         return after_child(runner.engine, runner.answer(row, command.option), owner, lang)
     if kind == "correct":
-        values = (_paused(runner, row) or ({}, {}))[0]
+        values = (runner.paused(row) or ({}, {}))[0]
         if (update := _correction(runner, values, command)) is not None:
             return after_child(runner.engine, runner.jump(row, update), owner, lang)
         return _say(runner.status(run_id, owner=owner), help_text(pending, lang))
@@ -121,23 +124,45 @@ def _apply(
     return after_child(runner.engine, runner.answer(row, answer), owner, lang)
 
 
+_REPAIRS = frozenset({"cancel", "help", "correct", "digress", "choose"})
+
+
+def _note_reading(runner: Runner, row: dict[str, Any], pending: dict[str, Any], reading: Reading, text: str) -> None:
+    """The reading of a message as an event: its first command (or «ambiguous»), the lowest confidence, the text."""
+    commands = reading.ambiguous or reading.commands
+    event = runner.event(
+        row["run_id"],
+        row["owner"],
+        "read",
+        step=pending.get("step"),
+        command="ambiguous" if reading.ambiguous else reading.first.command,
+        confidence=min((c.confidence for c in commands), default=None),
+        text=text,
+        detail={"reader": reading.reader, "commands": [c.command for c in commands]},
+    )
+    events.note(event)
+
+
+def _note_repair(runner: Runner, row: dict[str, Any], pending: dict[str, Any], command: Command) -> None:
+    """A repair applied at the pending question as an event (cancel, help, correct, digress, choose, keep)."""
+    kind = "keep" if command.command == "deny" and command.value == "keep" else command.command
+    if kind not in _REPAIRS and kind != "keep":
+        return
+    detail: dict[str, Any] = {}
+    if kind == "correct":
+        detail = {"slot": command.slot, "action": (command.edit or {}).get("action")}
+    elif kind == "digress":
+        detail = {"pipeline": command.pipeline}
+    event = runner.event(row["run_id"], row["owner"], "repaired", step=pending.get("step"), command=kind, detail=detail)
+    events.note(event)
+
+
 def _yes_no_option(question: Question, kind: str) -> str:
     """The option of a yes/no question that says yes (or no): the first (or second) one, «sí»/«no» without them."""
     options = list(question.options)
     if len(options) == 2:
         return options[0] if kind == "affirm" else options[1]
     return "sí" if kind == "affirm" else "no"
-
-
-def _paused(runner: Runner, row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(state values, pending question) of a waiting run: as its last turn here left them, else from the checkpoint."""
-    cached = runner.engine.paused.get(row["run_id"], row["updated_at"])
-    if cached is not None:
-        return cached
-    snapshot = runner.graph.get_state(runner.run_config(row["run_id"], row["owner"]))
-    if not snapshot.interrupts:
-        return None
-    return dict(snapshot.values or {}), snapshot.interrupts[0].value or {}
 
 
 def _question(runner: Runner, values: dict[str, Any], pending: dict[str, Any]) -> Question:

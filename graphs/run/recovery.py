@@ -36,7 +36,15 @@ def reconcile(runner: Runner, row: dict[str, Any], token: str) -> bool:
     status = "waiting" if snapshot.next else str(values.get("__status__") or "completed")
     messages = len(values.get("__messages__") or [])
     runner.engine.paused.forget(run_id)
-    runner.engine.runs.set_status(run_id, status, messages=messages, steps=steps, release=token)
+    # The dead turn's outcome is told again (its reading died with it: it was never written).
+    if snapshot.interrupts:
+        ask = snapshot.interrupts[0].value or {}
+        told = [runner.event(run_id, row["owner"], "asked", step=ask.get("step"), text=ask.get("question"))]
+    else:
+        told = [] if status == "waiting" else [runner.event(run_id, row["owner"], status)]
+    for event in told:
+        event.detail["recovered"] = True
+    runner.engine.runs.set_status(run_id, status, messages=messages, steps=steps, release=token, events=told)
     logger.warning("run %s: its last turn died after its checkpoint; the run table now says %s", run_id, status)
     return True
 

@@ -26,8 +26,9 @@ from graphs.result import RunResult
 from graphs.run.answers import answer_once
 from graphs.run.inputs import validate_inputs
 from graphs.run.recovery import reconcile
-from graphs.store import retention
+from graphs.store import events, retention
 from graphs.store.databases import database_unreachable
+from graphs.store.events import Event
 from graphs.store.run_table import new_run_id
 from pipelines.repair_schema import REPAIR_NODE
 from pipelines.schema import PipelineConfig
@@ -77,7 +78,8 @@ class Runner:
         run_id = run_id or new_run_id()
         runs = self.engine.runs
         runs.save_version(self.name, self.version, self.config.source_text)
-        token, fresh = runs.create(run_id, self.name, self.version, owner)
+        started = self.event(run_id, owner, "started", detail={"parent": parent} if parent else {})
+        token, fresh = runs.create(run_id, self.name, self.version, owner, [started])
         if token is None:
             raise ConflictError.busy(run_id)
         if not fresh and reconcile(self, runs.get(run_id) or {"run_id": run_id, "owner": owner}, token):
@@ -104,9 +106,12 @@ class Runner:
         if message_id is not None:
             return answer_once(self.engine, run_id, answer, owner, message_id)
         row = self._row(run_id, owner)
-        if understand and isinstance(answer, str):
-            return respond(self, row, answer)
-        return self.answer(row, answer)
+        with events.collecting(self.engine.runs.engine):
+            if understand and isinstance(answer, str):
+                return respond(self, row, answer)
+            step = (self.paused(row) or ({}, {}))[1].get("step") if row["status"] == "waiting" else None
+            events.note(self.event(run_id, row["owner"], "read", step=step, command="answer"))
+            return self.answer(row, answer)
 
     def answer(self, row: dict[str, Any], answer: Any) -> RunResult:
         """Resume the run of `row` with `answer` as it is, if the run is still as `row` saw it."""
@@ -176,7 +181,8 @@ class Runner:
             metrics.lease_conflict(self.name)
             raise ConflictError.busy(run_id)
         try:
-            self.engine.runs.set_status(run_id, "cancelled")
+            ended = [*events.taken(run_id), self.event(run_id, row["owner"], "cancelled")]
+            self.engine.runs.set_status(run_id, "cancelled", events=ended)
             metrics.run_ended(self.name, "cancelled")
         finally:
             self.engine.runs.release(run_id, token)
@@ -185,6 +191,21 @@ class Runner:
     def draw(self, fmt: str = "mermaid", **options: Any) -> str | bytes:
         """The pipeline's picture, offline: mermaid, ascii, svg or png."""
         return draw(self, fmt, **options)
+
+    def paused(self, row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(state values, pending question) of a waiting run: as its last turn here left them, else from the
+        checkpoint; None when it asks nothing."""
+        cached = self.engine.paused.get(row["run_id"], row["updated_at"])
+        if cached is not None:
+            return cached
+        snapshot = self.graph.get_state(self.run_config(row["run_id"], row["owner"]))
+        if not snapshot.interrupts:
+            return None
+        return dict(snapshot.values or {}), snapshot.interrupts[0].value or {}
+
+    def event(self, run_id: str, owner: str | None, kind: str, **fields: Any) -> Event:
+        """An event of a run of this pipeline version (written with the run-table update it goes with)."""
+        return Event(run_id, self.name, self.version, owner, kind, **fields)
 
     def _row(self, run_id: str, owner: str | None) -> dict[str, Any]:
         row = self.engine.runs.get(run_id) if isinstance(run_id, str) else None
@@ -230,8 +251,11 @@ class Runner:
             failure = InternalError("a step failed unexpectedly; the error was logged")
             return self._fail(run_id, owner, token, failure)
         messages, steps = len(final.get("__messages__") or []), len(final.get(PATH) or [])
+        turn_events = [*events.taken(run_id), self._outcome(run_id, owner, result)]
         faults.reached("after_checkpoint")
-        stamp = self.engine.runs.set_status(run_id, result.status, messages=messages, release=token, steps=steps)
+        stamp = self.engine.runs.set_status(
+            run_id, result.status, messages=messages, release=token, steps=steps, events=turn_events
+        )
         faults.reached("after_run_update")
         if result.status == "waiting":
             pending = final["__interrupt__"][0].value or {}
@@ -247,7 +271,10 @@ class Runner:
         except Exception:  # the checkpoint itself may be what failed
             values = {}
         steps = len(values.get(PATH) or []) if values else None
-        self.engine.runs.set_status(run_id, "failed", error, release=token, steps=steps)
+        failed = self.event(run_id, owner, "failed", detail={"code": exc.code})
+        self.engine.runs.set_status(
+            run_id, "failed", error, release=token, steps=steps, events=[*events.taken(run_id), failed]
+        )
         return RunResult(
             run_id,
             self.name,
@@ -256,6 +283,12 @@ class Runner:
             steps_done=steps_done(self.config, values.get(PATH)),
             pipeline_version=self.version,
         )
+
+    def _outcome(self, run_id: str, owner: str | None, result: RunResult) -> Event:
+        """The event a turn ends with: the question it asks, or how the run ended."""
+        if result.status == "waiting":
+            return self.event(run_id, owner, "asked", step=result.step or result.current_step, text=result.question)
+        return self.event(run_id, owner, result.status if result.status in ("cancelled", "failed") else "completed")
 
     def _result(self, run_id: str, row: dict[str, Any], *, seen: int | None) -> RunResult:
         snapshot = self.graph.get_state(self.run_config(run_id, row.get("owner")))

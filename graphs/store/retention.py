@@ -2,8 +2,8 @@
 
 LangGraph keeps every checkpoint of every thread for ever. A run that ended (completed, cancelled, failed) never
 changes again, so its final result is copied to the `run_results` table, then its checkpoints, writes and blobs
-are deleted. `Runner.status` answers from that copy once the checkpoint is gone. Waiting and running runs are
-never touched.
+are deleted, and its conversation events with them. `Runner.status` answers from that copy once the checkpoint is
+gone. Waiting and running runs are never touched.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy import Column, Float, MetaData, String, Table, Text, and_, delet
 from sqlalchemy.engine import Engine as SqlEngine
 
 from graphs.result import RunResult
+from graphs.store.events import delete_events
 from graphs.store.run_table import runs_table
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ def _batches(engine: Engine, cutoff: float) -> Iterator[list[dict[str, Any]]]:
 def prune_runs(
     engine: Engine, older_than_days: float, *, now: float | None = None, dry_run: bool = False
 ) -> PruneReport:
-    """Delete the checkpoints of runs that ended more than `older_than_days` ago; keep their rows and results."""
+    """Delete the checkpoints and events of runs that ended more than `older_than_days` ago; keep their rows and
+    results."""
     if not math.isfinite(older_than_days) or older_than_days < 0:
         raise ValueError("older_than_days must be a number, zero or more")
     sql = engine.runs.engine
@@ -138,6 +140,7 @@ def prune_runs(
         with sql.begin() as conn:
             conn.execute(delete(run_results_table).where(run_results_table.c.run_id.in_([r["run_id"] for r in rows])))
             conn.execute(insert(run_results_table), [{**row, "pruned_at": stamp} for row in rows])
+            delete_events(conn, [row["run_id"] for row in rows])  # the events go with the runs they tell
         _delete_threads(engine.checkpointer, [row["run_id"] for row in rows])
         pruned += len(rows)
     messages = engine.inbox.prune(cutoff)  # answered chat messages go with the runs they drove

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import IntegrityError
 
 from graphs.store.databases import add_missing_columns
+from graphs.store.events import Event, create_events_table, write_events
 from graphs.store.leases import LeaseKeeper
 
 _meta = MetaData()
@@ -76,12 +77,15 @@ class RunStore:
         self.leases = LeaseKeeper(engine, lease_seconds)
         self._kept: set[tuple[str, str]] = set()
         _meta.create_all(engine)
+        create_events_table(engine)
         add_missing_columns(engine, runs_table)
 
-    def create(self, run_id: str, pipeline: str, version: str, owner: str | None) -> tuple[str | None, bool]:
-        """Record a new run (status `running`) holding its lease: (the lease token, True). A run of that id whose
-        first turn died (still `running`, its lease run out) is taken over: (token, False); a run of that id in any
-        other state: (None, False)."""
+    def create(
+        self, run_id: str, pipeline: str, version: str, owner: str | None, events: list[Event] | None = None
+    ) -> tuple[str | None, bool]:
+        """Record a new run (status `running`, with its `events`) holding its lease: (the lease token, True). A run
+        of that id whose first turn died (still `running`, its lease run out) is taken over: (token, False); a run
+        of that id in any other state: (None, False)."""
         now, token = time.time(), secrets.token_hex(8)
         try:
             with self.engine.begin() as conn:
@@ -98,6 +102,7 @@ class RunStore:
                         lease_until=self.leases.until(),
                     )
                 )
+                write_events(conn, events or [])
         except IntegrityError:
             return self.acquire(run_id, status="running"), False
         self.leases.hold(runs_table, "run_id", run_id, token)
@@ -117,9 +122,10 @@ class RunStore:
         messages: int | None = None,
         release: str | None = None,
         steps: int | None = None,
+        events: list[Event] | None = None,
     ) -> float:
-        """Store the run's status (and error when failed, how many messages it has said and steps it has run);
-        returns the `updated_at` written.
+        """Store the run's status (and error when failed, how many messages it has said and steps it has run)
+        with the `events` of the turn, in one transaction; returns the `updated_at` written.
 
         With `release`, the lease held under that token is given back in the same write (one commit a turn).
         """
@@ -143,7 +149,9 @@ class RunStore:
         if release is not None:  # never renewed again, even if this write fails: a lease outlives no failed turn
             self.leases.drop(release)
         with self.engine.begin() as conn:
-            conn.execute(update(runs_table).where(where).values(**values))
+            written = conn.execute(update(runs_table).where(where).values(**values)).rowcount
+            if written:  # a turn whose lease was taken over writes nothing, not even its events
+                write_events(conn, events or [])
         return stamp
 
     def acquire(self, run_id: str, *, status: str | None = None, updated_at: float | None = None) -> str | None:
@@ -157,6 +165,12 @@ class RunStore:
     def release(self, run_id: str, token: str) -> None:
         """Give the lease back."""
         self.leases.give_back(runs_table, "run_id", run_id, token)
+
+    def runs_of(self, owner: str) -> list[dict[str, Any]]:
+        """Every run of an owner (a chat session), oldest first."""
+        query = select(runs_table).where(runs_table.c.owner == owner).order_by(runs_table.c.created_at)
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
 
     def waiting_for(self, owner: str) -> dict[str, Any] | None:
         """The most recent waiting run of an owner (a chat session), or None."""

@@ -1,1 +1,1 @@
-"""Dialog files: reading them as hostile input, and playing pipeline tests through the conversation layer."""
+"""Dialog files: reading them as hostile input, playing pipeline tests through the conversation layer, their coverage."""

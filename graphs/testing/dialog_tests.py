@@ -14,6 +14,7 @@ from errors import AppError, InputError, NotFoundError
 from graphs.chat.conversation import Conversation, new_session_id
 from graphs.run.engine import Engine
 from graphs.run.versions import write_atomically
+from graphs.testing.coverage import Visits
 from graphs.testing.dialog_check import (
     Difference,
     change_catalog,
@@ -125,7 +126,7 @@ class _Chat:
         self.services.memory.facts.close()
 
 
-def _play(dialog: Dialog, settings: Config) -> DialogResult:
+def _play(dialog: Dialog, settings: Config, visits: Visits | None) -> DialogResult:
     chat = _Chat(settings)
     session_id, run_ids, run_id = new_session_id(), [], None
     try:
@@ -147,11 +148,23 @@ def _play(dialog: Dialog, settings: Config) -> DialogResult:
                 return DialogResult(dialog.file, dialog.name, False, number, difference=difference)
         return DialogResult(dialog.file, dialog.name, True, len(dialog.turns))
     finally:
-        chat.close()
+        try:
+            if visits is not None:  # a failed dialog still visited what it visited
+                visits.add_session(chat.engine, Conversation.owner(session_id))
+        finally:
+            chat.close()
 
 
-def run_dialog(path: Path, base: Config, *, shown_as: str | None = None, with_llm: bool = False) -> DialogResult:
-    """Play one dialog file on a fresh temporary database; a malformed file or a crash is a failed result."""
+def run_dialog(
+    path: Path,
+    base: Config,
+    *,
+    shown_as: str | None = None,
+    with_llm: bool = False,
+    visits: Visits | None = None,
+) -> DialogResult:
+    """Play one dialog file on a fresh temporary database; a malformed file or a crash is a failed result. With
+    `visits`, what the dialog's runs of that pipeline visited is added to it."""
     file = shown_as or str(path)
     try:
         dialog = read_dialog(path, shown_as=file)
@@ -159,7 +172,7 @@ def run_dialog(path: Path, base: Config, *, shown_as: str | None = None, with_ll
         return DialogResult(file, path.stem, False, 0, error=exc.message)
     with tempfile.TemporaryDirectory(prefix="t7-dialog-") as folder:
         try:
-            return _play(dialog, sandbox_settings(base, Path(folder), with_llm=with_llm))
+            return _play(dialog, sandbox_settings(base, Path(folder), with_llm=with_llm), visits)
         except AppError as exc:
             return DialogResult(file, dialog.name, False, 0, error=exc.message)
         except Exception as exc:  # one broken dialog must not stop the others; its result says what happened
