@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from config import Config
+from errors import ConflictError
 from graphs.run.engine import Engine
 from graphs.store.events import EVENT_KINDS, events_of, events_table
 from graphs.store.retention import prune_runs
@@ -120,7 +121,7 @@ def test_a_refused_answer_writes_no_event(engine: Engine) -> None:
     waiting = runner.start({"cliente": "Globex", "productos": "1 grapadora"})
     runner.resume(waiting.run_id, "sí")
     before = _told(engine, waiting.run_id)
-    with pytest.raises(Exception, match="not waiting|no está esperando|completed"):
+    with pytest.raises(ConflictError):
         runner.resume(waiting.run_id, "sí")
     assert _told(engine, waiting.run_id) == before
 

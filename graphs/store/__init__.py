@@ -1,1 +1,1 @@
-"""Durable tables of the run database: checkpointers and the run table, events and insights, leases, the inbox, pruning."""
+"""Durable tables of the run database: checkpointers, the run table, events and insights, leases, the inbox, pruning."""

@@ -1,1 +1,1 @@
-"""Dialog files: reading them as hostile input, playing pipeline tests through the conversation layer, their coverage."""
+"""Dialog files: read as hostile input, played as pipeline tests through the conversation layer, and their coverage."""
