@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from graphs.cli.common import current_engine, fails_cleanly, shown_path
 from graphs.testing.coverage import Coverage, Visits, coverage_of
@@ -16,6 +17,7 @@ __all__ = ["run_tests"]
 
 
 @click.command("test")
+@with_appcontext
 @click.argument("targets", nargs=-1, required=True)
 @click.option("--llm", "with_llm", is_flag=True, help="Use the configured LLM (default: offline, deterministic).")
 @click.option("-v", "--verbose", is_flag=True, help="Keep the runs' log lines on stderr.")

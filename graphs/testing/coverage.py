@@ -55,6 +55,8 @@ class Visits:
         if ids and status in _ENDED and ids[-1] != REPAIR_NODE:
             self.seen.add(f"pair:{ids[-1]}>{END}")
         for event in events:
+            if event["kind"] == "asked" and event["step"]:  # a question still waiting was reached all the same
+                self.seen.add(f"step:{event['step']}")
             if event["kind"] != "repaired" or event["command"] != "correct":
                 continue
             slot, action = event["detail"].get("slot"), event["detail"].get("action")
