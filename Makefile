@@ -74,3 +74,8 @@ bench-load: $(STAMP)
 .PHONY: editor-bundle
 editor-bundle:
 	cd editor_src && npm ci --no-audit --no-fund && npm run build
+
+# The screenshots of the docs site, taken by the browser tests that check those pages (docs/img/*.png).
+.PHONY: docs-screenshots
+docs-screenshots: $(STAMP)
+	T7_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_browser_insights.py

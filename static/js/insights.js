@@ -14,8 +14,10 @@ const OUTCOMES = [
   ["started", "Iniciadas"], ["completed", "Completadas"], ["cancelled", "Canceladas"], ["failed", "Fallidas"],
   ["abandoned", "Abandonadas"], ["waiting", "En curso"],
 ];
-const REPAIRS = {
+// The reader's commands and the repairs, as the page names them.
+const COMMANDS = {
   cancel: "cancelar", help: "ayuda", correct: "corrección", digress: "desvío", choose: "elección", keep: "mantener",
+  affirm: "sí", deny: "no", answer: "respuesta", ambiguous: "dudosa",
 };
 const number = new Intl.NumberFormat("es-ES", { maximumFractionDigits: 2 });
 
@@ -39,11 +41,13 @@ function tablesOf(report) {
     },
     repairs: {
       columns: ["Pregunta", "Reparación", "Veces"],
-      rows: report.repairs.map((r) => [r.step, REPAIRS[r.command] || r.command, r.count]),
+      rows: report.repairs.map((r) => [r.step, COMMANDS[r.command] || r.command, r.count]),
     },
     lowest_confidence: {
       columns: ["Confianza", "Pregunta", "Lectura", "Mensaje", "Ejecución"],
-      rows: report.lowest_confidence.map((r) => [r.confidence, r.step || "", r.command || "", r.text || "", r.run_id]),
+      rows: report.lowest_confidence.map((r) => [
+        r.confidence, r.step || "", COMMANDS[r.command] || r.command || "", r.text || "", r.run_id,
+      ]),
     },
   };
 }
