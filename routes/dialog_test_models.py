@@ -65,13 +65,40 @@ class DialogTestResult(BaseModel):
     error: str | None
 
 
+class MissedTarget(BaseModel):
+    """A step, `next` rule, correction or confirm edit that no test visits, where it is written."""
+
+    kind: str = Field(description="step, branch, correction or edit")
+    name: str = Field(description="the step id; «step → goto» for a branch; the slot of a correction")
+    line: int
+    column: int
+    where: str = Field(description="file:line:col")
+
+
+class KindCount(BaseModel):
+    """Targets of one kind: how many the tests visit, of how many."""
+
+    covered: int
+    total: int
+
+
+class TestCoverage(BaseModel):
+    """What the saved tests visit of the pipeline (as `flask pipeline test --coverage` prints it)."""
+
+    pipeline: str
+    covered: float = Field(description="the covered share, 0–1")
+    by_kind: dict[str, KindCount]
+    missed: list[MissedTarget]
+
+
 class DialogTestReport(BaseModel):
-    """The saved tests of a pipeline, each played on a fresh temporary database."""
+    """The saved tests of a pipeline, each played on a fresh temporary database, and their coverage."""
 
     pipeline: str
     passed: int
     failed: int
     results: list[DialogTestResult]
+    coverage: TestCoverage | None = Field(description="null when the pipeline's saved text does not load")
 
 
 REQUEST_MODELS: list[type[BaseModel]] = [DialogTestRequest]

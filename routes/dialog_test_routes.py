@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import current_app, jsonify
 
-from errors import NotFoundError
+from errors import NotFoundError, PipelineError
 from graphs.run.engine import Engine
+from graphs.testing.coverage import Visits, coverage_of
 from graphs.testing.dialog_tests import run_saved, save_dialog, saved_dialogs
 from pipelines.schema import NAME_PATTERN
 from routes.auth import require_token
@@ -50,9 +51,16 @@ def save_pipeline_test(name: str, test_name: str) -> Any:
 
 @orch_bp.post("/pipelines/<name>/test_runs")
 def run_pipeline_tests(name: str) -> Any:
-    """Play every saved test of a pipeline on a fresh temporary database; per-dialog results."""
+    """Play every saved test of a pipeline on a fresh temporary database; per-dialog results and what of the
+    pipeline no test visits (`flask pipeline test --coverage`)."""
     require_token()
     name = _pipeline(name)
-    results = [result.to_dict() for result in run_saved(name, _engine().settings)]
+    engine, visits = _engine(), Visits(name)
+    results = [result.to_dict() for result in run_saved(name, engine.settings, visits)]
     passed = sum(result["passed"] for result in results)
-    return jsonify({"pipeline": name, "passed": passed, "failed": len(results) - passed, "results": results})
+    try:
+        coverage = coverage_of(engine.config(name), visits).to_dict(file=f"{name}.yaml")  # never a server path
+    except PipelineError:  # the saved text does not load: its tests failed, and there is nothing to cover
+        coverage = None
+    report = {"pipeline": name, "passed": passed, "failed": len(results) - passed, "results": results}
+    return jsonify({**report, "coverage": coverage})

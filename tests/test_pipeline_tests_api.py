@@ -55,13 +55,28 @@ def test_running_the_saved_tests_reports_each_dialog(app: Flask, client: FlaskCl
     assert app.extensions["services"].sql.count_orders() == 0
 
 
-def test_running_without_tests_is_an_empty_report(client: FlaskClient) -> None:
+def test_running_without_tests_is_an_empty_report_that_covers_nothing(client: FlaskClient) -> None:
     assert client.post("/orchestrator/pipelines/ejemplo_simple/test_runs").get_json() == {
         "pipeline": "ejemplo_simple",
         "passed": 0,
         "failed": 0,
         "results": [],
+        "coverage": {
+            "pipeline": "ejemplo_simple",
+            "covered": 0.0,
+            "by_kind": {"step": {"covered": 0, "total": 2}},
+            "missed": [
+                {"kind": "step", "name": name, "line": line, "column": 5, "where": f"ejemplo_simple.yaml:{line}:5"}
+                for name, line in (("pedir_nombre", 34), ("saludar", 38))
+            ],
+        },
     }
+
+
+def test_the_report_says_what_the_tests_visit(client: FlaskClient) -> None:
+    client.put(f"{BASE}/a_pasa", json={"yaml": GOOD})
+    coverage = client.post("/orchestrator/pipelines/ejemplo_simple/test_runs").get_json()["coverage"]
+    assert coverage["covered"] == 1.0 and coverage["missed"] == []
 
 
 def test_a_malformed_dialog_is_refused_with_its_line_and_nothing_is_written(

@@ -50,15 +50,18 @@ def cli(app: Flask, *args: str) -> Result:
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_every_shipped_pipeline_has_passing_tests(shipped_app: Flask, name: str) -> None:
+def test_every_shipped_pipeline_has_passing_tests_that_cover_it(shipped_app: Flask, name: str) -> None:
     folder = dialogs_dir(name, SHIPPED_DIR)
     files = dialog_files(folder) if folder.is_dir() else []
     assert files, f"pipeline {name} ships without dialog tests: add pipelines/tests/{name}/*.yaml"
-    result = cli(shipped_app, name)
+    result = cli(shipped_app, "--coverage", name)
     assert result.exit_code == 0, result.output
     passes = [line for line in result.stdout.splitlines() if line.startswith("PASS  ")]
     assert len(passes) == len(files), result.output
-    assert result.stdout.splitlines()[-1] == f"{len(files)} passed, 0 failed"
+    *_, summary, coverage = result.stdout.splitlines()
+    assert summary == f"{len(files)} passed, 0 failed"
+    # every step, next rule, correction and confirm edit of a shipped pipeline is visited by its tests
+    assert coverage.startswith(f"coverage of {name}: 100.0% ("), result.output
 
 
 def test_the_order_dialogs_are_a_good_handful() -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from graphs.compile.step_context import PATH, steps_done
 from graphs.store.events import events_of
 from pipelines.repair_schema import REPAIR_NODE
-from pipelines.schema import END, PipelineConfig
+from pipelines.schema import END, AskStep, PipelineConfig
 from pipelines.yaml_source import read_yaml
 
 if TYPE_CHECKING:
@@ -124,7 +124,10 @@ def targets_of(config: PipelineConfig) -> list[Target]:
             found.append(_otherwise(config, name, ids, gotos, at((*path, "next"))))
     found += _edits(config)
     declared = config.repair.corrections is not None
+    asked = {step.slot for step in config.steps if isinstance(step, AskStep)}
     for slot, correction in config.corrections().items():
+        if asked <= {slot}:  # only the slot's own question ever waits: what is said there is its value, no correction
+            continue
         at = ("repair", "corrections", slot) if declared else _step_path(config, correction.goto)
         found.append(Target("correction", slot, *config.position(at), covered_by=(f"correct:{slot}",)))
     return found
@@ -181,13 +184,18 @@ class Coverage:
             counts[1] += 1
         return {kind: (covered, total) for kind, (covered, total) in totals.items()}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: the share, the counts by kind and each target missed with where it is."""
+    def to_dict(self, file: str | None = None) -> dict[str, Any]:
+        """The JSON form: the share, the counts by kind and each target missed with where it is (in `file`, as
+        shown to the reader: default the pipeline's file)."""
+        shown = file or self.file
         return {
             "pipeline": self.pipeline,
             "covered": round(self.share, 4),
             "by_kind": {kind: {"covered": c, "total": t} for kind, (c, t) in self.by_kind().items()},
-            "missed": [{"kind": t.kind, "name": t.name, "where": t.where(self.file)} for t in self.missed],
+            "missed": [
+                {"kind": t.kind, "name": t.name, "line": t.line, "column": t.column, "where": t.where(shown)}
+                for t in self.missed
+            ],
         }
 
 

@@ -217,8 +217,9 @@ def saved_dialogs(name: str, pipelines_dir: Path) -> list[dict[str, Any]]:
     return listed
 
 
-def run_saved(name: str, base: Config) -> list[DialogResult]:
-    """Play every test file of pipeline `name` (none when it has no tests folder)."""
+def run_saved(name: str, base: Config, visits: Visits | None = None) -> list[DialogResult]:
+    """Play every test file of pipeline `name` (none when it has no tests folder), adding what they visit to
+    `visits` when given."""
     folder = dialogs_dir(name, Path(base.PIPELINES_DIR))
     files = dialog_files(folder)[:MAX_DIALOGS] if folder.is_dir() else []
-    return [run_dialog(path, base, shown_as=path.name) for path in files]
+    return [run_dialog(path, base, shown_as=path.name, visits=visits) for path in files]
