@@ -1,6 +1,7 @@
 // The pipeline's YAML in a CodeMirror 6 editor: highlighting, lint markers from the server's validation report,
-// completion from the JSON Schema and the document. A small API (getValue/setValue/onChange/focus/revealLine/mark)
-// so the rest of the editor does not need to know CodeMirror.
+// completion from the JSON Schema and the document, gutter marks on what no test covers. A small API
+// (getValue/setValue/onChange/focus/revealLine/mark/markUncovered) so the rest of the editor does not need to know
+// CodeMirror.
 import {
   Annotation, EditorState, EditorView, autocompletion, bracketMatching, closeBrackets, closeBracketsKeymap,
   completionKeymap, defaultHighlightStyle, defaultKeymap, drawSelection, highlightActiveLine,
@@ -41,6 +42,8 @@ export class CodeEditor {
    */
   constructor(host, { label = "YAML", emptyText = "", complete = () => ({}) } = {}) {
     this.listeners = [];
+    this.errors = [];
+    this.uncovered = [];
     this.complete = complete;
     this.view = new EditorView({ parent: host, state: this.createState("", label, emptyText) });
     this.label = label;
@@ -73,6 +76,10 @@ export class CodeEditor {
 
   updated(update) {
     if (!update.docChanged || update.transactions.every((t) => t.annotation(external))) return;
+    if (this.uncovered.length) {  // the coverage was of the text the tests ran on: an edit makes it stale
+      this.uncovered = [];
+      queueMicrotask(() => this.showMarks());
+    }
     for (const listener of this.listeners) listener(this.getValue());
   }
 
@@ -86,6 +93,7 @@ export class CodeEditor {
    */
   setValue(text, { reset = false } = {}) {
     if (reset) {
+      this.uncovered = [];
       this.view.setState(this.createState(text, this.label, this.emptyText));
       return;
     }
@@ -127,10 +135,36 @@ export class CodeEditor {
 
   /** Show validation errors ({line, column, message}) as lint markers; errors without a line mark nothing. */
   mark(errors) {
+    this.errors = errors;
+    this.showMarks();
+  }
+
+  /**
+   * Mark what no saved test visits ({kind, name, line, column} from a test run's coverage) in the gutter, as
+   * notes beside the errors; the marks go as soon as the text is edited.
+   */
+  markUncovered(targets) {
+    this.uncovered = targets;
+    this.showMarks();
+  }
+
+  showMarks() {
     const doc = this.view.state.doc;
-    const diagnostics = errors.filter((e) => e.line && e.line <= doc.lines).map((error) => ({
+    const onALine = (item) => item.line && item.line <= doc.lines;
+    const errors = this.errors.filter(onALine).map((error) => ({
       ...errorRange(doc, error), severity: "error", message: error.message, source: "validación",
     }));
-    this.view.dispatch(setDiagnostics(this.view.state, diagnostics));
+    const notes = this.uncovered.filter(onALine).map((target) => ({
+      ...errorRange(doc, target), severity: "info", source: "cobertura", message: UNCOVERED[target.kind](target.name),
+    }));
+    this.view.dispatch(setDiagnostics(this.view.state, [...errors, ...notes]));
   }
 }
+
+/** What a gutter note says about a target no test visits, by its kind. */
+const UNCOVERED = {
+  step: (name) => `Ninguna prueba pasa por el paso «${name}».`,
+  branch: (name) => `Ninguna prueba toma la rama ${name}.`,
+  correction: (name) => `Ninguna prueba corrige «${name}» mientras espera otra pregunta.`,
+  edit: (name) => `Ninguna prueba hace el cambio ${name} al confirmar.`,
+};

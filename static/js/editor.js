@@ -13,6 +13,8 @@ const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const root = document.getElementById("editor");
 const $ = (id) => document.getElementById(id);
 const tryRun = new TryRun($("run-form"), $("run-result"));
+// The saved tests ran on the saved text: its uncovered lines are marked only while the editor shows that text.
+tryRun.tests.onCoverage = (missed) => area.markUncovered(area.getValue() === state.saved ? missed : []);
 const state = {
   name: "", saved: null, doc: null, pipelines: [], others: null, schema: null, validation: 0, preview: 0,
 };

@@ -43,6 +43,8 @@ export function slug(text) {
   return plain.replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 48) || "prueba";
 }
 
+const KIND_NAMES = { step: "pasos", branch: "ramas", correction: "correcciones", edit: "cambios al confirmar" };
+
 export class SavedTests {
   constructor(box) {
     this.box = box;
@@ -55,10 +57,12 @@ export class SavedTests {
     this.runButton = el("button", { type: "button", id: "tests-run", className: "secondary", onclick: () => this.run() },
       "Ejecutar pruebas guardadas");
     this.list = el("ul", { id: "test-list", className: "test-list" });
+    this.coverage = el("p", { id: "test-coverage", className: "muted" });
+    this.onCoverage = () => {};
     const form = el("form", { className: "answer", onsubmit: (event) => { event.preventDefault(); this.save(); } },
       this.nameBox, this.saveButton);
     box.replaceChildren(el("h3", {}, "Pruebas"), form, this.status, el("div", { className: "toolbar" }, this.runButton),
-      this.list);
+      this.coverage, this.list);
   }
 
   /** Another pipeline: forget the conversation, list that pipeline's saved tests. */
@@ -137,12 +141,29 @@ export class SavedTests {
     try {
       const report = await api("POST", `/orchestrator/pipelines/${encodeURIComponent(this.name)}/test_runs`);
       this.say(`${report.passed} pasan, ${report.failed} fallan.`, report.failed > 0);
+      this.showCoverage(report.coverage);
       await this.refresh(report.results);
     } catch (error) {
       this.say(`No se han podido ejecutar: ${errorText(error)}`, true);
     } finally {
       this.runButton.disabled = false;
     }
+  }
+
+  /** The covered share by kind under the status line; the targets missed go to `onCoverage` (the YAML gutter). */
+  showCoverage(coverage) {
+    if (!coverage) {
+      this.coverage.textContent = "";
+      this.onCoverage([]);
+      return;
+    }
+    const kinds = Object.keys(KIND_NAMES).filter((kind) => coverage.by_kind[kind])
+      .map((kind) => `${KIND_NAMES[kind]} ${coverage.by_kind[kind].covered}/${coverage.by_kind[kind].total}`).join(", ");
+    const share = new Intl.NumberFormat("es-ES", { style: "percent", maximumFractionDigits: 1 }).format(coverage.covered);
+    this.coverage.textContent = `Cobertura: ${share} (${kinds}).`
+      + (coverage.missed.length ? " Lo que ninguna prueba visita está marcado en el margen del YAML." : "");
+    this.coverage.dataset.covered = String(coverage.covered);
+    this.onCoverage(coverage.missed);
   }
 
   say(text, bad = false) {
