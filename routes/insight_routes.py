@@ -1,17 +1,22 @@
-"""The insights endpoint on orch_bp: how one pipeline's runs went over a period, as JSON."""
+"""The insight endpoints on orch_bp: how one pipeline's runs went over a period; one run as a conversation."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app, jsonify
 
 from errors import NotFoundError
 from graphs.run.engine import Engine
+from graphs.run.transcript import transcript
 from graphs.store.insights import Period, insights
+from routes.auth import reader
 from routes.insight_models import InsightsQuery
-from routes.orchestrator_models import parse_query
+from routes.orchestrator_models import RUN_ID_PATTERN, parse_query
 from routes.orchestrator_routes import orch_bp
+
+_RUN_ID = re.compile(RUN_ID_PATTERN)
 
 
 def _engine() -> Engine:
@@ -28,3 +33,14 @@ def pipeline_insights() -> Any:
         raise NotFoundError(f"no pipeline named {query.pipeline!r}", details={"available": engine.names()})
     period = Period.last_days(query.days, engine.settings.ABANDONED_AFTER_SECONDS)
     return jsonify(insights(engine.runs.engine, query.pipeline, period))
+
+
+@orch_bp.get("/runs/<run_id>/transcript")
+def run_transcript(run_id: str) -> Any:
+    """A run the caller started (or of the chat session in X-Chat-Session) as a conversation: every message and
+    its reading, the steps each turn ran, what it said and asked, the slot values after it."""
+    if not _RUN_ID.fullmatch(run_id):
+        raise NotFoundError(f"no run {run_id[:80]!r}")
+    owner = reader(run_id)
+    runner = _engine().runner_for_run(run_id, owner)
+    return jsonify(transcript(runner, run_id, owner))

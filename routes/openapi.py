@@ -36,6 +36,7 @@ from routes.orchestrator_models import (
     VersionList,
     YamlRequest,
 )
+from routes.transcript_models import TranscriptModel
 
 _REQUESTS: list[type[BaseModel]] = [RunChainRequest, ResumeRequest, YamlRequest, *REQUEST_MODELS]
 _RESPONSES: list[type[BaseModel]] = [
@@ -49,6 +50,7 @@ _RESPONSES: list[type[BaseModel]] = [
     ErrorBody,
     *RESPONSE_MODELS,
     *INSIGHT_MODELS,
+    TranscriptModel,
 ]
 Mode = Literal["validation", "serialization"]
 
@@ -207,7 +209,7 @@ def _language_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any
 
 
 def _insight_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any]:
-    """The figures of /insights as JSON."""
+    """The figures of /insights and a run's transcript, as JSON."""
     return {
         "/orchestrator/insights": {
             "get": operation(
@@ -218,7 +220,17 @@ def _insight_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any]
                 params=query_parameters(InsightsQuery),
                 op_id="pipeline_insights",
             )
-        }
+        },
+        "/orchestrator/runs/{run_id}/transcript": {
+            "get": operation(
+                refs,
+                "A run as a conversation: messages and their readings, the steps and slot values of each turn",
+                json_content(refs["TranscriptModel"]),
+                "404" + auth,
+                params=[RUN_PARAMETER, CHAT_PARAMETER],
+                op_id="run_transcript",
+            )
+        },
     }
 
 

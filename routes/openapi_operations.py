@@ -33,8 +33,9 @@ _ERRORS = {
 
 
 def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
-    """Query parameters from a pydantic model: optional, and never null on the wire."""
-    properties = model.model_json_schema()["properties"]
+    """Query parameters from a pydantic model: required as the model says, and never null on the wire."""
+    schema_of = model.model_json_schema()
+    properties, required = schema_of["properties"], set(schema_of.get("required", []))
     params = []
     for name, prop in properties.items():
         schema = {k: v for k, v in prop.items() if k not in ("title", "description")}
@@ -47,7 +48,7 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
             {
                 "name": name,
                 "in": "query",
-                "required": False,
+                "required": name in required,
                 "schema": schema,
                 "description": prop.get("description", ""),
             }

@@ -1,5 +1,5 @@
-"""Blueprint pages_bp: the chat page, the pipeline editor, the graph viewer, the insights page and the chat's Excel
-upload."""
+"""Blueprint pages_bp: the chat page, the pipeline editor, the graph viewer, the insights and run pages and the
+chat's Excel upload."""
 
 from __future__ import annotations
 
@@ -78,6 +78,14 @@ def insights_page() -> str:
     name = request.args.get("pipeline", "")
     selected = name if NAME.fullmatch(name) and name in names else (names[0] if names else "")
     return render_template("insights.html", page="insights", names=names, selected=selected)
+
+
+@pages_bp.get("/runs/<run_id>")
+def run_page(run_id: str) -> str:
+    """One run as a conversation, beside its graph with the path lit; `?chat=1` when opened from the chat."""
+    if not RUN_ID.fullmatch(run_id):
+        abort(404)
+    return render_template("run.html", page="run", run_id=run_id)
 
 
 @pages_bp.post("/chat/upload")

@@ -112,7 +112,8 @@ def test_a_digression_tells_its_own_run_and_the_repair_on_the_interrupted_one(en
     assert child.parent == parent.run_id
     assert _told(engine, parent.run_id)[-1] == ("repaired", "productos", "digress")
     child_rows = events_of(engine.runs.engine, child.run_id)
-    assert child_rows[0]["kind"] == "started" and child_rows[0]["detail"] == {"parent": parent.run_id}
+    assert child_rows[0]["kind"] == "started" and child_rows[0]["detail"]["parent"] == parent.run_id
+    assert "teclado" in str(child_rows[0]["detail"]["args"])  # what the digression was started with
     assert child_rows[0]["pipeline"] == "stock"
 
 

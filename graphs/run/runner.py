@@ -78,7 +78,8 @@ class Runner:
         run_id = run_id or new_run_id()
         runs = self.engine.runs
         runs.save_version(self.name, self.version, self.config.source_text)
-        started = self.event(run_id, owner, "started", detail={"parent": parent} if parent else {})
+        told = {k: v for k, v in inputs.items() if not k.startswith("__")}
+        started = self.event(run_id, owner, "started", detail={"args": told, **({"parent": parent} if parent else {})})
         token, fresh = runs.create(run_id, self.name, self.version, owner, [started])
         if token is None:
             raise ConflictError.busy(run_id)

@@ -45,14 +45,18 @@ function isConfirmation(reply) {
     && (reply.options || []).some((o) => String(o).toLowerCase() === "sí");
 }
 
-/** «ver en el grafo»: the reply's run in the graph viewer, which reads this session id to be allowed to see it. */
-function graphLink(reply) {
-  if (!reply.run_id || !reply.pipeline) return null;
+/** «ver en el grafo» and «ver la conversación»: the reply's run in the graph viewer and as a transcript, pages that
+ * read this session id to be allowed to see it. */
+function runLinks(reply) {
+  if (!reply.run_id || !reply.pipeline) return [];
   const params = new URLSearchParams({ run_id: reply.run_id, chat: "1" });
-  return el("a", {
-    className: "graph-link", href: `/graph/${encodeURIComponent(reply.pipeline)}?${params}`,
-    target: "_blank", rel: "noopener",
-  }, "ver en el grafo");
+  return [
+    el("a", { className: "graph-link", href: `/graph/${encodeURIComponent(reply.pipeline)}?${params}`,
+      target: "_blank", rel: "noopener" }, "ver en el grafo"),
+    " · ",
+    el("a", { className: "graph-link transcript-link", href: `/runs/${encodeURIComponent(reply.run_id)}?chat=1`,
+      target: "_blank", rel: "noopener" }, "ver la conversación"),
+  ];
 }
 
 function replyNodes(reply) {
@@ -68,8 +72,8 @@ function replyNodes(reply) {
     nodes.push(el("div", { className: "options", role: "group", "aria-label": "Opciones" },
       options.map((option) => el("button", { type: "button", onclick: () => send(String(option)) }, String(option)))));
   }
-  const link = graphLink(reply);
-  if (link) nodes.push(link);
+  const links = runLinks(reply);
+  if (links.length) nodes.push(el("div", { className: "run-links" }, links));
   return nodes;
 }
 
