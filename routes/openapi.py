@@ -209,7 +209,7 @@ def _language_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any
 
 
 def _insight_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any]:
-    """The figures of /insights and a run's transcript, as JSON."""
+    """The figures of /insights, a run's transcript, and undo."""
     return {
         "/orchestrator/insights": {
             "get": operation(
@@ -219,6 +219,16 @@ def _insight_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any]
                 "400 404" + auth,
                 params=query_parameters(InsightsQuery),
                 op_id="pipeline_insights",
+            )
+        },
+        "/orchestrator/runs/{run_id}/undo": {
+            "post": operation(
+                refs,
+                "Take a waiting run back to before its last answer or correction and ask that question again",
+                json_content(refs["RunResultModel"]),
+                "404 409" + auth,
+                params=[RUN_PARAMETER],
+                op_id="undo",
             )
         },
         "/orchestrator/runs/{run_id}/transcript": {

@@ -15,6 +15,7 @@ from graphs.run.versions import PipelineVersions, text_version
 from pipelines.loader import collect_errors
 from pipelines.schema import NAME_PATTERN, PipelineConfig
 from routes.auth import caller, reader, require_token
+from routes.errors import user_language
 from routes.openapi import openapi_document
 from routes.orchestrator_models import (
     PICTURE_MEDIA_TYPES,
@@ -122,6 +123,12 @@ def resume(run_id: str) -> Any:
 def cancel(run_id: str) -> Any:
     """Cancel a waiting run the caller started (nothing more runs, nothing is written)."""
     return jsonify(_engine().cancel(_run_id(run_id), owner=caller()).to_dict())
+
+
+@orch_bp.post("/runs/<run_id>/undo")
+def undo(run_id: str) -> Any:
+    """Take a waiting run the caller started back to before its last answer or correction; its question again."""
+    return jsonify(_engine().undo(_run_id(run_id), owner=caller(), lang=user_language()).to_dict())
 
 
 @orch_bp.get("/run_status/<run_id>")

@@ -131,6 +131,10 @@ class Conversation:
             cancelled = self.engine.cancel(waiting["run_id"], owner=owner)
             cancelled.message = None  # not the last thing the run said: the reply is the cancellation itself
             return self.reply_for(session_id, after_child(self.engine, cancelled, owner))
+        if command in ("!undo", "!deshaz"):
+            if not waiting:
+                return ChatReply(session_id, "No hay nada en curso que deshacer.", status="idle")
+            return self.reply_for(session_id, self.engine.undo(waiting["run_id"], owner=owner))
         if command == "!status":
             if not waiting:
                 return ChatReply(session_id, "No hay ninguna ejecución esperando respuesta.", status="idle")
@@ -187,7 +191,7 @@ class Conversation:
                 continue
             inputs = ", ".join(k for k in config.inputs if k != FREE_TEXT_INPUT) or "sin entradas"
             lines.append(f"• {name}: {config.description} ({inputs})")
-        lines.append("Comandos: !run, !cancel, !status, !help. También puedes escribir lo que necesitas.")
+        lines.append("Comandos: !run, !cancel, !undo, !status, !help. También puedes escribir lo que necesitas.")
         return "\n".join(lines)
 
     def reply_for(self, session_id: str, result: RunResult, lang: Literal["es", "en"] = "es") -> ChatReply:

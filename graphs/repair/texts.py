@@ -83,3 +83,20 @@ def describe(command: Any, question: Any, lang: str) -> str:
     if kind == "correct":
         return f"change the {command.slot}" if en else f"cambiar {command.slot} a {command.value or '…'}"
     return "answer the question" if en else "responder a la pregunta"
+
+
+def undone_text(lang: str) -> str:
+    """The reply to an undo: the question before the last answer comes back."""
+    return "Undone. Back to the previous question." if lang == "en" else "Deshecho. Volvemos a la pregunta anterior."
+
+
+def nothing_to_undo_text(lang: str) -> str:
+    """The reply to an undo at the run's first question."""
+    return "There is nothing to undo yet." if lang == "en" else "Todavía no hay nada que deshacer."
+
+
+def written_text(step: str, lang: str) -> str:
+    """The reply to an undo that would go back past a step that wrote business data (an order, a return)."""
+    if lang == "en":
+        return f"That cannot be undone: step «{step}» has already saved it."
+    return f"Eso ya no se puede deshacer: el paso «{step}» ya lo ha guardado."

@@ -113,6 +113,10 @@ class Engine:
         """The status of a run of any pipeline (`seen`: as Runner.status)."""
         return self.runner_for_run(run_id, owner).status(run_id, owner=owner, seen=seen)
 
+    def undo(self, run_id: str, *, owner: str | None = None, lang: str = "es") -> RunResult:
+        """Take a waiting run of any pipeline back to before its last answer or correction (Runner.undo)."""
+        return self.runner_for_run(run_id, owner).undo(run_id, owner=owner, lang=lang)
+
     def cancel(self, run_id: str, *, owner: str | None = None) -> RunResult:
         """Cancel a waiting run of any pipeline."""
         return self.runner_for_run(run_id, owner).cancel(run_id, owner=owner)

@@ -22,10 +22,12 @@ from graphs.compile.step_context import PATH, REPAIR_MARK, outputs_of, steps_don
 from graphs.draw.drawing import draw
 from graphs.observe import faults, metrics, progress
 from graphs.repair.commands import respond
+from graphs.repair.texts import nothing_to_undo_text, undone_text, written_text
 from graphs.result import RunResult
 from graphs.run.answers import answer_once
 from graphs.run.inputs import validate_inputs
 from graphs.run.recovery import reconcile
+from graphs.run.undo import plan_undo
 from graphs.store import events, retention
 from graphs.store.databases import database_unreachable
 from graphs.store.events import Event
@@ -165,6 +167,33 @@ class Runner:
             raise ConflictError.answered(run_id, (self.engine.runs.get(run_id) or {}).get("status"))
         return token
 
+    def undo(self, run_id: str, *, owner: str | None = None, lang: str = "es") -> RunResult:
+        """Take a waiting run back to where it was before its last answer or correction and ask that question
+        again (graphs/run/undo.py); at the first question, or past a written order or return, nothing changes and
+        the reply says why."""
+        row = self._row(run_id, owner)
+        token = self._lease_waiting(run_id, row)
+        try:
+            plan = plan_undo(self, self.run_config(run_id, row["owner"]))
+        except BaseException:
+            self.engine.runs.release(run_id, token)
+            raise
+        if plan.checkpoint is None:
+            self.engine.runs.release(run_id, token)
+            said = written_text(plan.written, lang) if plan.written else nothing_to_undo_text(lang)
+            result = self.status(run_id, owner=owner)
+            result.message = said
+            return result
+        self.engine.paused.forget(run_id)
+        with events.collecting(self.engine.runs.engine):
+            step = (self.paused(row) or ({}, {}))[1].get("step")
+            events.note(self.event(run_id, row["owner"], "repaired", step=step, command="undo"))
+            result = self._leased_turn(
+                None, run_id, row["owner"], seen=plan.messages, token=token, checkpoint=plan.checkpoint
+            )
+        result.message = "\n".join(filter(None, [undone_text(lang), result.message]))
+        return result
+
     def status(self, run_id: str, *, owner: str | None = None, seen: int | None = None) -> RunResult:
         """The run's current result, with its current step, the steps done and its pipeline version; its message
         is the last one said, or with `seen` every one said after the first `seen`."""
@@ -221,20 +250,42 @@ class Runner:
         }
 
     @metrics.observed_turn
-    def _leased_turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
-        """One turn under the run's lease; the status write gives the lease back."""
+    def _leased_turn(
+        self,
+        payload: Any,
+        run_id: str,
+        owner: str | None,
+        *,
+        seen: int,
+        token: str,
+        checkpoint: dict[str, Any] | None = None,
+    ) -> RunResult:
+        """One turn under the run's lease (from an earlier `checkpoint` of the thread: a fork); the status write
+        gives the lease back."""
         try:
-            return self._turn(payload, run_id, owner, seen=seen, token=token)
+            return self._turn(payload, run_id, owner, seen=seen, token=token, checkpoint=checkpoint)
         except BaseException:
             self.engine.runs.release(run_id, token)
             raise
 
-    def _turn(self, payload: Any, run_id: str, owner: str | None, *, seen: int, token: str) -> RunResult:
+    def _turn(
+        self,
+        payload: Any,
+        run_id: str,
+        owner: str | None,
+        *,
+        seen: int,
+        token: str,
+        checkpoint: dict[str, Any] | None = None,
+    ) -> RunResult:
+        config = self.run_config(run_id, owner)
+        if checkpoint is not None:
+            config["configurable"].update(checkpoint["configurable"])
         try:
             # invoke (streamed if a client follows the turn: graphs/observe/progress.py); the state has the pending
             # interrupt. The steps run inside fused nodes count against the recursion limit as unfused ones would.
             with counting_steps():
-                final = progress.run_turn(self.graph, payload, self.run_config(run_id, owner), DURABILITY)
+                final = progress.run_turn(self.graph, payload, config, DURABILITY)
             result = self._build(run_id, owner, final, seen=seen)
         except GraphRecursionError:
             limit = self.engine.settings.RECURSION_LIMIT

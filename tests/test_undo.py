@@ -1,0 +1,134 @@
+"""Undo through the checkpoint history: a waiting run goes back to before its last answer or correction and asks
+that question again; several undos go further back; never past a written order. SQLite and PostgreSQL, fused and
+unfused, through the Python API, the chat (`!undo`) and HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from config import Config
+from errors import ConflictError
+from graphs.run.engine import Engine
+from graphs.store.events import events_of
+from tests.dialog_support import RestartableApp
+from tests.sql_fixtures import BACKENDS
+
+WRITES_THEN_ASKS = """\
+name: pedido_y_nota
+description: Escribe un pedido y luego pregunta una nota
+steps:
+  - {id: cantidad, kind: ask, slot: cantidad, question: "¿Cuántas grapadoras?"}
+  - id: escribir
+    kind: tool
+    tool: pedido
+    with: {customer: Globex, lines: [{sku: GRA-01, quantity: "{{ cantidad | int }}"}]}
+    save_as: creado
+  - {id: nota, kind: ask, slot: nota, question: "¿Alguna nota para el pedido {{ creado.order_id }}?"}
+  - {id: fin, kind: reply, message: "Hecho", end: true}
+tools:
+  pedido: {kind: create_order}
+"""
+
+
+@pytest.fixture
+def fuse_steps() -> bool:
+    """Whether chains of steps are fused (as shipped); tests parametrize it."""
+    return True
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, settings: Config, fuse_steps: bool) -> Iterator[Flask]:
+    """The app, its run table and checkpoints on SQLite or PostgreSQL."""
+    settings = settings.model_copy(update={"FUSE_STEPS": fuse_steps})
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        settings = settings.model_copy(update={"DATABASE_URL": url, "CHECKPOINT_URL": url})
+    running = RestartableApp(settings)
+    yield running.app
+    running.close()
+    services = running.app.extensions["services"]
+    services.sql.dispose()
+    services.memory.facts.close()
+
+
+@pytest.fixture
+def engine(app: Flask) -> Engine:
+    """The app's engine."""
+    return app.extensions["t7"].engine
+
+
+@pytest.mark.parametrize("fuse_steps", [True, False], ids=["fused", "unfused"])
+def test_undo_goes_back_one_answer_at_a_time_and_the_run_goes_on_from_there(engine: Engine) -> None:
+    runner = engine.runner("alta_pedido")
+    asked = runner.start({"cliente": "Globex", "productos": "2 teclados, 1 grapadora"})
+    assert asked.step == "producto__choose"
+    chosen = runner.resume(asked.run_id, "el primero")
+    corrected = runner.resume(asked.run_id, "mejor 3 grapadoras")
+    assert corrected.step == "confirmar" and corrected.data["lines"][1]["quantity"] == 3
+    back = runner.undo(asked.run_id)
+    assert back.status == "waiting" and back.step == "confirmar"
+    assert back.data["lines"] == chosen.data["lines"]  # the correction is gone
+    assert back.message.startswith("Deshecho")
+    again = runner.undo(asked.run_id)
+    assert again.step == "producto__choose" and again.options == asked.options
+    other = runner.resume(asked.run_id, "el segundo")
+    assert [line["product"] for line in other.data["lines"]] == ["Teclado mecánico", "Grapadora"]
+    done = runner.resume(asked.run_id, "sí")
+    assert done.status == "completed" and done.output["lines"][0]["product"] == "Teclado mecánico"
+    assert engine.registry.services.sql.count_orders() == 1
+    undone = [e for e in events_of(engine.runs.engine, asked.run_id) if e["command"] == "undo"]
+    assert [e["step"] for e in undone] == ["confirmar", "confirmar"]
+
+
+def test_at_the_first_question_there_is_nothing_to_undo(engine: Engine) -> None:
+    runner = engine.runner("alta_pedido")
+    asked = runner.start({"cliente": "Globex"})
+    same = runner.undo(asked.run_id)
+    assert same.step == asked.step and same.message == "Todavía no hay nada que deshacer."
+    assert runner.undo(asked.run_id, lang="en").message == "There is nothing to undo yet."
+
+
+def test_never_past_a_written_order(engine: Engine, pipelines_dir: Path) -> None:
+    (pipelines_dir / "pedido_y_nota.yaml").write_text(WRITES_THEN_ASKS, encoding="utf-8")
+    runner = engine.runner("pedido_y_nota")
+    asked = runner.start({})
+    note = runner.resume(asked.run_id, "2")
+    assert note.step == "nota"
+    refused = runner.undo(asked.run_id)
+    assert refused.step == "nota" and "escribir" in refused.message and "ya lo ha guardado" in refused.message
+    assert engine.registry.services.sql.count_orders() == 1
+    assert runner.resume(asked.run_id, "urgente").status == "completed"
+    assert engine.registry.services.sql.count_orders() == 1
+
+
+def test_only_a_waiting_run_is_undone(engine: Engine) -> None:
+    runner = engine.runner("alta_pedido")
+    asked = runner.start({"cliente": "Globex", "productos": "1 grapadora"})
+    runner.resume(asked.run_id, "sí")
+    with pytest.raises(ConflictError):
+        runner.undo(asked.run_id)
+
+
+def test_undo_in_the_chat_and_over_http(client: FlaskClient) -> None:
+    session = {"session_id": "deshacer-0001"}
+    client.post("/chat", json={"message": '!run alta_pedido cliente=Globex productos="2 teclados"', **session})
+    client.post("/chat", json={"message": "el primero", **session})
+    back = client.post("/chat", json={"message": "!undo", **session}).get_json()
+    assert back["status"] == "waiting" and back["reply"].startswith("Deshecho. Volvemos a la pregunta anterior.")
+    assert back["options"] == ["Teclado inalámbrico", "Teclado mecánico"]
+    assert client.post("/chat", json={"message": "!undo", "session_id": "deshacer-0002"}).get_json()["reply"] == (
+        "No hay nada en curso que deshacer."
+    )
+    started = client.post("/orchestrator/run_chain", json={"pipeline": "alta_pedido", "args": {"cliente": "Globex"}})
+    run_id = started.get_json()["run_id"]
+    client.post(f"/orchestrator/resume/{run_id}", json={"answer": "3 grapadoras"})
+    undone = client.post(f"/orchestrator/runs/{run_id}/undo")
+    assert undone.status_code == 200 and undone.get_json()["question"].startswith("¿Qué productos")
+    assert client.post(f"/orchestrator/runs/{run_id}/undo").get_json()["message"] == "Todavía no hay nada que deshacer."
+    other = client.application.test_client()  # another caller: not its run
+    assert other.post(f"/orchestrator/runs/{run_id}/undo").status_code == 404
