@@ -65,11 +65,12 @@ def caller() -> str:
 
 
 def reader(run_id: str) -> str:
-    """The owner a read-only look at `run_id` is checked against: the caller, or the chat session in X-Chat-Session."""
+    """The owner a look at `run_id` (or a fork of it) is checked against: the caller, or the chat in X-Chat-Session."""
     owner = caller()  # with API tokens configured this still demands the token
     # A chat run belongs to "chat:<session_id>", and knowing that session id already lets anyone read and answer the
     # run through POST /chat; so accepting it here to *read* the run grants nothing new. Only run_status and the graph
-    # call reader(): resume and cancel keep using caller(), so the header never lets anyone act on a run.
+    # call reader(), and a fork (which starts a new run of that chat, as POST /chat can): resume, cancel and undo keep
+    # using caller().
     session_id = request.headers.get(CHAT_SESSION_HEADER, "")
     if SESSION_PATTERN.fullmatch(session_id):
         chat_owner = Conversation.owner(session_id)

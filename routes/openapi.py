@@ -36,9 +36,9 @@ from routes.orchestrator_models import (
     VersionList,
     YamlRequest,
 )
-from routes.transcript_models import TranscriptModel
+from routes.transcript_models import ForkRequest, TranscriptModel
 
-_REQUESTS: list[type[BaseModel]] = [RunChainRequest, ResumeRequest, YamlRequest, *REQUEST_MODELS]
+_REQUESTS: list[type[BaseModel]] = [RunChainRequest, ResumeRequest, YamlRequest, ForkRequest, *REQUEST_MODELS]
 _RESPONSES: list[type[BaseModel]] = [
     RunResultModel,
     RunStatusModel,
@@ -229,6 +229,17 @@ def _insight_paths(refs: dict[str, dict[str, Any]], auth: str) -> dict[str, Any]
                 "404 409" + auth,
                 params=[RUN_PARAMETER],
                 op_id="undo",
+            )
+        },
+        "/orchestrator/runs/{run_id}/fork": {
+            "post": operation(
+                refs,
+                "A new run of the same owner from one of the run's questions (the waiting run is cancelled)",
+                json_content(refs["RunResultModel"]),
+                "400 404 413 415" + auth,
+                body="ForkRequest",
+                params=[RUN_PARAMETER, CHAT_PARAMETER],
+                op_id="fork",
             )
         },
         "/orchestrator/runs/{run_id}/transcript": {

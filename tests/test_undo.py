@@ -132,3 +132,37 @@ def test_undo_in_the_chat_and_over_http(client: FlaskClient) -> None:
     assert client.post(f"/orchestrator/runs/{run_id}/undo").get_json()["message"] == "Todavía no hay nada que deshacer."
     other = client.application.test_client()  # another caller: not its run
     assert other.post(f"/orchestrator/runs/{run_id}/undo").status_code == 404
+
+
+@pytest.mark.parametrize("fuse_steps", [True, False], ids=["fused", "unfused"])
+def test_a_fork_from_an_earlier_question_is_a_new_run_of_the_session(client: FlaskClient, engine: Engine) -> None:
+    session = {"session_id": "retomar-0001"}
+    headers = {"X-Chat-Session": session["session_id"]}
+    client.post("/chat", json={"message": '!run alta_pedido cliente=Globex productos="2 teclados"', **session})
+    first = client.post("/chat", json={"message": "el primero", **session}).get_json()
+    transcript = client.get(f"/orchestrator/runs/{first['run_id']}/transcript", headers=headers).get_json()
+    choice = next(e for e in transcript["entries"] if e["type"] == "turn" and e["step"] == "producto__choose")
+    forked = client.post(
+        f"/orchestrator/runs/{first['run_id']}/fork", json={"checkpoint_id": choice["checkpoint_id"]}, headers=headers
+    )
+    assert forked.status_code == 200
+    new = forked.get_json()
+    assert new["run_id"] != first["run_id"] and new["status"] == "waiting"
+    assert new["options"] == ["Teclado inalámbrico", "Teclado mecánico"]
+    assert engine.status(first["run_id"]).status == "cancelled"  # the conversation goes on in the fork
+    done = client.post("/chat", json={"message": "el segundo", **session}).get_json()
+    assert done["run_id"] == new["run_id"] and done["data"]["lines"][0]["product"] == "Teclado mecánico"
+    assert client.post("/chat", json={"message": "sí", **session}).get_json()["status"] == "completed"
+    assert engine.registry.services.sql.count_orders() == 1
+    started = events_of(engine.runs.engine, new["run_id"])[0]
+    assert started["kind"] == "started" and started["detail"]["forked_from"] == first["run_id"]
+
+
+def test_a_fork_needs_a_question_of_that_run(client: FlaskClient) -> None:
+    session = {"session_id": "retomar-0002"}
+    headers = {"X-Chat-Session": session["session_id"]}
+    first = client.post("/chat", json={"message": "!run ejemplo_simple", **session}).get_json()
+    url = f"/orchestrator/runs/{first['run_id']}/fork"
+    assert client.post(url, json={"checkpoint_id": "no-such"}, headers=headers).status_code == 404
+    assert client.post(url, json={"checkpoint_id": "../x"}, headers=headers).status_code == 400
+    assert client.post(url, json={"checkpoint_id": "x"}).status_code == 404  # not this caller's run

@@ -27,7 +27,7 @@ from graphs.result import RunResult
 from graphs.run.answers import answer_once
 from graphs.run.inputs import validate_inputs
 from graphs.run.recovery import reconcile
-from graphs.run.undo import plan_undo
+from graphs.run.time_travel import fork_run, plan_undo
 from graphs.store import events, retention
 from graphs.store.databases import database_unreachable
 from graphs.store.events import Event
@@ -169,7 +169,7 @@ class Runner:
 
     def undo(self, run_id: str, *, owner: str | None = None, lang: str = "es") -> RunResult:
         """Take a waiting run back to where it was before its last answer or correction and ask that question
-        again (graphs/run/undo.py); at the first question, or past a written order or return, nothing changes and
+        again (graphs/run/time_travel.py); at the first question, or past a written order or return, nothing changes and
         the reply says why."""
         row = self._row(run_id, owner)
         token = self._lease_waiting(run_id, row)
@@ -193,6 +193,11 @@ class Runner:
             )
         result.message = "\n".join(filter(None, [undone_text(lang), result.message]))
         return result
+
+    def fork(self, run_id: str, checkpoint_id: str, *, owner: str | None = None) -> RunResult:
+        """A new run of the same owner from run `run_id` as it was at the question of `checkpoint_id` (a turn of
+        its transcript); the run forked from, if waiting, is cancelled («retomar desde aquí»)."""
+        return fork_run(self, self._row(run_id, owner), checkpoint_id)
 
     def status(self, run_id: str, *, owner: str | None = None, seen: int | None = None) -> RunResult:
         """The run's current result, with its current step, the steps done and its pipeline version; its message

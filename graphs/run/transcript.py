@@ -47,6 +47,7 @@ def _turns(runner: Runner, run_id: str, owner: str | None) -> list[dict[str, Any
                 "options": list(ask.get("options") or []),
                 "step": ask.get("step"),
                 "values": _slots(values),
+                "checkpoint_id": snapshot.config["configurable"].get("checkpoint_id") if ask else None,
             }
         )
         path_seen, said_seen = len(path), len(messages)
@@ -59,7 +60,8 @@ def _told(runner: Runner, run_id: str) -> list[dict[str, Any]]:
     for event in events_of(runner.engine.runs.engine, run_id):
         kind, detail = event["kind"], event["detail"]
         if kind == "started":
-            entries.append({"type": "start", "at": event["at"], "args": detail.get("args") or {}})
+            start = {"type": "start", "at": event["at"], "args": detail.get("args") or {}}
+            entries.append({**start, "forked_from": detail.get("forked_from")})
         elif kind == "read":
             entries.append(
                 {

@@ -1,5 +1,6 @@
 // A run as a conversation (GET /orchestrator/runs/<id>/transcript): every message and how it was read, what each
-// turn ran, said and asked, the slot values after it; beside it the graph with the path lit; saved as a test.
+// turn ran, said and asked, the slot values after it; beside it the graph with the path lit; saved as a test;
+// a new run from any of its questions («Retomar desde aquí»).
 /* global jsyaml */
 import { api, CHAT_SESSION_KEY, el, errorText, showSvg, statusBadge } from "./common.js";
 import { keyValueTable } from "./tables.js";
@@ -39,11 +40,32 @@ function turnItem(entry) {
     keyValueTable(entry.values));
   const options = entry.options.length ? el("div", { className: "reading" }, `Opciones: ${entry.options.join(" · ")}`)
     : null;
+  const fork = entry.checkpoint_id ? el("button", {
+    type: "button", className: "small secondary fork", onclick: () => forkFrom(entry.checkpoint_id),
+  }, "Retomar desde aquí") : null;
   return el("li", { className: "msg bot", dataset: { entry: "turn", step: entry.step || "" } },
-    el("div", { className: "text" }, text || "…"), options, details);
+    el("div", { className: "text" }, text || "…"), options, details, fork);
+}
+
+/** «Retomar desde aquí»: a new run of this conversation from that question; its page opens (the chat goes on in
+ * it too: the run forked from, if waiting, is cancelled). */
+async function forkFrom(checkpointId) {
+  try {
+    const forked = await api("POST", `/orchestrator/runs/${encodeURIComponent(runId)}/fork`,
+      { checkpoint_id: checkpointId }, { headers });
+    const query = headers["X-Chat-Session"] ? "?chat=1" : "";
+    window.location.assign(`/runs/${encodeURIComponent(forked.run_id)}${query}`);
+  } catch (error) {
+    message.textContent = errorText(error);
+  }
 }
 
 function entryItem(transcript, entry) {
+  if (entry.type === "start" && entry.forked_from) {
+    return el("li", { className: "repair-note", dataset: { entry: "start" } },
+      "Retomada desde una pregunta de otra ejecución: ",
+      el("a", { href: `/runs/${encodeURIComponent(entry.forked_from)}${window.location.search}` }, "ver la original"));
+  }
   if (entry.type === "start") return userItem(startText(transcript, entry), "inicio de la ejecución");
   if (entry.type === "user") {
     const read = COMMANDS[entry.command] || entry.command;
@@ -101,7 +123,8 @@ async function load() {
   document.getElementById("run-badge").replaceChildren(statusBadge(transcript.status));
   document.getElementById("transcript").replaceChildren(...transcript.entries.map((e) => entryItem(transcript, e)));
   const form = document.getElementById("save-test");
-  form.hidden = false;
+  // A forked run starts half-way: as a test it would need the original's start, so it is saved from there.
+  form.hidden = transcript.entries.some((entry) => entry.type === "start" && entry.forked_from);
   const dialog = dialogOf(transcript);
   document.getElementById("save-test-name").value = dialog.name;
   form.addEventListener("submit", (event) => { event.preventDefault(); save(transcript, dialog); });

@@ -3,6 +3,7 @@ steps and slot values, the repairs, the end) beside its graph, and saved as a di
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,23 @@ def test_someone_elses_run_is_not_shown(page: Page) -> None:
     page.goto(f"/runs/{reply['run_id']}")  # no chat session sent: the run is not this caller's
     expect(page.locator("#run-message")).not_to_be_empty()
     expect(page.locator("#save-test")).to_be_hidden()
+
+
+def test_retomar_desde_aqui_opens_a_new_run_from_that_question(page: Page) -> None:
+    session = "transcript-0003"
+    for text in ['!run alta_pedido cliente=Globex productos="2 teclados"', "el primero"]:
+        reply = page.request.post("/chat", data={"message": text, "session_id": session}).json()
+    page.goto("/")
+    page.evaluate(f"localStorage.setItem('t7.session_id', '{session}')")
+    page.goto(f"/runs/{reply['run_id']}?chat=1")
+    expect(page.locator("#run-page")).to_have_attribute("data-loaded", "1")
+    choice = page.locator("[data-entry='turn'][data-step='producto__choose']")
+    choice.get_by_role("button", name="Retomar desde aquí").click()
+    expect(page).not_to_have_url(re.compile(reply["run_id"]))
+    expect(page.locator("#run-page")).to_have_attribute("data-loaded", "1")
+    expect(page.locator("#run-badge")).to_contain_text("esperando respuesta")
+    expect(page.locator("[data-entry='turn']").last).to_contain_text("puede ser varios productos")
+    expect(page.locator("[data-entry='start']")).to_contain_text("Retomada desde una pregunta de otra ejecución")
+    expect(page.locator("#save-test")).to_be_hidden()
+    answer = page.request.post("/chat", data={"message": "el segundo", "session_id": session}).json()
+    assert answer["run_id"] != reply["run_id"] and answer["data"]["lines"][0]["product"] == "Teclado mecánico"
