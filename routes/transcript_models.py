@@ -17,10 +17,10 @@ class TranscriptModel(BaseModel):
     status: str
     output: dict[str, Any] | None = Field(description="the run's outputs once completed")
     entries: list[dict[str, Any]] = Field(
-        description="by `type`: `start` {args, forked_from}; `user` {text, command, confidence, step}: a message and how it was "
-        "read; `repair` {command, detail}; `turn` {steps, said, question, options, step, values, checkpoint_id}: what "
-        "one turn ran and said, the question it asks, the slot values after it and the checkpoint a fork starts "
-        "from; `end` {status}. Each has `at` (Unix seconds)"
+        description="by `type`: `start` {args, forked_from}; `user` {text, command, confidence, step}: a message "
+        "and how it was read; `repair` {command, detail}; `turn` {steps, said, question, options, step, values, "
+        "checkpoint_id}: what one turn ran and said, the question it asks, the slot values after it and the "
+        "checkpoint a fork starts from; `end` {status}. Each has `at` (Unix seconds)"
     )
 
 
