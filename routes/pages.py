@@ -74,7 +74,7 @@ def graph_page(name: str) -> str:
 @pages_bp.get("/insights")
 def insights_page() -> str:
     """Where conversations succeed and fail, per pipeline and period; `?pipeline=` preselects one."""
-    names = _names()
+    names = sorted(_names())
     name = request.args.get("pipeline", "")
     selected = name if NAME.fullmatch(name) and name in names else (names[0] if names else "")
     return render_template("insights.html", page="insights", names=names, selected=selected)
