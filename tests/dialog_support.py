@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -66,3 +67,20 @@ class RestartableApp:
     def check_orders(self, where: str, expect: Mapping[str, Any], run_ids: list[str], run_id: str | None) -> None:
         """The `order` / `no_order` checks against the orders table."""
         check_orders(where, dict(expect), self.app.extensions["services"].sql, run_ids, run_id)
+
+
+@contextlib.contextmanager
+def app_on_backend(request: Any, settings: Config) -> Iterator[Flask]:
+    """The app with its business data, run table and checkpoints on SQLite, or on a fresh PostgreSQL schema when
+    the fixture's `request.param` is "postgresql"; every connection closed afterwards (the schema is dropped)."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        settings = settings.model_copy(update={"DATABASE_URL": url, "CHECKPOINT_URL": url})
+    running = RestartableApp(settings)
+    try:
+        yield running.app
+    finally:
+        running.close()
+        services = running.app.extensions["services"]
+        services.sql.dispose()
+        services.memory.facts.close()

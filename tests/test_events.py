@@ -14,7 +14,7 @@ from errors import ConflictError
 from graphs.run.engine import Engine
 from graphs.store.events import EVENT_KINDS, events_of, events_table
 from graphs.store.retention import prune_runs
-from tests.dialog_support import RestartableApp
+from tests.dialog_support import app_on_backend
 from tests.sql_fixtures import BACKENDS
 
 
@@ -27,16 +27,8 @@ def fuse_steps() -> bool:
 @pytest.fixture(params=BACKENDS)
 def backend_engine(request: pytest.FixtureRequest, settings: Config, fuse_steps: bool) -> Iterator[Engine]:
     """The app's engine with its run table and checkpoints on SQLite or on a fresh PostgreSQL schema."""
-    settings = settings.model_copy(update={"FUSE_STEPS": fuse_steps})
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        settings = settings.model_copy(update={"DATABASE_URL": url, "CHECKPOINT_URL": url})
-    app = RestartableApp(settings)
-    yield app.app.extensions["t7"].engine
-    app.close()
-    services = app.app.extensions["services"]
-    services.sql.dispose()
-    services.memory.facts.close()
+    with app_on_backend(request, settings.model_copy(update={"FUSE_STEPS": fuse_steps})) as app:
+        yield app.extensions["t7"].engine
 
 
 def _told(engine: Engine, run_id: str) -> list[tuple[str, str | None, str | None]]:

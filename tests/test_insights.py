@@ -13,7 +13,7 @@ from config import Config
 from graphs.run.engine import Engine
 from graphs.store.insights import Period, insights
 from routes.insight_models import InsightsReport
-from tests.dialog_support import RestartableApp
+from tests.dialog_support import app_on_backend
 from tests.sql_fixtures import BACKENDS
 
 # (messages, how the run stands after them)
@@ -38,17 +38,10 @@ def play(client: FlaskClient) -> list[dict]:
 @pytest.fixture(params=BACKENDS)
 def played(request: pytest.FixtureRequest, settings: Config) -> Iterator[Flask]:
     """The app, on SQLite or PostgreSQL, after the dialogs were played."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        settings = settings.model_copy(update={"DATABASE_URL": url, "CHECKPOINT_URL": url})
-    app = RestartableApp(settings)
-    last = play(app.app.test_client())
-    assert [r["status"] for r in last] == [status for _, status in DIALOGS]
-    yield app.app
-    app.close()
-    services = app.app.extensions["services"]
-    services.sql.dispose()
-    services.memory.facts.close()
+    with app_on_backend(request, settings) as app:
+        last = play(app.test_client())
+        assert [r["status"] for r in last] == [status for _, status in DIALOGS]
+        yield app
 
 
 def _figures(app: Flask, **period: float) -> dict:

@@ -15,7 +15,7 @@ from config import Config
 from errors import ConflictError
 from graphs.run.engine import Engine
 from graphs.store.events import events_of
-from tests.dialog_support import RestartableApp
+from tests.dialog_support import app_on_backend
 from tests.sql_fixtures import BACKENDS
 
 WRITES_THEN_ASKS = """\
@@ -44,16 +44,8 @@ def fuse_steps() -> bool:
 @pytest.fixture(params=BACKENDS)
 def app(request: pytest.FixtureRequest, settings: Config, fuse_steps: bool) -> Iterator[Flask]:
     """The app, its run table and checkpoints on SQLite or PostgreSQL."""
-    settings = settings.model_copy(update={"FUSE_STEPS": fuse_steps})
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        settings = settings.model_copy(update={"DATABASE_URL": url, "CHECKPOINT_URL": url})
-    running = RestartableApp(settings)
-    yield running.app
-    running.close()
-    services = running.app.extensions["services"]
-    services.sql.dispose()
-    services.memory.facts.close()
+    with app_on_backend(request, settings.model_copy(update={"FUSE_STEPS": fuse_steps})) as running:
+        yield running
 
 
 @pytest.fixture
