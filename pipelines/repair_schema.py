@@ -14,7 +14,7 @@ _Word = Annotated[str, Field(min_length=1, max_length=60)]
 _Example = Annotated[str, Field(min_length=1, max_length=300)]
 # The commands an author may add examples to: the repair commands, and each kind of line edit.
 EXAMPLE_COMMANDS = (
-    *("cancel", "help", "correct", "remove", "change", "add", "choose", "none", "answer", "affirm", "deny"),
+    *("cancel", "help", "correct", "remove", "change", "add", "choose", "none", "answer", "affirm", "deny", "undo"),
 )
 
 
@@ -47,6 +47,9 @@ class RepairConfig(_Model):
     cancel: bool = Field(True, description="«cancela», «olvídalo», «forget it»… end the run, writing nothing")
     help: bool = Field(True, description="«ayuda», «?», «¿qué tengo que poner?» explain the pending question")
     choose: bool = Field(True, description="options picked by ordinal («el segundo»), distinctive text, «sí»")
+    undo: bool = Field(
+        True, description="«deshaz», «atrás», «undo» go back to before the last answer and ask that question again"
+    )
     corrections: dict[Annotated[str, Field(pattern=KEY_PATTERN)], CorrectionConfig] | None = Field(
         default=None,
         description="slot -> how to correct it; default: every ask step with a slot, re-validated from that step",
@@ -60,5 +63,5 @@ class RepairConfig(_Model):
         default_factory=dict,
         description="more ways users say a command at this pipeline's questions, to train the message reader on: "
         "cancel, help, correct (a slot), remove / change / add (an order line), choose, none (none of the options), "
-        "answer, affirm, deny",
+        "answer, affirm, deny, undo (go back to the question before)",
     )

@@ -97,6 +97,42 @@ def test_nothing_but_a_yes_word_confirms_an_order(engine: Engine, reader: Reader
     assert "affirm" not in commands(reader, text, ask(engine, "alta_pedido", "confirmar", lines=LINES))
 
 
+@pytest.mark.parametrize(
+    ("at", "text"),
+    [
+        ("productos", "deshaz"),
+        ("cantidad", "atrás"),
+        ("confirmar", "undo"),
+        ("productos", "perdona, vuelve a la pregunta de antes"),
+        ("confirmar", "retrocede, que lo he contestado mal"),
+        ("cliente", "oops, take me back one question"),
+    ],
+)
+def test_undo_in_words_at_any_question(engine: Engine, reader: Reader, at: str, text: str) -> None:
+    question = ask(engine, "alta_pedido", at, lines=LINES, line=0 if at == "cantidad" else None)
+    assert commands(reader, text, question) == ["undo"]
+
+
+def test_undo_in_words_is_an_answer_where_the_pipeline_turns_it_off(engine: Engine, reader: Reader) -> None:
+    question = replace(ask(engine, "alta_pedido", "productos", lines=()), undo=False)
+    assert commands(reader, "deshaz", question) == ["answer"]
+    assert commands(reader, "no, no lo deshagas", ask(engine, "alta_pedido", "productos", lines=())) == ["deny"]
+
+
+def test_a_sure_yes_among_more_words_confirms_and_what_follows_is_its_reason(engine: Engine, reader: Reader) -> None:
+    at_confirm = ask(engine, "alta_pedido", "confirmar", lines=LINES)
+    said = "bueno, he repasado las líneas con el cliente y cuadra todo, así que sí, adelante con él"
+    assert commands(reader, said, at_confirm) == ["affirm"]
+    assert commands(reader, "sí, tira p'alante, gracias", at_confirm) == ["affirm"]
+    assert commands(reader, "sí, pero quita la grapadora", at_confirm) == ["correct"]
+
+
+def test_a_cancellation_in_a_clause_of_its_own_with_its_reason(engine: Engine, reader: Reader) -> None:
+    question = ask(engine, "alta_pedido", "productos", lines=())
+    assert commands(reader, "forget it, they do not need it anymore", question) == ["cancel"]
+    assert commands(reader, "Ana", ask(engine, "ejemplo_simple", "pedir_nombre")) == ["answer"]
+
+
 def test_two_commands_in_one_message_are_read_in_order(engine: Engine, reader: Reader) -> None:
     at_choice = ask(engine, "alta_pedido", "producto", options=MONITORS, lines=LINES)
     reading = reader.read("vale, y ¿cuántas grapadoras quedan en el almacén?", at_choice)

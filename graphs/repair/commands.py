@@ -3,8 +3,9 @@ in order, through LangGraph.
 
 cancel ends the run; help explains the pending question; correct writes the new value as the repair node and the
 run goes on from the step that checks it; digress runs another pipeline meanwhile and asks the question again;
-choose answers with the option meant; affirm / deny answer a yes/no question (elsewhere they change nothing and
-the question is explained again); anything else is the answer. Two close readings are put to the user.
+undo goes back to before the last answer or correction (graphs/run/time_travel.py); choose answers with the
+option meant; affirm / deny answer a yes/no question (elsewhere they change nothing and the question is explained
+again); anything else is the answer. Two close readings are put to the user.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ def _apply(
         return after_child(runner.engine, _say(runner.cancel(run_id, owner=owner), cancelled_text(lang)), owner, lang)
     if kind == "help":
         return _say(runner.status(run_id, owner=owner), help_text(pending, lang))
+    if kind == "undo":  # its event is the runner's, written with the turn it replays
+        return runner.undo(run_id, owner=owner, lang=lang)
     if kind == "deny" and command.value == "keep":  # «no lo cancelo», «no quites nada»: nothing changes
         return _say(runner.status(run_id, owner=owner), keep_text(lang))
     if kind in ("affirm", "deny") and question.kind == "yesno":

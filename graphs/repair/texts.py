@@ -68,6 +68,8 @@ def describe(command: Any, question: Any, lang: str) -> str:
     kind = command.command
     if kind == "cancel":
         return "cancel everything" if en else "cancelar todo"
+    if kind == "undo":
+        return "go back to the previous question" if en else "volver a la pregunta anterior"
     if kind == "help":
         return "see what to answer" if en else "ver qué puedes responder"
     if kind == "deny":

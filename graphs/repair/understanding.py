@@ -103,6 +103,7 @@ def question_at(
         cancel=config.repair.cancel,
         help=config.repair.help,
         choose=config.repair.choose,
+        undo=config.repair.undo,
     )
 
 

@@ -69,6 +69,7 @@ export const REPAIR_LABELS = {
   help: ["Ayuda", "«ayuda», «?», «¿qué tengo que poner?» explican la pregunta pendiente"],
   choose: ["Elegir en sus palabras", "las opciones se eligen por ordinal («el segundo»), por una parte distintiva "
     + "del texto («el de 27») o con «sí» cuando hay una sola"],
+  undo: ["Deshacer en sus palabras", "«deshaz», «atrás», «undo» vuelven a la pregunta anterior y la hacen otra vez"],
   corrections: ["Correcciones", "datos que el usuario puede corregir en cualquier pregunta («el cliente es X») "
     + "y el paso que vuelve a comprobar el valor nuevo"],
   digressions: ["Digresiones", "pipelines que pueden contestar una pregunta mientras esta ejecución espera "

@@ -5,7 +5,7 @@ import { REPAIR_LABELS, labelOf } from "./labels.js";
 
 const LIST_SEPARATOR = /\s*,\s*/;
 // The server's JSON has its keys sorted; show the settings in the order the conversation layer applies them.
-const SWITCH_ORDER = ["cancel", "help", "choose"];
+const SWITCH_ORDER = ["cancel", "help", "choose", "undo"];
 const CORRECTION_ORDER = ["goto", "words", "lines", "clear"];
 
 /** `names` with those listed in `order` first, in that order. */
@@ -148,7 +148,7 @@ export class RepairForm {
     this.showDefaults();
   }
 
-  /** A repair switch (cancel, help, choose): checked when written true, or when absent and on by default. */
+  /** A repair switch (cancel, help, choose, undo): checked when written true, or when absent and on by default. */
   switchControl(name, prop, written) {
     const [label, text] = labelOf(REPAIR_LABELS, name, prop);
     const checked = typeof written === "boolean" ? written : Boolean(prop.default);

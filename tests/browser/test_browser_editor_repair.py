@@ -36,7 +36,7 @@ def test_panel_shows_the_declared_repair_of_alta_pedido_and_the_questions_of_sto
     expect(page.locator("#validity")).to_have_text(re.compile("válido"))
     page.click("#tab-repair")
     expect(page.locator("#panel-repair h2")).to_have_text("Conversación")
-    for switch in ("cancel", "help", "choose"):
+    for switch in ("cancel", "help", "choose", "undo"):
         expect(page.locator(f"#repair-{switch}")).to_be_checked()
     expect(page.locator("#repair-switches")).to_contain_text("Cancelar")
 

@@ -27,6 +27,7 @@ WAITING_LABELS = (
     "answer",
     "affirm",
     "deny",
+    "undo",
 )
 _MAX_BYTES = 2_000_000
 

@@ -65,6 +65,7 @@ class Question:
     cancel: bool = True
     help: bool = True
     choose: bool = True
+    undo: bool = True
     _words: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

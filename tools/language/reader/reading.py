@@ -163,7 +163,7 @@ class Reader:
         doc = prepare(text, IDLE.kind, context_features(text, IDLE, self.gazetteer))
         labels = self.trained.idle.labels
         row = self.trained.idle.probabilities([doc])[0]
-        scores = _normalised(labels, row, lambda label: label == NONE or allowed is None or label in allowed)
+        scores = _normalised(labels, row, lambda label: label == NONE or allowed is None or label in allowed, ())
         best = max(scores, key=scores.__getitem__)
         chosen = best if best != NONE and scores[best] >= MIN_ROUTE else None
         return Routing(chosen, scores[best], scores)
@@ -180,7 +180,8 @@ class Reader:
         rows = self.trained.waiting.probabilities(docs)
         labels = self.trained.waiting.labels
         allowed = self._allowed(question)
-        scored = [_normalised(labels, row, allowed) for row in rows]
+        off = _switched_off(question)
+        scored = [_normalised(labels, row, allowed, off) for row in rows]
         whole = scored[0]
         reading = Reading([], scores=whole)
         several = self._several(clauses, scored[1:], question, whole) if len(pieces) > 1 else []
@@ -193,6 +194,13 @@ class Reader:
         if best.startswith("digress:") and len(pieces) > 1:  # its inputs are in the clause that asks it
             said = max(zip(clauses, scored[1:], strict=True), key=lambda pair: pair[1].get(best, 0.0))[0]
         command = self._command(said, best, whole[best], question)
+        if command.command == "answer" and best == "cancel" and len(pieces) > 1:
+            # «forget it, I don't want it anymore»: a cancellation not sure enough as a whole is taken when one of
+            # its clauses is a sure one on its own and the rest only gives its reason
+            sure = max(scores.get("cancel", 0.0) for scores in scored[1:])
+            reasons = all(max(s, key=s.__getitem__) in ("cancel", "answer", "deny") for s in scored[1:])
+            if sure >= CANCEL_SURE and reasons and whole[best] >= MIN_CONFIDENCE:
+                command = Command("cancel", "cancel", whole[best], text)
         if command.command == "answer" and best != "answer" and whole[second] >= RUNNER_UP:
             # the best reading could not be taken (a cancellation not sure enough): the runner-up, if it can
             runner_up = self._command(text, second, whole[second], question)
@@ -215,6 +223,7 @@ class Reader:
                 return label.partition(":")[2] in question.digressions
             return {
                 "cancel": question.cancel,
+                "undo": question.undo,
                 "help": question.help,
                 "choose": bool(question.options) and question.choose and question.kind != "yesno",
                 "choose_none": bool(question.options) and question.choose and question.kind != "yesno",
@@ -238,6 +247,8 @@ class Reader:
                 continue
             if best == "answer" and not self._answers(clause, question):
                 continue
+            if best == "affirm" and not plain_yes(clause):
+                continue  # a clause is a yes only in so many words («por si le mando otra» is no yes)
             if best != "answer" and not any(char.isalpha() for char in clause):
                 continue  # «…, 1»: a bare number commands nothing
             command = self._command(clause, best, scores[best], question)
@@ -256,8 +267,10 @@ class Reader:
             ]
         if question.kind == "yesno":
             # «sí, pero quita X» is the edit; «no, cancela» the cancellation: a yes or no before them adds nothing
-            # (one after them, «quita X y confirma», confirms the order as changed).
+            # (one after them, «quita X y confirma», confirms the order as changed). After a yes nothing is left to
+            # answer: what follows it is its reason («sí, tira p'alante»).
             found = [c for i, c in enumerate(found) if c.command not in _ACKNOWLEDGE or not _edits_after(found, i)]
+            found = [c for i, c in enumerate(found) if c.command != "answer" or not _affirmed_before(found, i)]
         else:
             found = [c for c in found if c.command not in _ACKNOWLEDGE]  # «vale, …» acknowledges, asks nothing
         if sum(c.command != "answer" for c in found) == 0:
@@ -311,7 +324,7 @@ class Reader:
             return self._yes_no(label, text, confidence, question)
         if (confidence < MIN_CONFIDENCE and label != "choose") or (label == "cancel" and confidence < CANCEL_SURE):
             return None  # a cancellation cannot be undone: only a sure one counts («Ana» is a name)
-        if label in ("cancel", "help") or label == "choose_none":
+        if label in ("cancel", "help", "undo") or label == "choose_none":
             return Command(kind, label, confidence, text)
         if label == "choose":
             index = chosen_option(text, question)
@@ -328,7 +341,9 @@ class Reader:
         # A yes (or a no) is one only when it says so in words of the lexicon — a yes and little else — however
         # sure the classifier is: «blablabla» or «{{ cliente }}» never writes an order, «b» at a quantity question
         # is an answer.
-        evidenced = plain_yes(text) if label == "affirm" else _polarity_fits(label, text)
+        # A yes among more words (its reasons, thanks) counts when the classifier is sure of it.
+        sure_yes = confidence >= SURE and _polarity_fits(label, text)
+        evidenced = (plain_yes(text) or sure_yes) if label == "affirm" else _polarity_fits(label, text)
         if confidence < MIN_CONFIDENCE or not evidenced:
             return None
         if question.kind != "yesno":
@@ -373,12 +388,17 @@ class Reader:
 
 
 _CLARIFIABLE = frozenset(
-    {"cancel", "correct_slot", "correct_remove", "correct_quantity", "correct_add", "deny", "help"} | {"choose_none"}
+    {"cancel", "correct_slot", "correct_remove", "correct_quantity", "correct_add", "deny", "help", "undo"}
+    | {"choose_none"}
 )
 
 
 def _corrected_before(found: list[Command], command: Command) -> bool:
     return any(c.command in ("correct", "cancel") for c in found[: found.index(command)])
+
+
+def _affirmed_before(found: list[Command], index: int) -> bool:
+    return any(c.command == "affirm" for c in found[:index])
 
 
 def _edits_after(found: list[Command], index: int) -> bool:
@@ -414,8 +434,19 @@ def _polarity_fits(label: str, clause: str) -> bool:
     return True
 
 
-def _normalised(labels: list[str], row: np.ndarray, allowed: Any) -> dict[str, float]:
-    """The allowed labels' probabilities, scaled to sum to 1."""
+def _switched_off(question: Question) -> tuple[str, ...]:
+    """The commands the pipeline's author turned off (`repair: {undo: false}`): said, they are just an answer."""
+    return tuple(
+        label for label, on in (("cancel", question.cancel), ("help", question.help), ("undo", question.undo)) if not on
+    )
+
+
+def _normalised(labels: list[str], row: np.ndarray, allowed: Any, off: tuple[str, ...]) -> dict[str, float]:
+    """The allowed labels' probabilities, scaled to sum to 1; what the labels in `off` had goes to the answer (a
+    command the question cannot take, an option where none is offered, is spread over the others)."""
     kept = {label: float(p) for label, p in zip(labels, row, strict=True) if allowed(label)}
+    moved = sum(float(p) for label, p in zip(labels, row, strict=True) if label in off)
+    if moved and "answer" in kept:
+        kept["answer"] += moved
     total = sum(kept.values()) or 1.0
     return {label: p / total for label, p in kept.items()}

@@ -56,9 +56,10 @@ AUTHOR_LABELS = {
     "answer": "answer",
     "affirm": "affirm",
     "deny": "deny",
+    "undo": "undo",
 }
 # Idle, a bare command or a yes means nothing: these waiting labels are also idle examples of `none`.
-_IDLE_NONE = frozenset({"cancel", "help", "choose", "choose_none", "affirm", "deny"})
+_IDLE_NONE = frozenset({"cancel", "help", "choose", "choose_none", "affirm", "deny", "undo"})
 
 
 @dataclass(frozen=True)
