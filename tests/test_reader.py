@@ -192,6 +192,11 @@ def test_a_product_named_that_is_no_line_is_not_another_line(engine: Engine, rea
         (MONITORS, "me quedo con el de 24, porfa", "Monitor 24 pulgadas"),
         (["Teclado mecánico", "Teclado inalámbrico"], "el inalambrico porfa", "Teclado inalámbrico"),
         (["Initech"], "sí, ese", "Initech"),
+        (MONITORS, "el de veintisiete pulgadas", "Monitor 27 pulgadas"),
+        (["SAI 600 VA", "SAI 1000 VA", "SAI 1500 VA"], "el de mil quinientos", "SAI 1500 VA"),
+        (["SAI 600 VA", "SAI 1000 VA", "SAI 1500 VA"], "el más pequeño", "SAI 600 VA"),
+        (MONITORS, "the bigger one", "Monitor 27 pulgadas"),
+        (["Teclado mecánico", "Teclado inalámbrico"], "el que no es inalámbrico", "Teclado mecánico"),
     ],
 )
 def test_options_by_place_feature_and_yes(
@@ -199,6 +204,13 @@ def test_options_by_place_feature_and_yes(
 ) -> None:
     reading = reader.read(text, ask(engine, "alta_pedido", "producto", options=options, lines=LINES))
     assert [(c.command, c.option) for c in reading.commands] == [("choose", option)]
+
+
+def test_a_size_picks_only_among_options_that_differ_by_a_number(engine: Engine, reader: Reader) -> None:
+    keyboards = ask(engine, "alta_pedido", "producto", options=["Teclado mecánico", "Teclado inalámbrico"])
+    assert all(c.command != "choose" for c in reader.read("el grande", keyboards).commands)
+    three = ask(engine, "alta_pedido", "producto", options=["SAI 600 VA", "SAI 1000 VA", "SAI 1500 VA"])
+    assert all(c.option != "SAI 1500 VA" for c in reader.read("el grande no, el otro", three).commands)
 
 
 def test_a_yes_where_a_name_is_asked_is_not_an_answer(engine: Engine, reader: Reader) -> None:

@@ -16,7 +16,7 @@ import textnorm
 from lexicon import CONJUNCTIONS, NEGATIONS, ORDINALS, POSITIONS
 from tools.language.quantity import number_at
 
-__all__ = ["KINDS", "Prepared", "char_features", "prepare", "word_features"]
+__all__ = ["KINDS", "Prepared", "char_features", "negated_words", "prepare", "word_features"]
 
 # The kinds of question a run may wait at; "idle" is a message when nothing waits.
 KINDS = ("value", "choice", "quantity", "yesno", "idle")
@@ -53,6 +53,12 @@ def _scope(toks: list[str]) -> list[bool]:
             continue
         scoped.append(negated and tok[0].isalnum())
     return scoped
+
+
+def negated_words(text: str) -> frozenset[str]:
+    """The words of a message a negation governs («el que no es mecánico» → {es, mecanico})."""
+    toks = split_tokens(text)
+    return frozenset(tok for tok, negated in zip(toks, _scope(toks), strict=True) if negated)
 
 
 def _marked(toks: list[str], scope: list[bool]) -> list[str]:

@@ -9,9 +9,10 @@ from typing import Any
 
 import textnorm
 from lexicon import NEGATIONS
+from tools.language.quantity import UNKNOWN_QUANTITY, keys_of, number_at
 from tools.language.reader.gazetteer import Gazetteer, deletions
 
-__all__ = ["IDLE", "Line", "Question", "Slot", "context_features", "option_overlap"]
+__all__ = ["IDLE", "Line", "Question", "Slot", "context_features", "mention_words", "option_overlap"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,21 @@ def _option_words(options: tuple[str, ...]) -> tuple[tuple[frozenset[str], ...],
     return each, frozenset.intersection(*each) if len(each) > 1 else frozenset()
 
 
+def mention_words(text: str) -> list[str]:
+    """The words a message may name an option with: its words, and the digits of each number it spells out
+    («el de veintisiete» names «Monitor 27 pulgadas», «el de mil» «SAI 1000 VA»)."""
+    keys = keys_of(text)
+    spelled, at = [], 0
+    while at < len(keys):
+        found = None if keys[at].isdecimal() else number_at(keys, at, articles=False)
+        if found is None or found[0] <= 0 or found[0] == UNKNOWN_QUANTITY:
+            at += 1
+            continue
+        spelled.append(str(found[0]))
+        at = found[1]
+    return textnorm.words(text) + spelled
+
+
 def option_overlap(words: list[str], options: tuple[str, ...]) -> list[int]:
     """The options (0-based) sharing a distinctive word with the message: a word only some options have."""
     option_words, common = _option_words(options)
@@ -113,7 +129,7 @@ def names_word(word: str, have: frozenset[str]) -> bool:
 def context_features(text: str, question: Question, gazetteer: Gazetteer) -> tuple[str, ...]:
     """What a message shares with its question's context, as feature names (see features.word_features)."""
     every = textnorm.words(text)
-    words = [w for w in every if w not in NEGATIONS]
+    words = [w for w in mention_words(text) if w not in NEGATIONS]
     found: list[str] = []
     if question.options:
         found.append(f"options={min(len(question.options), 3)}")
