@@ -121,8 +121,10 @@ YES_WORDS = phrase_table(
     "conf, lgtm, por bueno, ya po, mandas, registras, confirmas, tramitas, envias, haces, metes, pasas, cursas",
     "confirmado, adelante, dale, venga, hecho, bien, muy bien, esta bien, todo bien, sale, simon, 👍, ✅",
     "yes, yep, yup, yeah, sure, of course, confirm, confirmed, go ahead, alright, all right, right, fine",
-    "that's right, correct, perfect, great, absolutely, ok then",
+    "that's right, correct, perfect, great, absolutely, ok then, perfe",
 )
+# A «why not» on its own, at the start of a message, is a yes («¿por qué no?», «xq no, dale»).
+WHY_NOT = phrase_table("por que no, porque no, xq no, pq no, porq no, why not")
 NO_WORDS = phrase_table(
     "no, nop, nope, nah, naa, mejor no, claro que no, por supuesto que no, de ninguna manera, para nada, negativo",
     "ni hablar, todavia no, aun no, no quiero, 👎, ❌, no thanks, no thank you, not really, no way, not yet",

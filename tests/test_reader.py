@@ -127,6 +127,17 @@ def test_a_sure_yes_among_more_words_confirms_and_what_follows_is_its_reason(eng
     assert commands(reader, "sí, pero quita la grapadora", at_confirm) == ["correct"]
 
 
+@pytest.mark.parametrize("text", ["¿por qué no? confírmalo", "clarísimo, adelante", "perfe, gracias", "why not, go"])
+def test_a_yes_in_idioms_and_superlatives(engine: Engine, reader: Reader, text: str) -> None:
+    assert commands(reader, text, ask(engine, "alta_pedido", "confirmar", lines=LINES)) == ["affirm"]
+
+
+def test_a_because_not_is_no_why_not(engine: Engine, reader: Reader) -> None:
+    assert "affirm" not in commands(
+        reader, "porque no me sirve así", ask(engine, "alta_pedido", "confirmar", lines=LINES)
+    )
+
+
 def test_a_cancellation_in_a_clause_of_its_own_with_its_reason(engine: Engine, reader: Reader) -> None:
     question = ask(engine, "alta_pedido", "productos", lines=())
     assert commands(reader, "forget it, they do not need it anymore", question) == ["cancel"]

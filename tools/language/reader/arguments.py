@@ -18,6 +18,7 @@ from lexicon import (
     POINTERS,
     POSITIONS,
     SIZES,
+    WHY_NOT,
     YES_WORDS,
     Phrases,
 )
@@ -93,30 +94,50 @@ def _folded_keys(text: str) -> list[str]:
 
 
 _ENCLITICS = ("melo", "mela", "selo", "sela", "los", "las", "lo", "la", "le", "me")
+_SUPERLATIVES = ("isimos", "isimas", "isimo", "isima")
 
 
 def _stem(key: str) -> str:
-    """A verb without the pronouns glued to it («tramítalo» → «tramita», «mándamelo» → «manda»)."""
+    """A verb without the pronouns glued to it («tramítalo» → «tramita», «mándamelo» → «manda»), a superlative
+    as its adjective («confirmadísimo» → «confirmado», «por supuestísimo» → «por supuesto»)."""
+    for ending in _SUPERLATIVES:
+        if key.endswith(ending) and len(key) - len(ending) >= 3:
+            return key[: -len(ending)] + "o"
     for ending in _ENCLITICS:
         if key.endswith(ending) and len(key) - len(ending) >= 4:
             return key[: -len(ending)]
     return key
 
 
+def _phrase_at(keys: list[str], stems: list[str], at: int, table: Phrases) -> int:
+    """The length of the (longest) phrase of `table` at `at`, the last word also as its stem; 0 when none."""
+    for phrase in table:
+        size = len(phrase)
+        if tuple(keys[at : at + size]) == phrase or (
+            at + size <= len(keys) and (*keys[at : at + size - 1], stems[at + size - 1]) == phrase
+        ):
+            return size
+    return 0
+
+
 def has_phrase(text: str, table: Phrases) -> bool:
     """Whether a phrase of `table` occurs in the text (whole words, folded; a verb also without its pronouns)."""
     keys = _folded_keys(text)
     stems = [_stem(key) for key in keys]
-    for at in range(len(keys)):
-        for phrase in table:
-            if tuple(keys[at : at + len(phrase)]) == phrase or (len(phrase) == 1 and stems[at] == phrase[0]):
-                return True
-    return False
+    return any(_phrase_at(keys, stems, at, table) for at in range(len(keys))) or (table is YES_WORDS and _why_not(text))
+
+
+def _why_not(text: str) -> int:
+    """How many words of a «why not» open the text when it stands on its own («¿por qué no?», «xq no, dale»)."""
+    toks = [tok for tok in split_tokens(text) if tok not in ("¿", "¡")]
+    words = [tok for tok in toks if tok not in _EDGE]
+    size = _phrase_at(words, words, 0, WHY_NOT) if words else 0
+    return size if size and (len(toks) == size or toks[size] in _EDGE) else 0
 
 
 def negated(text: str) -> bool:
-    """Whether the text holds a negation word."""
-    return any(key in NEGATIONS for key in _folded_keys(text))
+    """Whether the text holds a negation word (the «no» of a «¿por qué no?» that says yes is none)."""
+    return any(key in NEGATIONS for key in _folded_keys(text)[_why_not(text) :])
 
 
 def _left(text: str, tables: tuple[Phrases, ...]) -> tuple[list[str], bool]:
@@ -125,12 +146,11 @@ def _left(text: str, tables: tuple[Phrases, ...]) -> tuple[list[str], bool]:
     keys = _folded_keys(strip_edges(text))
     stems = [_stem(key) for key in keys]
     spent = [False] * len(keys)
+    spent[: _why_not(text)] = [True] * _why_not(text)
     for table in tables:
         for at in range(len(keys)):
-            for phrase in table:
-                if tuple(keys[at : at + len(phrase)]) == phrase or (len(phrase) == 1 and stems[at] == phrase[0]):
-                    spent[at : at + len(phrase)] = [True] * len(phrase)
-                    break
+            if size := _phrase_at(keys, stems, at, table):
+                spent[at : at + size] = [True] * size
     left = [k for k, gone in zip(keys, spent, strict=True) if not gone and k not in NEGATIONS and k not in POINTERS]
     return left, any(spent)
 

@@ -16,10 +16,8 @@ from sklearn.utils import murmurhash3_32
 
 from tools.language.reader.features import Prepared, char_features, word_features
 
-__all__ = ["COLUMNS", "FEATURES_VERSION", "Classifier", "hashers", "vectorize", "vectorize_many"]
+__all__ = ["COLUMNS", "Classifier", "hashers", "vectorize", "vectorize_many"]
 
-# Bumped whenever features.py or this file change what a message turns into: cached models are trained again.
-FEATURES_VERSION = 7
 COLUMNS = 2**18  # per block of features: words (with the question's kind and context), then character n-grams
 _BLOCKS: tuple[Callable[[Prepared], list[str]], ...] = (word_features, char_features)
 

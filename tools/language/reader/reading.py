@@ -32,6 +32,7 @@ from tools.language.reader.arguments import (
     slot_value,
     strip_edges,
 )
+from tools.language.reader.corpus import load_names
 from tools.language.reader.features import prepare
 from tools.language.reader.question import IDLE, Question, context_features
 from tools.language.reader.spec import ReaderSpec
@@ -155,6 +156,8 @@ class Reader:
         self.trained = trained
         self.spec = spec
         self.gazetteer = trained.gazetteer
+        # a name typed on its own is an answer, whatever letters it shares with a command («Ana» and «anula»)
+        self.names = frozenset(textnorm.key(name) for name in (*load_names(), *spec.customers))
 
     # --- Idle ------------------------------------------------------------------------------------------------------
     def route(self, message: str, *, allowed: tuple[str, ...] | None = None) -> Routing:
@@ -325,7 +328,7 @@ class Reader:
         if (confidence < MIN_CONFIDENCE and label != "choose") or (label == "cancel" and confidence < CANCEL_SURE):
             return None  # a cancellation cannot be undone: only a sure one counts («Ana» is a name)
         if label in ("cancel", "help", "undo") or label == "choose_none":
-            return Command(kind, label, confidence, text)
+            return None if textnorm.key(strip_edges(text)) in self.names else Command(kind, label, confidence, text)
         if label == "choose":
             index = chosen_option(text, question)
             return None if index is None else Command("choose", label, confidence, text, option=question.options[index])

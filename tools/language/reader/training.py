@@ -4,6 +4,7 @@ one for idle messages. Deterministic (seeded), and cached by the digest of what 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 import random
@@ -13,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,14 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GroupShuffleSplit
 from sklearn.svm import LinearSVC
 
+import lexicon
+import textnorm
+from tools.language import quantity
 from tools.language.reader.corpus import corpus_digest, load_corpus, load_names
 from tools.language.reader.features import prepare
 from tools.language.reader.fills import Filler
 from tools.language.reader.gazetteer import Gazetteer
-from tools.language.reader.model import FEATURES_VERSION, Classifier, vectorize_many
+from tools.language.reader.model import Classifier, vectorize_many
 from tools.language.reader.question import IDLE, Question, context_features
 from tools.language.reader.spec import PipelineText, ReaderSpec
 from tools.language.reader.swap import swap_entities
@@ -200,10 +205,22 @@ def _fit(samples: list[Sample], matrix: Any, seed: int) -> Classifier:
     return Classifier.of(model)
 
 
+@cache
+def code_digest() -> str:
+    """A hash of the code that turns messages into samples and features (this package, the lexicons, the text
+    normalisation, the quantity reader): a model cached by an older version of it is trained again."""
+    digest = hashlib.sha256()
+    files = sorted(Path(__file__).parent.glob("*.py")) + [Path(m.__file__ or "") for m in (lexicon, textnorm, quantity)]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def train(spec: ReaderSpec, cache_dir: Path | None = None) -> TrainedReader:
     """The reader trained from `spec` (and the built-in corpus): from this process's memory or `cache_dir` when
     it was trained from the very same inputs before, else now (and then kept in both)."""
-    name = f"{spec.digest()}-{corpus_digest()}-{FEATURES_VERSION}-{sklearn.__version__}"
+    name = f"{spec.digest()}-{corpus_digest()}-{code_digest()}-{sklearn.__version__}"
     with _LOCK:
         if name in _TRAINED:
             _TRAINED.move_to_end(name)
