@@ -201,7 +201,10 @@ class Reader:
             # «forget it, I don't want it anymore»: a cancellation not sure enough as a whole is taken when one of
             # its clauses is a sure one on its own and the rest only gives its reason
             sure = max(scores.get("cancel", 0.0) for scores in scored[1:])
-            reasons = all(max(s, key=s.__getitem__) in ("cancel", "answer", "deny") for s in scored[1:])
+            reasons = all(
+                max(s, key=s.__getitem__) in ("cancel", "answer", "deny") or only_fillers(clause)
+                for clause, s in zip(clauses, scored[1:], strict=True)
+            )
             if sure >= CANCEL_SURE and reasons and whole[best] >= MIN_CONFIDENCE:
                 command = Command("cancel", "cancel", whole[best], text)
         if command.command == "answer" and best != "answer" and whole[second] >= RUNNER_UP:
