@@ -217,6 +217,17 @@ def test_options_by_place_feature_and_yes(
     assert [(c.command, c.option) for c in reading.commands] == [("choose", option)]
 
 
+def test_an_option_is_named_by_its_catalog_aliases(engine: Engine, reader: Reader) -> None:
+    options = ["Teclado mecánico", "Teclado inalámbrico"]
+    named = engine.registry.services.sql.aliases_by_name()
+    question = replace(
+        ask(engine, "alta_pedido", "producto", options=options), option_aliases=tuple(named[o] for o in options)
+    )
+    assert [(c.command, c.option) for c in reader.read("el bluetooth", question).commands] == [
+        ("choose", "Teclado inalámbrico")
+    ]
+
+
 def test_a_size_picks_only_among_options_that_differ_by_a_number(engine: Engine, reader: Reader) -> None:
     keyboards = ask(engine, "alta_pedido", "producto", options=["Teclado mecánico", "Teclado inalámbrico"])
     assert all(c.command != "choose" for c in reader.read("el grande", keyboards).commands)

@@ -194,6 +194,7 @@ def _question(runner: Runner, values: dict[str, Any], pending: dict[str, Any]) -
         values=values,
         digressions=digressions,
         aliases=sql.aliases_by_sku() if sql is not None else {},
+        named=sql.aliases_by_name() if sql is not None else {},
     )
 
 

@@ -77,8 +77,10 @@ def question_at(
     values: dict[str, Any] | None = None,
     digressions: tuple[str, ...] = (),
     aliases: dict[str, tuple[str, ...]] | None = None,
+    named: dict[str, tuple[str, ...]] | None = None,
 ) -> Question:
-    """The question `step` asks, with the run's state `values` (None: a message read on its own)."""
+    """The question `step` asks, with the run's state `values` (None: a message read on its own); `aliases`
+    are the catalog's other names of a product by SKU (for order lines), `named` by product name (for options)."""
     opts = list(options if options is not None else step.options if isinstance(step.options, list) else [])
     kind = _kind(config, step, opts)
     if kind == "yesno" and not opts:
@@ -96,6 +98,7 @@ def question_at(
         kind=kind,
         text=text,
         options=tuple(str(o) for o in opts),
+        option_aliases=tuple((named or {}).get(str(o), ()) for o in opts),
         lines=lines,
         line=line,
         slots=tuple(slots),
@@ -215,8 +218,13 @@ def read_case(understanding: Understanding, case: Case) -> Got:
         return Got((routing.pipeline or "none",))
     config = understanding.engine.config(case.pipeline)
     step = ask_step_at(config, case.at or "", options=bool(case.options))
+    sql = understanding.engine.registry.services.sql
     question = question_at(
-        config, step, options=list(case.options) or None, digressions=understanding.digressions(config)
+        config,
+        step,
+        options=list(case.options) or None,
+        digressions=understanding.digressions(config),
+        named=sql.aliases_by_name() if sql is not None else {},
     )
     reading = reader.read(case.text, question)
     labels = tuple(command.command for command in reading.commands)

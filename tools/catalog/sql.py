@@ -168,6 +168,15 @@ class SqlService:
 
         return self._memos.get("aliases", build)
 
+    def aliases_by_name(self) -> dict[str, tuple[str, ...]]:
+        """Product name -> the aliases of that active product («Teclado inalámbrico» → «wireless keyboard», …)."""
+
+        def build() -> dict[str, tuple[str, ...]]:
+            by_sku = self.aliases_by_sku()
+            return {row["name"]: by_sku[row["sku"]] for row in self.list_products() if row["sku"] in by_sku}
+
+        return self._memos.get("aliases_by_name", build)
+
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
         """A value derived from the catalog, built once per catalog version (`build()` when it changed)."""
         return self._memos.get(key, build)

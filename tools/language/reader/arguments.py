@@ -214,11 +214,11 @@ def named_option(text: str, question: Question, gazetteer: Gazetteer) -> int | N
     """The one option a message names: the only option with a word of the message that the others lack
     («me quedo con el inalámbrico»), when every catalog word the message holds is that option's («eso, Umbrella»,
     not «teclado inalámbrico» between «Teclado mecánico» and «Sacapuntas»); in a few words, by its size."""
-    words, hits = _option_hits(text, question.options)
+    words, hits = _option_hits(text, question.option_names)
     if len(hits) != 1:
         short = len(words) <= SIZE_WORDS
         return _by_size(text, question.options) if short and not hits else None
-    have = frozenset(textnorm.words(question.options[hits[0]]))
+    have = frozenset(textnorm.words(question.option_names[hits[0]]))
     named = [w for w in words if w.isalpha() and gazetteer.names_product(w)]
     return hits[0] if all(names_word(w, have) for w in named) else None
 
@@ -249,7 +249,7 @@ def chosen_option(text: str, question: Question) -> int | None:
     if exact:
         return exact[0]
     places = [ORDINALS[k] if k in ORDINALS else POSITIONS[k] for k in keys if k in ORDINALS or k in POSITIONS]
-    _words, hits = _option_hits(text, options)
+    _words, hits = _option_hits(text, question.option_names)
     numbers = [n for n in (_number(k) for k in keys) if n is not None and 1 <= n <= len(options)]
     index = _place(places[0], len(options)) if len(places) == 1 else None
     if index is not None and (not hits or hits == [index] or len(hits) == len(options)):

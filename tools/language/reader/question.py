@@ -67,7 +67,14 @@ class Question:
     help: bool = True
     choose: bool = True
     undo: bool = True
+    option_aliases: tuple[tuple[str, ...], ...] = ()  # each option's other names in the catalog («wireless …»)
     _words: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def option_names(self) -> tuple[str, ...]:
+        """Each option with its catalog aliases, as the words a message may name it with."""
+        aliases = self.option_aliases or ((),) * len(self.options)
+        return tuple(" ".join((option, *more)) for option, more in zip(self.options, aliases, strict=True))
 
     @property
     def lines_slot(self) -> Slot | None:
@@ -133,7 +140,7 @@ def context_features(text: str, question: Question, gazetteer: Gazetteer) -> tup
     found: list[str] = []
     if question.options:
         found.append(f"options={min(len(question.options), 3)}")
-        hits = option_overlap(words, question.options)
+        hits = option_overlap(words, question.option_names)
         if hits:
             found.append("option=one" if len(hits) == 1 else "option=several")
         whole = textnorm.key(text)
