@@ -166,12 +166,16 @@ CLOSERS = phrase_table(
 )
 # Words that join two clauses, each of which may hold its own command («vale, y ¿cuánto stock hay de X?»).
 CONJUNCTIONS = frozenset({"y", "e", "and", "pero", "but", "luego", "despues", "then", "ademas", "also"})
-# Words that point at a thing already named («sácalo», «ese no», «that one»), enclitic endings included.
+# Nouns that stand for «the thing asked about» without naming one («búscame un producto», «¿cuánto cuesta algo?»).
+GENERIC_THINGS = frozenset(
+    {"producto", "articulo", "cosa", "algo", "referencia", "product", "item", "thing", "something"}
+)
 # Words that pick an option by its size when the options differ by a number («el grande»: the largest one).
 SIZES: dict[str, int] = {
     **dict.fromkeys(["grande", "mayor", "big", "bigger", "biggest", "large", "larger", "largest"], 1),
     **dict.fromkeys(["pequeno", "chico", "menor", "small", "smaller", "smallest", "little"], -1),
 }
+# Words that point at a thing already named («sácalo», «ese no», «that one»), enclitic endings included.
 POINTERS = frozenset({"lo", "la", "los", "las", "ese", "esa", "esos", "esas", "este", "esta", "eso", "it", "that"})
 
 # --- Units of measure ----------------------------------------------------------------------------------------------

@@ -263,6 +263,22 @@ def test_idle_messages_start_the_pipeline_they_ask_for(reader: Reader, text: str
     assert reader.route(text).pipeline == pipeline
 
 
+@pytest.mark.parametrize(
+    ("text", "pipeline", "args"),
+    [
+        ("oye, ¿cuántos ratones inalámbricos te quedan?", "stock", {"producto": "ratones inalámbricos"}),
+        ("¿qué precio tiene el tóner HP?", "buscar_producto", {"texto": "el tóner HP"}),
+        ("¿cómo va el pedido 31?", "consulta_pedido", {"id": 31}),
+        ("búscame un producto", "buscar_producto", {}),
+    ],
+)
+def test_an_idle_message_gives_the_inputs_its_pipelines_questions_ask(
+    reader: Reader, text: str, pipeline: str, args: dict[str, object]
+) -> None:
+    assert reader.route(text).pipeline == pipeline
+    assert reader.arguments(pipeline, text) == args
+
+
 def test_an_authors_examples_teach_the_reader(engine: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "pipelines"
     folder.mkdir()

@@ -173,6 +173,8 @@ class Conversation:
             return ChatReply(session_id, reply.get("reply", "") if isinstance(reply, dict) else str(reply))
         config = self.engine.config(name)
         args = {FREE_TEXT_INPUT: text} if FREE_TEXT_INPUT in config.inputs else {}
+        for key, value in self.engine.understanding.reader().arguments(name, text).items():
+            args.setdefault(key, value)  # what its questions ask about («¿cuánto stock hay de X?» → X)
         result = self.engine.runner(name).start(args, owner=self.owner(session_id), run_id=run_id)
         return self.reply_for(session_id, result, language(text))
 

@@ -10,6 +10,7 @@ from typing import Any
 import textnorm
 from lexicon import (
     CLOSERS,
+    GENERIC_THINGS,
     NEGATIONS,
     NO_WORDS,
     NUMBER_WORDS,
@@ -395,7 +396,9 @@ def digression_args(text: str, questions: tuple[str, ...], inputs: tuple[tuple[s
             if numbers:
                 args[name] = int(numbers[0])
             continue
-        args[name] = _subject(text, questions)
+        subject = _subject(text, questions)
+        if subject and not set(textnorm.words(subject)) <= GENERIC_THINGS:  # «un producto» names none
+            args[name] = subject
     return {name: value for name, value in args.items() if value not in (None, "")}
 
 
@@ -417,8 +420,13 @@ def _subject(text: str, questions: tuple[str, ...]) -> str | None:
     if best is not None and best[2] > best[1]:
         begin = best[1] - (best[1] > 0 and keys[best[1] - 1] in _ARTICLES)
         end = next((at + 1 for at in range(best[1], best[2]) if raw[at].endswith(("?", ".", "!", ";"))), best[2])
+        while end - 1 > begin and keys[end - 1] in _WEAK_PRONOUNS:
+            end -= 1  # «¿cuántas grapadoras nos quedan?»: the «nos» is the verb's, not the product's
         return " ".join(raw[begin:end]).strip(_EDGE) or None
     return _longest_run(raw, keys, questions)
+
+
+_WEAK_PRONOUNS = frozenset({"me", "te", "se", "nos", "os", "le", "les"})
 
 
 def _between(keys: list[str], head: list[str], tail: list[str]) -> tuple[int, int, int] | None:

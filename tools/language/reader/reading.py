@@ -171,6 +171,19 @@ class Reader:
         chosen = best if best != NONE and scores[best] >= MIN_ROUTE else None
         return Routing(chosen, scores[best], scores)
 
+    def arguments(self, pipeline: str, message: str) -> dict[str, Any]:
+        """The inputs an idle message gives the pipeline it starts, read as a digression's are («¿cuánto stock hay
+        de grapadoras?» → producto: grapadoras); none when the message is only the request («busca un producto»)."""
+        found = self.spec.pipeline(pipeline)
+        if found is None or not found.questions:
+            return {}
+        text = clean(message)
+        whole = textnorm.key(strip_edges(text))
+        args = digression_args(text, found.questions, found.inputs)
+        return {
+            name: value for name, value in args.items() if not isinstance(value, str) or textnorm.key(value) != whole
+        }
+
     # --- Waiting ---------------------------------------------------------------------------------------------------
     def read(self, message: str, question: Question) -> Reading:
         """The command(s) a message means at `question`."""
