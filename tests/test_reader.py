@@ -235,6 +235,12 @@ def test_a_size_picks_only_among_options_that_differ_by_a_number(engine: Engine,
     assert all(c.option != "SAI 1500 VA" for c in reader.read("el grande no, el otro", three).commands)
 
 
+def test_an_unsure_answer_that_names_a_slot_and_its_value_corrects_it(engine: Engine, reader: Reader) -> None:
+    question = ask(engine, "stock", "elegir", options=MONITORS)
+    reading = reader.read("no, el producto es la grapadora", question)
+    assert [(c.command, c.slot, c.value) for c in reading.commands] == [("correct", "producto", "la grapadora")]
+
+
 def test_a_yes_where_a_name_is_asked_is_not_an_answer(engine: Engine, reader: Reader) -> None:
     assert commands(reader, "sí", ask(engine, "alta_pedido", "productos")) == ["affirm"]  # explained again
 

@@ -323,7 +323,27 @@ class Reader:
         if read is not None:
             return read
         picked = self._picked(text, question, confidence, exact=False)
-        return picked or Command("answer", "answer", confidence, text, value=strip_edges(text))
+        named = self._named_slot(text, confidence, question)
+        return picked or named or Command("answer", "answer", confidence, text, value=strip_edges(text))
+
+    def _named_slot(self, text: str, confidence: float, question: Question) -> Command | None:
+        """A message that names a slot and gives it a customer or product of the catalog («no, el producto es la
+        grapadora»): the answer to the question asking for that slot, a correction of it anywhere else."""
+        found = slot_value(text, question, self.gazetteer)
+        if found is None or not found[1]:
+            return None
+        slot = next(s for s in question.slots if s.name == found[0])
+        said = set(textnorm.words(text)) & {w for name in (*slot.words, slot.name) for w in textnorm.words(name)}
+        value = found[1]
+        words = textnorm.words(value)  # every word of it the catalog's: «cerró la oficina» is no product
+        catalog = self.gazetteer.customer_in_text(value) is not None or (
+            bool(words) and all(not w.isalpha() or self.gazetteer.names_product(w) for w in words)
+        )
+        if not said or not catalog:
+            return None
+        if found[0] == question.asks:
+            return Command("answer", "correct_slot", confidence, text, value=value)
+        return Command("correct", "correct_slot", confidence, text, slot=found[0], value=value)
 
     def _picked(self, text: str, question: Question, confidence: float, *, exact: bool) -> Command | None:
         """The option a message names at a choice question: its whole text, or (not `exact`) its words."""
