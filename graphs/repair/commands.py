@@ -32,7 +32,7 @@ from textnorm import clean, language
 from tools.language.command_tools import understand
 from tools.language.quantity import MAX_DIGITS, UNKNOWN_QUANTITY
 from tools.language.reader import Command, Question, Reading
-from tools.language.reader.arguments import chosen_option
+from tools.language.reader.options import chosen_option
 
 if TYPE_CHECKING:
     from graphs.run.engine import Engine

@@ -2,7 +2,8 @@
 
 from tools.language.reader.gazetteer import Gazetteer
 from tools.language.reader.question import IDLE, Line, Question, Slot
-from tools.language.reader.reading import Command, Reader, Reading, Routing, public_kind
+from tools.language.reader.reading import Reader
+from tools.language.reader.readings import Command, Reading, Routing, public_kind
 from tools.language.reader.spec import PipelineText, ReaderSpec
 from tools.language.reader.training import TrainedReader, train
 

@@ -8,43 +8,46 @@ conversation to ask which one was meant.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 import textnorm
-from lexicon import NO_WORDS, NUMBER_WORDS, TENS, YES_WORDS
 from textnorm import clean
 from tools.language.quantity import quantity_in
 from tools.language.reader.arguments import (
-    chosen_option,
     digression_args,
-    has_phrase,
     line_edit,
-    named_option,
-    negated,
-    negated_start,
     only_fillers,
     plain_no,
     plain_yes,
     slot_value,
     strip_edges,
 )
+from tools.language.reader.clauses import (
+    ACKNOWLEDGE,
+    affirmed_before,
+    corrected_before,
+    edits_after,
+    follows,
+    identity,
+    polarity_fits,
+    split_clauses,
+)
 from tools.language.reader.corpus import load_names
 from tools.language.reader.features import prepare
+from tools.language.reader.options import chosen_option, named_option
 from tools.language.reader.question import IDLE, Question, context_features
+from tools.language.reader.readings import SURE, Command, Reading, Routing, public_kind
 from tools.language.reader.spec import ReaderSpec
 from tools.language.reader.training import NONE, TrainedReader
 
-__all__ = ["Command", "Reader", "Reading", "Routing", "public_kind"]
+__all__ = ["Reader"]
 
 # A command below this calibrated confidence is read as the answer instead (tuned on tests/data/nlu_dev.yaml).
 MIN_CONFIDENCE = 0.45
 # Two readings closer than this (and neither sure) are ambiguous: the user is asked which one was meant.
 AMBIGUOUS_MARGIN = 0.12
-SURE = 0.75
 # A cancellation cannot be undone: below this it is not taken («Ana» shares letters with «anula»).
 CANCEL_SURE = 0.6
 # When the best reading cannot be taken, the second is, if it is at least this likely («tranquilo, no lo cancelo»:
@@ -56,97 +59,7 @@ CLAUSE_SURE = 0.6
 MULTI_FLOOR = 0.02
 # An idle message starts a pipeline only above this confidence; below it is chat.
 MIN_ROUTE = 0.5
-# Clauses end at punctuation and before a conjunction: «vale, y ¿cuánto…?», «quita X y confirma».
-_CLAUSES = re.compile(r"(?<=[,;.!?])\s+|\s+(?=[¿¡])|\s+(?=(?:y|e|and|pero|but|luego|then)\s)", re.IGNORECASE)
-_ACKNOWLEDGE = ("affirm", "deny")
 _PUNCTUATION = frozenset(" ?¿!¡.,;:…-")
-
-
-def split_clauses(text: str) -> list[str]:
-    """A message cut into clauses at punctuation and before «y» / «pero» / «and» (not inside a number written in
-    words: «treinta y dos»)."""
-    parts: list[str] = []
-    for piece in _CLAUSES.split(text):
-        head = textnorm.fold(piece).split()[:2]
-        if parts and len(head) == 2 and head[0] in ("y", "e") and _joins_number(parts[-1], head[1]):
-            parts[-1] = f"{parts[-1]} {piece}"
-        else:
-            parts.append(piece)
-    return parts
-
-
-def _joins_number(before: str, after: str) -> bool:
-    """«treinta» + «y dos»: the «y» inside a number written in words."""
-    words = textnorm.fold(before).split()
-    return bool(words) and words[-1] in TENS and after in NUMBER_WORDS
-
-
-def public_kind(label: str) -> str:
-    """The command a reader label names («correct_remove» → «correct», «digress:stock» → «digress»)."""
-    if label.startswith("correct_"):
-        return "correct"
-    if label.startswith("digress:"):
-        return "digress"
-    return "choose" if label == "choose_none" else label
-
-
-@dataclass
-class Command:
-    """One command of a message, with its arguments (slot/value, edit, pipeline/args, option) and confidence."""
-
-    command: str
-    label: str = ""
-    confidence: float = 1.0
-    text: str = ""
-    slot: str | None = None
-    value: Any = None
-    edit: dict[str, Any] | None = None
-    pipeline: str | None = None
-    args: dict[str, Any] | None = None
-    option: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The command as the conversation layer and the API's `detail` use it."""
-        return {
-            "command": self.command,
-            "slot": self.slot,
-            "value": self.value,
-            "edit": self.edit,
-            "pipeline": self.pipeline,
-            "args": self.args,
-            "option": self.option,
-            "confidence": round(self.confidence, 4),
-        }
-
-
-@dataclass
-class Reading:
-    """What a message to a waiting run holds: its commands in order, the scores of every label for the whole
-    message, and two close readings when it is ambiguous."""
-
-    commands: list[Command]
-    scores: dict[str, float] = field(default_factory=dict)
-    ambiguous: list[Command] = field(default_factory=list)
-    reader: str = "trained"
-
-    @property
-    def first(self) -> Command:
-        """The first (often the only) command."""
-        return self.commands[0]
-
-    @property
-    def sure(self) -> bool:
-        """Whether every command was read with confidence and nothing else was close."""
-        return not self.ambiguous and all(command.confidence >= SURE for command in self.commands)
-
-
-@dataclass
-class Routing:
-    """Which pipeline an idle message asks for (None: chat), with the scores of every pipeline."""
-
-    pipeline: str | None
-    confidence: float
-    scores: dict[str, float]
 
 
 class Reader:
@@ -262,7 +175,7 @@ class Reader:
         found: list[Command] = []
         for clause, scores in zip(clauses, scored, strict=True):
             best = max(scores, key=scores.__getitem__)
-            if scores[best] < CLAUSE_SURE or only_fillers(clause) or not _polarity_fits(best, clause):
+            if scores[best] < CLAUSE_SURE or only_fillers(clause) or not polarity_fits(best, clause):
                 continue
             if best == "answer" and not self._answers(clause, question):
                 continue
@@ -271,7 +184,7 @@ class Reader:
             if best != "answer" and not any(char.isalpha() for char in clause):
                 continue  # «…, 1»: a bare number commands nothing
             command = self._command(clause, best, scores[best], question)
-            if found and not _follows(found, command):
+            if found and not follows(found, command):
                 continue
             found.append(command)
         if any(c.command != "help" for c in found):
@@ -282,16 +195,16 @@ class Reader:
             found = [
                 c
                 for c in found
-                if c.command != "help" and not (c.command == "answer" and (_corrected_before(found, c) or picks))
+                if c.command != "help" and not (c.command == "answer" and (corrected_before(found, c) or picks))
             ]
         if question.kind == "yesno":
             # «sí, pero quita X» is the edit; «no, cancela» the cancellation: a yes or no before them adds nothing
             # (one after them, «quita X y confirma», confirms the order as changed). After a yes nothing is left to
             # answer: what follows it is its reason («sí, tira p'alante»).
-            found = [c for i, c in enumerate(found) if c.command not in _ACKNOWLEDGE or not _edits_after(found, i)]
-            found = [c for i, c in enumerate(found) if c.command != "answer" or not _affirmed_before(found, i)]
+            found = [c for i, c in enumerate(found) if c.command not in ACKNOWLEDGE or not edits_after(found, i)]
+            found = [c for i, c in enumerate(found) if c.command != "answer" or not affirmed_before(found, i)]
         else:
-            found = [c for c in found if c.command not in _ACKNOWLEDGE]  # «vale, …» acknowledges, asks nothing
+            found = [c for c in found if c.command not in ACKNOWLEDGE]  # «vale, …» acknowledges, asks nothing
         if sum(c.command != "answer" for c in found) == 0:
             return []
         top = max(whole, key=whole.__getitem__)
@@ -303,7 +216,7 @@ class Reader:
             whole.get(c.label, 1.0) < MULTI_FLOOR for c in found if c.command not in checked
         ):
             return []
-        return found if len(found) >= 2 and len({_identity(c) for c in found}) >= 2 else []
+        return found if len(found) >= 2 and len({identity(c) for c in found}) >= 2 else []
 
     def _answers(self, clause: str, question: Question) -> bool:
         """Whether a clause holds something a question takes: a number, an option's word, a customer, a product."""
@@ -359,7 +272,7 @@ class Reader:
     def _as(self, label: str, text: str, confidence: float, question: Question) -> Command | None:
         """The command of `label` with its arguments, or None when the message cannot be that command."""
         kind = public_kind(label)
-        if label in _ACKNOWLEDGE:
+        if label in ACKNOWLEDGE:
             return self._yes_no(label, text, confidence, question)
         if (confidence < MIN_CONFIDENCE and label != "choose") or (label == "cancel" and confidence < CANCEL_SURE):
             return None  # a cancellation cannot be undone: only a sure one counts («Ana» is a name)
@@ -381,8 +294,8 @@ class Reader:
         # sure the classifier is: «blablabla» or «{{ cliente }}» never writes an order, «b» at a quantity question
         # is an answer.
         # A yes among more words (its reasons, thanks) counts when the classifier is sure of it.
-        sure_yes = confidence >= SURE and _polarity_fits(label, text)
-        evidenced = (plain_yes(text) or sure_yes) if label == "affirm" else _polarity_fits(label, text)
+        sure_yes = confidence >= SURE and polarity_fits(label, text)
+        evidenced = (plain_yes(text) or sure_yes) if label == "affirm" else polarity_fits(label, text)
         if confidence < MIN_CONFIDENCE or not evidenced:
             return None
         if question.kind != "yesno":
@@ -430,47 +343,6 @@ _CLARIFIABLE = frozenset(
     {"cancel", "correct_slot", "correct_remove", "correct_quantity", "correct_add", "deny", "help", "undo"}
     | {"choose_none"}
 )
-
-
-def _corrected_before(found: list[Command], command: Command) -> bool:
-    return any(c.command in ("correct", "cancel") for c in found[: found.index(command)])
-
-
-def _affirmed_before(found: list[Command], index: int) -> bool:
-    return any(c.command == "affirm" for c in found[:index])
-
-
-def _edits_after(found: list[Command], index: int) -> bool:
-    return any(c.command in ("correct", "cancel") for c in found[index + 1 :])
-
-
-def _identity(command: Command) -> tuple[Any, ...]:
-    return (command.command, command.slot, str(command.edit), command.pipeline, command.option)
-
-
-def _follows(found: list[Command], command: Command) -> bool:
-    """Whether a clause's command adds to those before it in the message. Not: the same again («no, no la
-    registres»); anything but a question after a cancellation; the «no X» that contrasts a correction («eran 6,
-    no 3»); a second pick among the options."""
-    last = found[-1]
-    if _identity(last) == _identity(command) or (last.command == command.command and command.command in _ACKNOWLEDGE):
-        return False
-    if any(c.command == "cancel" for c in found):
-        return False  # nothing after a cancellation: «anula todo, sin stock no le sirve» is its reason
-    if last.command == "correct" and (command.command == "deny" or negated_start(command.text)):
-        return False  # «eran 6, no 3», «el cliente es X, no Y»: the «no …» is the value it replaces
-    if last.command == "deny" and command.command == "affirm":
-        return False  # «no cambies nada, está bien así»: the «bien» keeps what the «no» keeps
-    return not (command.command == "choose" and any(c.command == "choose" for c in found))
-
-
-def _polarity_fits(label: str, clause: str) -> bool:
-    """A clause read as a yes holds a yes word and no negation; one read as a no holds a no or a negation."""
-    if label == "affirm":
-        return has_phrase(clause, YES_WORDS) and not negated(clause)
-    if label == "deny":
-        return has_phrase(clause, NO_WORDS) or negated(clause)
-    return True
 
 
 def _switched_off(question: Question) -> tuple[str, ...]:
