@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from config import Config
 from errors import ConflictError
 from graphs.run.engine import Engine
+from graphs.run.runner import Runner
 from graphs.store.events import events_of
 from tests.dialog_support import app_on_backend
 from tests.sql_fixtures import BACKENDS
@@ -32,6 +33,30 @@ steps:
   - {id: fin, kind: reply, message: "Hecho", end: true}
 tools:
   pedido: {kind: create_order}
+"""
+
+# A run whose sub-pipeline asks two questions, with one question before it and one after.
+CHILD_THAT_ASKS = """\
+name: datos_envio
+description: Pide la dirección y el teléfono de envío
+inputs:
+  cliente: {type: string}
+steps:
+  - {id: pedir_direccion, kind: ask, slot: direccion, question: "¿A qué dirección enviamos lo de {{ cliente }}?"}
+  - {id: pedir_telefono, kind: ask, slot: telefono, question: "¿Qué teléfono de contacto?"}
+  - {id: fin, kind: reply, message: "Envío a {{ direccion }} ({{ telefono }})", end: true}
+outputs:
+  envio: "{{ direccion }} / {{ telefono }}"
+"""
+PARENT_OF_A_CHILD_THAT_ASKS = """\
+name: envio_cliente
+description: Pregunta el cliente, sus datos de envío y una nota
+steps:
+  - {id: pedir_cliente, kind: ask, slot: cliente, question: "¿Para qué cliente?"}
+  - {id: datos, kind: pipeline, pipeline: datos_envio, with: {cliente: "{{ cliente }}"}, outputs: {envio: envio}}
+  - {id: pedir_nota, kind: ask, slot: nota, question: "¿Alguna nota?"}
+  - {id: hecho, kind: reply, message: "Listo: {{ cliente }}, {{ envio }}, {{ nota }}", end: true}
+outputs: [cliente, envio, nota]
 """
 
 
@@ -158,3 +183,104 @@ def test_a_fork_needs_a_question_of_that_run(client: FlaskClient) -> None:
     assert client.post(url, json={"checkpoint_id": "no-such"}, headers=headers).status_code == 404
     assert client.post(url, json={"checkpoint_id": "../x"}, headers=headers).status_code == 400
     assert client.post(url, json={"checkpoint_id": "x"}).status_code == 404  # not this caller's run
+
+
+def _with_a_child_that_asks(engine: Engine, pipelines_dir: Path) -> Runner:
+    """The runner of envio_cliente, whose sub-pipeline datos_envio asks two questions."""
+    (pipelines_dir / "datos_envio.yaml").write_text(CHILD_THAT_ASKS, encoding="utf-8")
+    (pipelines_dir / "envio_cliente.yaml").write_text(PARENT_OF_A_CHILD_THAT_ASKS, encoding="utf-8")
+    return engine.runner("envio_cliente")
+
+
+@pytest.mark.parametrize("fuse_steps", [True, False], ids=["fused", "unfused"])
+def test_undo_goes_back_through_each_question_of_a_sub_pipeline(engine: Engine, pipelines_dir: Path) -> None:
+    runner = _with_a_child_that_asks(engine, pipelines_dir)
+    run_id = runner.start({}).run_id
+    for answer in ["Globex", "Calle Mayor 1", "600111222"]:
+        note = runner.resume(run_id, answer)
+    assert note.step == "pedir_nota"
+    back = [runner.undo(run_id) for _ in range(4)]
+    assert [result.step for result in back] == ["pedir_telefono", "pedir_direccion", "pedir_cliente", "pedir_cliente"]
+    assert back[1].question == "¿A qué dirección enviamos lo de Globex?"
+    assert back[3].message == "Todavía no hay nada que deshacer."
+    undone = [e["step"] for e in events_of(engine.runs.engine, run_id) if e["command"] == "undo"]
+    assert undone == ["pedir_nota", "pedir_telefono", "pedir_direccion"]
+
+
+@pytest.mark.parametrize("fuse_steps", [True, False], ids=["fused", "unfused"])
+def test_after_an_undo_inside_a_sub_pipeline_the_run_goes_on_with_the_new_answers(
+    engine: Engine, pipelines_dir: Path
+) -> None:
+    runner = _with_a_child_that_asks(engine, pipelines_dir)
+    run_id = runner.start({}).run_id
+    runner.resume(run_id, "Globex")
+    runner.resume(run_id, "Calle Mayor 1")
+    assert runner.undo(run_id).step == "pedir_direccion"
+    assert runner.resume(run_id, "Calle Sol 3").step == "pedir_telefono"
+    assert runner.resume(run_id, "700").step == "pedir_nota"
+    assert runner.undo(run_id).step == "pedir_telefono"  # back into the sub-pipeline, at its last question
+    assert runner.resume(run_id, "800").step == "pedir_nota"
+    done = runner.resume(run_id, "urgente")
+    assert done.status == "completed"
+    assert done.output == {"cliente": "Globex", "envio": "Calle Sol 3 / 800", "nota": "urgente"}
+
+
+def test_never_past_an_order_a_sub_pipeline_wrote(engine: Engine, pipelines_dir: Path) -> None:
+    (pipelines_dir / "pedido_y_nota.yaml").write_text(WRITES_THEN_ASKS, encoding="utf-8")
+    (pipelines_dir / "pedido_firmado.yaml").write_text(
+        "name: pedido_firmado\ndescription: Un pedido con nota y firma\nsteps:\n"
+        "  - {id: pedido, kind: pipeline, pipeline: pedido_y_nota}\n"
+        '  - {id: firma, kind: ask, slot: firma, question: "¿Quién firma?"}\n'
+        '  - {id: fin, kind: reply, message: "Firmado", end: true}\n',
+        encoding="utf-8",
+    )
+    runner = engine.runner("pedido_firmado")
+    run_id = runner.start({}).run_id
+    assert runner.resume(run_id, "2").step == "nota"
+    inside = runner.undo(run_id)
+    assert inside.step == "nota" and "escribir" in inside.message and "ya lo ha guardado" in inside.message
+    assert runner.resume(run_id, "urgente").step == "firma"
+    after = runner.undo(run_id)
+    assert after.step == "firma" and "pedido" in after.message and "ya lo ha guardado" in after.message
+    assert runner.resume(run_id, "Ana").status == "completed"
+    assert engine.registry.services.sql.count_orders() == 1
+
+
+def test_a_fork_at_a_question_of_a_sub_pipeline_goes_on_inside_it(engine: Engine, pipelines_dir: Path) -> None:
+    runner = _with_a_child_that_asks(engine, pipelines_dir)
+    run_id = runner.start({}).run_id
+    runner.resume(run_id, "Globex")
+    phone = runner.resume(run_id, "Calle Mayor 1")
+    history = runner.graph.get_state_history(runner.run_config(run_id, None))
+    waiting = next(s for s in history if s.interrupts and s.interrupts[0].value["step"] == "pedir_telefono")
+    forked = runner.fork(run_id, waiting.config["configurable"]["checkpoint_id"])
+    assert forked.run_id != run_id and (forked.step, forked.question) == (phone.step, phone.question)
+    assert runner.undo(forked.run_id).step == "pedir_direccion"  # the sub-pipeline's history came with it
+    runner.resume(forked.run_id, "Calle Luna 5")
+    runner.resume(forked.run_id, "700")
+    assert runner.resume(forked.run_id, "-").output["envio"] == "Calle Luna 5 / 700"
+
+
+def test_undo_through_a_sub_pipeline_inside_a_sub_pipeline(engine: Engine, pipelines_dir: Path) -> None:
+    _with_a_child_that_asks(engine, pipelines_dir)
+    (pipelines_dir / "envio_doble.yaml").write_text(
+        "name: envio_doble\ndescription: Un envío dentro de otro\nsteps:\n"
+        '  - {id: pedir_ref, kind: ask, slot: ref, question: "¿Referencia?"}\n'
+        "  - {id: interno, kind: pipeline, pipeline: envio_cliente, outputs: {envio: envio}}\n"
+        '  - {id: pedir_firma, kind: ask, slot: firma, question: "¿Firma?"}\n'
+        '  - {id: fin, kind: reply, message: "{{ ref }}", end: true}\n'
+        "outputs: [ref, envio, firma]\n",
+        encoding="utf-8",
+    )
+    runner = engine.runner("envio_doble")
+    run_id = runner.start({}).run_id
+    for answer in ["R-1", "Globex", "Calle Mayor 1", "600", "frágil"]:
+        runner.resume(run_id, answer)
+    assert runner.status(run_id).step == "pedir_firma"
+    # from the outer child into the inner one, the inner one starts again at its first question (documented)
+    back = [runner.undo(run_id).step for _ in range(4)]
+    assert back == ["pedir_nota", "pedir_direccion", "pedir_cliente", "pedir_ref"]
+    for answer in ["R-2", "Initech", "Calle Sol 3", "700", "-"]:
+        runner.resume(run_id, answer)
+    done = runner.resume(run_id, "Ana")
+    assert done.status == "completed" and done.output == {"ref": "R-2", "envio": "Calle Sol 3 / 700", "firma": "Ana"}

@@ -174,6 +174,7 @@ class Runner:
         row = self._row(run_id, owner)
         token = self._lease_waiting(run_id, row)
         try:
+            step = (self.paused(row) or ({}, {}))[1].get("step")  # before the plan copies checkpoints
             plan = plan_undo(self, self.run_config(run_id, row["owner"]))
         except BaseException:
             self.engine.runs.release(run_id, token)
@@ -186,7 +187,6 @@ class Runner:
             return result
         self.engine.paused.forget(run_id)
         with events.collecting(self.engine.runs.engine):
-            step = (self.paused(row) or ({}, {}))[1].get("step")
             events.note(self.event(run_id, row["owner"], "repaired", step=step, command="undo"))
             result = self._leased_turn(
                 None, run_id, row["owner"], seen=plan.messages, token=token, checkpoint=plan.checkpoint

@@ -17,15 +17,26 @@ from typing import TYPE_CHECKING, Any
 from errors import InputError, NotFoundError
 from graphs.compile.step_context import PATH, steps_done
 from graphs.result import RunResult
+from graphs.run.sub_history import (
+    Level,
+    child_level,
+    copy_checkpoint,
+    copy_history,
+    earlier_question,
+    last_question,
+    levels,
+    namespace_config,
+    path_of,
+)
 from graphs.store.run_table import new_run_id
-from pipelines.schema import ToolStep
+from pipelines.schema import PipelineConfig, PipelineStep, ToolStep
 
 if TYPE_CHECKING:
+    from langgraph.checkpoint.base import CheckpointTuple
+
     from graphs.run.runner import Runner
 
-__all__ = ["UndoPlan", "copy_checkpoint", "fork_run", "plan_undo"]
-
-MAX_ANCESTORS = 1000  # a run's history is bounded by its steps; walking back never goes further than this
+__all__ = ["UndoPlan", "fork_run", "plan_undo"]
 
 
 @dataclass
@@ -38,58 +49,98 @@ class UndoPlan:
     written: str | None = None
 
 
-def _wrote(runner: Runner, step_id: str, values: dict[str, Any]) -> bool:
-    """Whether the step is a tool that writes business data and its result says it wrote (no error)."""
+def _writes(runner: Runner, config: PipelineConfig, step_id: str, values: dict[str, Any]) -> bool:
+    """Whether the step wrote business data: a tool that writes whose result says it wrote (no error), or a
+    sub-pipeline with such a tool (its own path is not kept: counted as written)."""
     try:
-        step = runner.config.step(step_id)
+        step = config.step(step_id)
     except KeyError:
         return False
+    if isinstance(step, PipelineStep):
+        child = runner.engine.config(step.pipeline)
+        return any(_writes(runner, child, inner.id, {}) for inner in child.steps)
     if not isinstance(step, ToolStep):
         return False
-    tool = runner.config.tools.get(step.tool)
+    tool = config.tools.get(step.tool)
     if tool is None or not runner.engine.registry.get(tool.kind).writes:
         return False
     saved = values.get(step.save_as) if step.save_as else None
     return not (isinstance(saved, dict) and saved.get("error"))
 
 
+def _written(runner: Runner, level: Level, earlier: CheckpointTuple) -> str | None:
+    """The first step between checkpoint `earlier` and the level's newest one that wrote business data, if any."""
+    values = level.head.checkpoint["channel_values"]
+    between = steps_done(level.config, path_of(level.head)[len(path_of(earlier)) :])
+    return next((step_id for step_id in between if _writes(runner, level.config, step_id, values)), None)
+
+
+def _messages(found: CheckpointTuple) -> int:
+    """How many messages the run had said at a checkpoint."""
+    return len(found.checkpoint["channel_values"].get("__messages__") or [])
+
+
 def plan_undo(runner: Runner, config: dict[str, Any]) -> UndoPlan:
-    """Where undoing the last answer of the run at `config` (its thread) goes."""
-    current = runner.graph.get_state(config)
-    done = len(current.values.get(PATH) or [])
-    snapshot = current
-    for _ in range(MAX_ANCESTORS):
-        if snapshot.parent_config is None:
-            return UndoPlan(None)
-        snapshot = runner.graph.get_state(snapshot.parent_config)
-        path = snapshot.values.get(PATH) or []
-        if snapshot.interrupts and len(path) < done:
-            break
-    else:
+    """Where undoing the last answer of the run at `config` (its thread) goes: the earlier question of the
+    sub-pipeline it waits in if that has one (that checkpoint becomes the sub-pipeline's newest again, and the run
+    goes on from its own newest one), else the run's own earlier question."""
+    thread_id = config["configurable"]["thread_id"]
+    saver = runner.engine.checkpointer
+    chain = levels(runner.engine, runner.config, thread_id)
+    if not chain:
         return UndoPlan(None)
-    between = steps_done(runner.config, (current.values.get(PATH) or [])[len(path) :])
-    for step_id in between:
-        if _wrote(runner, step_id, current.values):
-            return UndoPlan(None, written=step_id)
-    messages = len(snapshot.values.get("__messages__") or [])
-    return UndoPlan(snapshot.config, messages=messages)
+    top = chain[0]
+    for level in reversed(chain):
+        earlier = earlier_question(saver, level.head)
+        if earlier is None:
+            continue
+        written = _written(runner, level, earlier)
+        if written is not None:
+            return UndoPlan(None, written=written)
+        if level is top:
+            return UndoPlan(_into_child(runner, top, earlier) or earlier.config, messages=_messages(earlier))
+        copy_checkpoint(saver, earlier, level.head.config)
+        # run from the newest checkpoint, not addressed by id: LangGraph would take that for time travel and
+        # replay each sub-pipeline from its input instead of resuming it where it was put back
+        return UndoPlan(namespace_config(thread_id), messages=_messages(top.head))
+    return UndoPlan(None)
 
 
-def copy_checkpoint(runner: Runner, source: dict[str, Any], thread_id: str) -> dict[str, Any]:
-    """Copy the checkpoint at `source` (with its pending question) as the head of thread `thread_id`; its config."""
+def _into_child(runner: Runner, top: Level, earlier: CheckpointTuple) -> dict[str, Any] | None:
+    """When the run's earlier question was a sub-pipeline's: a copy of that checkpoint as the run's newest, with
+    the sub-pipeline's history up to its last question as its namespace's (run from there, the sub-pipeline asks
+    it again instead of starting over); the config to run from, None when the earlier question was the run's own."""
+    saver = runner.engine.checkpointer
+    thread_id = top.head.config["configurable"]["thread_id"]
+    child = child_level(runner.engine, saver, thread_id, Level("", earlier, top.config))
+    asked = last_question(saver, thread_id, child.namespace) if child is not None else None
+    if child is None or asked is None:
+        return None
+    forked = copy_checkpoint(saver, earlier, top.head.config)
+    step_id = child.namespace.split(":", 1)[0]
+    task = next((task for task in runner.graph.get_state(forked).tasks if task.name == step_id), None)
+    if task is not None:
+        copy_history(saver, asked, thread_id, f"{step_id}:{task.id}")
+    return namespace_config(thread_id)
+
+
+def _copy_run(runner: Runner, source: dict[str, Any], thread_id: str) -> None:
+    """Copy the checkpoint at `source` (with its pending question) as the head of thread `thread_id`, and with it
+    the last question of each sub-pipeline it waits in, under the same namespaces (the ids are kept, so are the
+    tasks' ids the namespaces are named after)."""
     saver = runner.engine.checkpointer
     found = saver.get_tuple(source)
     if found is None:
         raise KeyError(source["configurable"].get("checkpoint_id"))
-    target = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
-    metadata = {**found.metadata, "source": "fork"}
-    saved = saver.put(target, found.checkpoint, metadata, found.checkpoint["channel_versions"])
-    by_task: dict[str, list[tuple[str, Any]]] = {}
-    for task_id, channel, value in found.pending_writes or []:
-        by_task.setdefault(task_id, []).append((channel, value))
-    for task_id, writes in by_task.items():
-        saver.put_writes(saved, writes, task_id)
-    return saved
+    copy_checkpoint(saver, found, namespace_config(thread_id), keep_id=True)
+    level = Level("", found, runner.config)
+    origin = source["configurable"]["thread_id"]
+    while (child := child_level(runner.engine, saver, origin, level)) is not None:
+        asked = last_question(saver, origin, child.namespace)
+        if asked is None:
+            return
+        copy_history(saver, asked, thread_id, child.namespace)
+        level = Level(child.namespace, asked, child.config)
 
 
 def fork_run(runner: Runner, row: dict[str, Any], checkpoint_id: str) -> RunResult:
@@ -109,7 +160,7 @@ def fork_run(runner: Runner, row: dict[str, Any], checkpoint_id: str) -> RunResu
     started = runner.event(new_id, owner, "started", detail={"forked_from": run_id, "checkpoint_id": checkpoint_id})
     token, _ = runner.engine.runs.create(new_id, runner.name, runner.version, owner, [started])
     try:
-        copy_checkpoint(runner, source, new_id)
+        _copy_run(runner, source, new_id)
     except BaseException:
         runner.engine.runs.set_status(new_id, "failed", {"code": "fork_failed", "message": ""}, release=token)
         raise
