@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from config import PROJECT_DIR
 from graphs.observe import faults
 from harness.fault_player import session_orders
 from harness.processes import app_env, init_database
+from tests.sub_pipelines import write_sub_pipelines
 
 START = '!run alta_pedido cliente=Globex productos="2 grapadora, 1 teclado mecánico"'
 SCRIPT = [START, "cambia grapadora a 3", "sí"]
@@ -125,6 +127,30 @@ def test_a_no_after_a_crash_behind_the_written_order_tells_the_truth(fused: str,
     _, resent = _talk(env, session, [messages[1]], None)
     assert resent[0]["body"]["status"] == "completed" and "registrado" in resent[0]["body"]["reply"]
     assert len(session_orders(checkpoint_url, data_url, session)) == 1
+
+
+@pytest.mark.parametrize("fused", ["1", "0"])
+def test_a_kill_inside_an_undo_of_a_sub_pipeline_leaves_one_undo(fused: str, tmp_path: Path) -> None:
+    """The process dies after an undo put the sub-pipeline's earlier question back and before its turn ran; the
+    client sends the undo again: the run goes back one question (not two) and the dialog ends as the user said."""
+    env, _, _ = _deployment(tmp_path, None)
+    folder = tmp_path / "pipelines"
+    folder.mkdir()
+    for source in (PROJECT_DIR / "pipelines").glob("*.yaml"):
+        shutil.copy(source, folder / source.name)
+    write_sub_pipelines(folder)
+    env.update(PIPELINES_DIR=str(folder), FUSE_STEPS=fused)
+    session = f"undo-kill-{fused}-{secrets.token_hex(4)}"
+    script = ["!run envio_cliente", "Globex", "Calle Mayor 1", "!undo", "Calle Sol 3", "700", "urgente"]
+    messages = [{"message": text, "message_id": f"m{i}"} for i, text in enumerate(script)]
+    code, seen = _talk(env, session, messages, "in_undo:1")
+    assert code == -9 and [reply["message_id"] for reply in seen] == ["m0", "m1", "m2"]
+    assert "teléfono" in seen[-1]["body"]["reply"]
+    _, after = _talk(env, session, messages[3:], None)
+    assert "¿A qué dirección enviamos lo de Globex?" in after[0]["body"]["reply"]
+    assert "teléfono" in after[1]["body"]["reply"]
+    assert after[-1]["body"]["status"] == "completed"
+    assert "Listo: Globex, Calle Sol 3 / 700, urgente" in after[-1]["body"]["reply"]
 
 
 def test_the_kill_hook_is_off_by_default_and_refuses_unknown_points(monkeypatch: pytest.MonkeyPatch) -> None:

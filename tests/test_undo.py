@@ -15,9 +15,11 @@ from config import Config
 from errors import ConflictError
 from graphs.run.engine import Engine
 from graphs.run.runner import Runner
+from graphs.run.time_travel import plan_undo
 from graphs.store.events import events_of
 from tests.dialog_support import app_on_backend
 from tests.sql_fixtures import BACKENDS
+from tests.sub_pipelines import write_sub_pipelines
 
 WRITES_THEN_ASKS = """\
 name: pedido_y_nota
@@ -33,30 +35,6 @@ steps:
   - {id: fin, kind: reply, message: "Hecho", end: true}
 tools:
   pedido: {kind: create_order}
-"""
-
-# A run whose sub-pipeline asks two questions, with one question before it and one after.
-CHILD_THAT_ASKS = """\
-name: datos_envio
-description: Pide la dirección y el teléfono de envío
-inputs:
-  cliente: {type: string}
-steps:
-  - {id: pedir_direccion, kind: ask, slot: direccion, question: "¿A qué dirección enviamos lo de {{ cliente }}?"}
-  - {id: pedir_telefono, kind: ask, slot: telefono, question: "¿Qué teléfono de contacto?"}
-  - {id: fin, kind: reply, message: "Envío a {{ direccion }} ({{ telefono }})", end: true}
-outputs:
-  envio: "{{ direccion }} / {{ telefono }}"
-"""
-PARENT_OF_A_CHILD_THAT_ASKS = """\
-name: envio_cliente
-description: Pregunta el cliente, sus datos de envío y una nota
-steps:
-  - {id: pedir_cliente, kind: ask, slot: cliente, question: "¿Para qué cliente?"}
-  - {id: datos, kind: pipeline, pipeline: datos_envio, with: {cliente: "{{ cliente }}"}, outputs: {envio: envio}}
-  - {id: pedir_nota, kind: ask, slot: nota, question: "¿Alguna nota?"}
-  - {id: hecho, kind: reply, message: "Listo: {{ cliente }}, {{ envio }}, {{ nota }}", end: true}
-outputs: [cliente, envio, nota]
 """
 
 
@@ -187,8 +165,7 @@ def test_a_fork_needs_a_question_of_that_run(client: FlaskClient) -> None:
 
 def _with_a_child_that_asks(engine: Engine, pipelines_dir: Path) -> Runner:
     """The runner of envio_cliente, whose sub-pipeline datos_envio asks two questions."""
-    (pipelines_dir / "datos_envio.yaml").write_text(CHILD_THAT_ASKS, encoding="utf-8")
-    (pipelines_dir / "envio_cliente.yaml").write_text(PARENT_OF_A_CHILD_THAT_ASKS, encoding="utf-8")
+    write_sub_pipelines(pipelines_dir)
     return engine.runner("envio_cliente")
 
 
@@ -284,3 +261,24 @@ def test_undo_through_a_sub_pipeline_inside_a_sub_pipeline(engine: Engine, pipel
         runner.resume(run_id, answer)
     done = runner.resume(run_id, "Ana")
     assert done.status == "completed" and done.output == {"ref": "R-2", "envio": "Calle Sol 3 / 700", "firma": "Ana"}
+
+
+def test_an_undo_inside_a_sub_pipeline_that_died_before_its_turn_is_finished_not_repeated(
+    engine: Engine, pipelines_dir: Path
+) -> None:
+    runner = _with_a_child_that_asks(engine, pipelines_dir)
+    run_id = runner.start({}).run_id
+    runner.resume(run_id, "Globex")
+    runner.resume(run_id, "Calle Mayor 1")
+    # the undo puts the sub-pipeline's earlier checkpoint back, then its process dies before the turn
+    plan_undo(runner, runner.run_config(run_id, None))
+    engine.paused.forget(run_id)
+    again = runner.undo(run_id)  # the client sends the undo again: one undo, not two
+    assert again.step == "pedir_direccion" and again.question == "¿A qué dirección enviamos lo de Globex?"
+    assert runner.resume(run_id, "Calle Sol 3").step == "pedir_telefono"
+    plan_undo(runner, runner.run_config(run_id, None))  # dies again; now the user writes an answer
+    engine.paused.forget(run_id)
+    answered = runner.resume(run_id, "Calle Luna 5")  # the undo is finished first: this answers its question
+    assert answered.step == "pedir_telefono"
+    runner.resume(run_id, "700")
+    assert runner.resume(run_id, "-").output["envio"] == "Calle Luna 5 / 700"

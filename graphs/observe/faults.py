@@ -6,6 +6,8 @@ The points are where a crash hurts most, in the order a turn passes them:
 
 - `after_effect`     a side-effecting tool (an order or a return written) has committed; no checkpoint yet
 - `in_fused_chain`   a fused node has run a step and is about to run the next one (fused graphs only)
+- `in_undo`          an undo has put earlier checkpoints back (a sub-pipeline's, or a copy of the run's); its turn
+                     has not run
 - `after_checkpoint` the run paused or ended and its checkpoint is written; the run table not yet
 - `after_run_update` the run table is written; the reply is not yet stored with the message
 - `after_reply`      the reply is stored with the message; the HTTP response is not yet sent
@@ -18,7 +20,7 @@ import signal
 import threading
 
 ENV = "T7_KILL_AT"
-POINTS = ("after_effect", "in_fused_chain", "after_checkpoint", "after_run_update", "after_reply")
+POINTS = ("after_effect", "in_fused_chain", "in_undo", "after_checkpoint", "after_run_update", "after_reply")
 
 _lock = threading.Lock()
 _passed: dict[str, int] = {}

@@ -27,6 +27,7 @@ from graphs.result import RunResult
 from graphs.run.answers import answer_once
 from graphs.run.inputs import validate_inputs
 from graphs.run.recovery import reconcile
+from graphs.run.sub_history import levels, put_back
 from graphs.run.time_travel import fork_run, plan_undo
 from graphs.store import events, retention
 from graphs.store.databases import database_unreachable
@@ -143,7 +144,7 @@ class Runner:
         steps: the checkpoint has steps to run and no question) runs them now, under the lease, up to its next
         question; None when the run is not in that state."""
         snapshot = self.graph.get_state(self.run_config(row["run_id"], row["owner"]))
-        if snapshot.interrupts or not snapshot.next:
+        if (snapshot.interrupts and not self._put_back(row["run_id"])) or not snapshot.next:
             return None
         token = self._lease_waiting(row["run_id"], row)
         seen = int(row.get("messages") or 0)
@@ -175,6 +176,7 @@ class Runner:
         token = self._lease_waiting(run_id, row)
         try:
             step = (self.paused(row) or ({}, {}))[1].get("step")  # before the plan copies checkpoints
+            self.engine.paused.forget(run_id)
             plan = plan_undo(self, self.run_config(run_id, row["owner"]))
         except BaseException:
             self.engine.runs.release(run_id, token)
@@ -185,7 +187,7 @@ class Runner:
             result = self.status(run_id, owner=owner)
             result.message = said
             return result
-        self.engine.paused.forget(run_id)
+        faults.reached("in_undo")
         with events.collecting(self.engine.runs.engine):
             events.note(self.event(run_id, row["owner"], "repaired", step=step, command="undo"))
             result = self._leased_turn(
@@ -234,9 +236,14 @@ class Runner:
         if cached is not None:
             return cached
         snapshot = self.graph.get_state(self.run_config(row["run_id"], row["owner"]))
-        if not snapshot.interrupts:
+        if not snapshot.interrupts or self._put_back(row["run_id"]):
             return None
         return dict(snapshot.values or {}), snapshot.interrupts[0].value or {}
+
+    def _put_back(self, run_id: str) -> bool:
+        """Whether an undo put the sub-pipeline this run waits in back at an earlier question and died before
+        asking it: the question the run's checkpoint still shows is no longer the one its next turn answers."""
+        return put_back(levels(self.engine, self.config, run_id))
 
     def event(self, run_id: str, owner: str | None, kind: str, **fields: Any) -> Event:
         """An event of a run of this pipeline version (written with the run-table update it goes with)."""

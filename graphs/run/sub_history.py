@@ -34,6 +34,7 @@ __all__ = [
     "levels",
     "namespace_config",
     "path_of",
+    "put_back",
 ]
 
 MAX_ANCESTORS = 1000  # a run's history is bounded by its steps; walking back never goes further than this
@@ -92,6 +93,12 @@ def levels(engine: Engine, config: PipelineConfig, thread_id: str) -> list[Level
     while len(chain) < MAX_ANCESTORS and (child := child_level(engine, saver, thread_id, chain[-1])) is not None:
         chain.append(child)
     return chain
+
+
+def put_back(chain: list[Level]) -> bool:
+    """Whether the sub-pipeline a run waits in was put back at an earlier question by an undo whose turn never ran:
+    its newest checkpoint asks nothing yet (the run's own still holds the question undone)."""
+    return len(chain) > 1 and not asking_tasks(chain[-1].head)
 
 
 def _ancestors(saver: BaseCheckpointSaver, found: CheckpointTuple) -> Iterator[CheckpointTuple]:

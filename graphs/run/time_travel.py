@@ -27,6 +27,7 @@ from graphs.run.sub_history import (
     levels,
     namespace_config,
     path_of,
+    put_back,
 )
 from graphs.store.run_table import new_run_id
 from pipelines.schema import PipelineConfig, PipelineStep, ToolStep
@@ -90,6 +91,8 @@ def plan_undo(runner: Runner, config: dict[str, Any]) -> UndoPlan:
     if not chain:
         return UndoPlan(None)
     top = chain[0]
+    if put_back(chain):  # an undo died before its turn: this one finishes it instead of going back further
+        return UndoPlan(namespace_config(thread_id), messages=_messages(top.head))
     for level in reversed(chain):
         earlier = earlier_question(saver, level.head)
         if earlier is None:
