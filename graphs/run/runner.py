@@ -34,7 +34,7 @@ from graphs.store.databases import database_unreachable
 from graphs.store.events import Event
 from graphs.store.run_table import new_run_id
 from pipelines.repair_schema import REPAIR_NODE
-from pipelines.schema import PipelineConfig
+from pipelines.schema import PipelineConfig, PipelineStep
 
 if TYPE_CHECKING:
     from graphs.run.engine import Engine
@@ -243,6 +243,8 @@ class Runner:
     def _put_back(self, run_id: str) -> bool:
         """Whether an undo put the sub-pipeline this run waits in back at an earlier question and died before
         asking it: the question the run's checkpoint still shows is no longer the one its next turn answers."""
+        if not any(isinstance(step, PipelineStep) for step in self.config.steps):
+            return False
         return put_back(levels(self.engine, self.config, run_id))
 
     def event(self, run_id: str, owner: str | None, kind: str, **fields: Any) -> Event:
