@@ -16,6 +16,7 @@ from errors import ConflictError
 from graphs.run.engine import Engine
 from graphs.run.runner import Runner
 from graphs.run.time_travel import plan_undo
+from graphs.run.transcript import transcript
 from graphs.store.events import events_of
 from tests.dialog_support import app_on_backend
 from tests.sql_fixtures import BACKENDS
@@ -282,3 +283,18 @@ def test_an_undo_inside_a_sub_pipeline_that_died_before_its_turn_is_finished_not
     assert answered.step == "pedir_telefono"
     runner.resume(run_id, "700")
     assert runner.resume(run_id, "-").output["envio"] == "Calle Luna 5 / 700"
+
+
+def test_the_transcript_shows_each_question_a_sub_pipeline_asked(engine: Engine, pipelines_dir: Path) -> None:
+    runner = _with_a_child_that_asks(engine, pipelines_dir)
+    run_id = runner.start({}).run_id
+    for answer in ["Globex", "Calle Mayor 1", "600"]:
+        runner.resume(run_id, answer)
+    turns = [entry for entry in transcript(runner, run_id, None)["entries"] if entry["type"] == "turn"]
+    assert [turn["step"] for turn in turns] == ["pedir_cliente", "pedir_direccion", "pedir_telefono", "pedir_nota"]
+    assert turns[2]["values"]["direccion"] == "Calle Mayor 1" and turns[2]["steps"] == ["pedir_direccion"]
+    # a fork is offered where the run's checkpoint keeps the question: not at the sub-pipeline's first one
+    assert [turn["checkpoint_id"] is not None for turn in turns] == [True, False, True, True]
+    runner.undo(run_id)
+    after = [entry["step"] for entry in transcript(runner, run_id, None)["entries"] if entry["type"] == "turn"]
+    assert after == ["pedir_cliente", "pedir_direccion", "pedir_telefono", "pedir_nota", "pedir_telefono"]

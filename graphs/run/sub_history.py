@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from graphs.run.engine import Engine
 
 __all__ = [
+    "COPIED",
     "MAX_ANCESTORS",
     "Level",
+    "ancestors",
     "asking_tasks",
     "child_level",
     "copy_checkpoint",
@@ -35,9 +37,11 @@ __all__ = [
     "namespace_config",
     "path_of",
     "put_back",
+    "question_of",
 ]
 
 MAX_ANCESTORS = 1000  # a run's history is bounded by its steps; walking back never goes further than this
+COPIED = "copied"  # metadata of a checkpoint copied with its id into another thread or namespace
 INTERRUPT_WRITES = "__interrupt__"  # the pending-write channel where LangGraph keeps a task's interrupt
 
 
@@ -61,6 +65,14 @@ def namespace_config(thread_id: str, namespace: str = "", checkpoint_id: str | N
 def asking_tasks(found: CheckpointTuple) -> list[str]:
     """The ids of the tasks of a checkpoint that wait at a question (an interrupt among its pending writes)."""
     return [task_id for task_id, channel, _ in found.pending_writes or [] if channel == INTERRUPT_WRITES]
+
+
+def question_of(found: CheckpointTuple) -> dict[str, Any]:
+    """The question a checkpoint waits at, as the ask step raised it (empty when it asks nothing)."""
+    for _, channel, value in found.pending_writes or []:
+        if channel == INTERRUPT_WRITES and value:
+            return dict(getattr(value[0], "value", None) or {})
+    return {}
 
 
 def path_of(found: CheckpointTuple) -> list[Any]:
@@ -101,7 +113,7 @@ def put_back(chain: list[Level]) -> bool:
     return len(chain) > 1 and not asking_tasks(chain[-1].head)
 
 
-def _ancestors(saver: BaseCheckpointSaver, found: CheckpointTuple) -> Iterator[CheckpointTuple]:
+def ancestors(saver: BaseCheckpointSaver, found: CheckpointTuple) -> Iterator[CheckpointTuple]:
     """The checkpoints before `found` in its namespace, nearest first."""
     for _ in range(MAX_ANCESTORS):
         if found.parent_config is None:
@@ -116,7 +128,7 @@ def _ancestors(saver: BaseCheckpointSaver, found: CheckpointTuple) -> Iterator[C
 def earlier_question(saver: BaseCheckpointSaver, head: CheckpointTuple) -> CheckpointTuple | None:
     """The nearest checkpoint before `head` in its namespace that waits at a question with fewer steps behind it."""
     done = len(path_of(head))
-    earlier = (found for found in _ancestors(saver, head) if asking_tasks(found) and len(path_of(found)) < done)
+    earlier = (found for found in ancestors(saver, head) if asking_tasks(found) and len(path_of(found)) < done)
     return next(earlier, None)
 
 
@@ -136,7 +148,7 @@ def copy_checkpoint(
     step = found.metadata.get("step", -1)
     step = step if isinstance(step, int) else -1
     checkpoint = found.checkpoint if keep_id else create_checkpoint(found.checkpoint, None, step)
-    metadata = {**found.metadata, "source": "fork"}
+    metadata = {**found.metadata, "source": "fork", COPIED: keep_id}
     saved = saver.put(target, checkpoint, metadata, found.checkpoint["channel_versions"])
     if not keep_id:
         return saved
@@ -151,7 +163,7 @@ def copy_checkpoint(
 def copy_history(saver: BaseCheckpointSaver, found: CheckpointTuple, thread_id: str, namespace: str) -> None:
     """Copy `found` and the checkpoints before it, ids and pending questions kept, into a thread's namespace: a
     sub-pipeline put back at a question keeps its earlier questions to go back to."""
-    chain = [found, *_ancestors(saver, found)]
+    chain = [found, *ancestors(saver, found)]
     parent: str | None = None
     for each in reversed(chain):
         target = namespace_config(thread_id, namespace, parent)

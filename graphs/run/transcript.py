@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from graphs.compile.step_context import PATH, steps_done
+from graphs.run.sub_history import COPIED, Level, ancestors, asking_tasks, child_level, path_of, question_of
 from graphs.store.events import events_of
 
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ def _slots(values: dict[str, Any]) -> dict[str, Any]:
 
 def _turns(runner: Runner, run_id: str, owner: str | None) -> list[dict[str, Any]]:
     """One entry per checkpoint that ended a turn (or applied a repair), oldest first: the steps it ran, what it
-    said, the question it asks, the slot values after it."""
+    said, the question it asks, the slot values after it; a checkpoint the run waited at while a sub-pipeline asked
+    gives one entry per question the sub-pipeline asked there."""
     history = list(runner.graph.get_state_history(runner.run_config(run_id, owner), limit=MAX_TURNS))
     turns, path_seen, said_seen = [], 0, 0
     for snapshot in reversed(history):
@@ -37,21 +39,52 @@ def _turns(runner: Runner, run_id: str, owner: str | None) -> list[dict[str, Any
         if len(path) == path_seen and len(messages) == said_seen and not snapshot.interrupts:
             continue  # the input checkpoint of a turn: nothing ran yet
         ask = (snapshot.interrupts[0].value or {}) if snapshot.interrupts else {}
-        turns.append(
+        turn = {
+            "type": "turn",
+            "at": _stamp(snapshot.created_at),
+            "steps": path[path_seen:],
+            "said": messages[said_seen:],
+            "question": ask.get("question"),
+            "options": list(ask.get("options") or []),
+            "step": ask.get("step"),
+            "values": _slots(values),
+            "checkpoint_id": snapshot.config["configurable"].get("checkpoint_id") if ask else None,
+        }
+        turns.extend(_asked_inside(runner, run_id, snapshot.config, turn) if ask else [turn])
+        path_seen, said_seen = len(path), len(messages)
+    return turns
+
+
+def _asked_inside(runner: Runner, run_id: str, config: dict[str, Any], turn: dict[str, Any]) -> list[dict[str, Any]]:
+    """The turn of a checkpoint whose question a sub-pipeline asks, as one entry per question that sub-pipeline
+    asked while the run waited there (the steps and values are the sub-pipeline's after the first); a fork is
+    offered at the last one, the one the checkpoint keeps."""
+    saver = runner.engine.checkpointer
+    found = saver.get_tuple(config)
+    child = child_level(runner.engine, saver, run_id, Level("", found, runner.config)) if found else None
+    if child is None:
+        return [turn]
+    # the older checkpoints an undo or a fork copied along were told at their own turn
+    chain = [child.head, *ancestors(saver, child.head)]
+    asked = [each for each in chain if asking_tasks(each) and not each.metadata.get(COPIED)][::-1]
+    entries, seen = [], 0
+    for index, each in enumerate(asked[:MAX_TURNS]):
+        ask, path = question_of(each), steps_done(child.config, path_of(each))
+        entries.append(
             {
-                "type": "turn",
-                "at": _stamp(snapshot.created_at),
-                "steps": path[path_seen:],
-                "said": messages[said_seen:],
+                **turn,
+                "at": _stamp(each.checkpoint.get("ts")),
+                "steps": turn["steps"] + path[seen:] if index == 0 else path[seen:],
+                "said": turn["said"] if index == 0 else [],
                 "question": ask.get("question"),
                 "options": list(ask.get("options") or []),
                 "step": ask.get("step"),
-                "values": _slots(values),
-                "checkpoint_id": snapshot.config["configurable"].get("checkpoint_id") if ask else None,
+                "values": {**turn["values"], **_slots(each.checkpoint["channel_values"])},
+                "checkpoint_id": turn["checkpoint_id"] if index == len(asked) - 1 else None,
             }
         )
-        path_seen, said_seen = len(path), len(messages)
-    return turns
+        seen = len(path)
+    return entries or [turn]
 
 
 def _told(runner: Runner, run_id: str) -> list[dict[str, Any]]:
