@@ -129,10 +129,12 @@ def test_a_no_after_a_crash_behind_the_written_order_tells_the_truth(fused: str,
     assert len(session_orders(checkpoint_url, data_url, session)) == 1
 
 
+@pytest.mark.parametrize("kill_at", ["in_undo:1", "after_checkpoint:4"])
 @pytest.mark.parametrize("fused", ["1", "0"])
-def test_a_kill_inside_an_undo_of_a_sub_pipeline_leaves_one_undo(fused: str, tmp_path: Path) -> None:
-    """The process dies after an undo put the sub-pipeline's earlier question back and before its turn ran; the
-    client sends the undo again: the run goes back one question (not two) and the dialog ends as the user said."""
+def test_a_kill_inside_an_undo_of_a_sub_pipeline_leaves_one_undo(fused: str, kill_at: str, tmp_path: Path) -> None:
+    """The process dies after an undo put the sub-pipeline's earlier question back: before its turn ran, or after
+    its turn's checkpoint and before the run's row; the client sends the undo again: the run goes back one
+    question (not two) and the dialog ends as the user said."""
     env, _, _ = _deployment(tmp_path, None)
     folder = tmp_path / "pipelines"
     folder.mkdir()
@@ -143,7 +145,7 @@ def test_a_kill_inside_an_undo_of_a_sub_pipeline_leaves_one_undo(fused: str, tmp
     session = f"undo-kill-{fused}-{secrets.token_hex(4)}"
     script = ["!run envio_cliente", "Globex", "Calle Mayor 1", "!undo", "Calle Sol 3", "700", "urgente"]
     messages = [{"message": text, "message_id": f"m{i}"} for i, text in enumerate(script)]
-    code, seen = _talk(env, session, messages, "in_undo:1")
+    code, seen = _talk(env, session, messages, kill_at)
     assert code == -9 and [reply["message_id"] for reply in seen] == ["m0", "m1", "m2"]
     assert "teléfono" in seen[-1]["body"]["reply"]
     _, after = _talk(env, session, messages[3:], None)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -18,6 +19,7 @@ from graphs.run.runner import Runner
 from graphs.run.time_travel import plan_undo
 from graphs.run.transcript import transcript
 from graphs.store.events import events_of
+from graphs.store.run_table import runs_table
 from tests.dialog_support import app_on_backend
 from tests.sql_fixtures import BACKENDS
 from tests.sub_pipelines import write_sub_pipelines
@@ -281,6 +283,13 @@ def test_an_undo_inside_a_sub_pipeline_that_died_before_its_turn_is_finished_not
     engine.paused.forget(run_id)
     answered = runner.resume(run_id, "Calle Luna 5")  # the undo is finished first: this answers its question
     assert answered.step == "pedir_telefono"
+    # an undo whose turn ran but whose process died before the run's row was written, sent again
+    before = engine.runs.get(run_id)["updated_at"]
+    assert runner.undo(run_id).step == "pedir_direccion"
+    with engine.runs.engine.begin() as conn:
+        conn.execute(sa.update(runs_table).where(runs_table.c.run_id == run_id).values(updated_at=before))
+    assert runner.undo(run_id).step == "pedir_direccion"
+    assert runner.resume(run_id, "Calle Luna 5").step == "pedir_telefono"
     runner.resume(run_id, "700")
     assert runner.resume(run_id, "-").output["envio"] == "Calle Luna 5 / 700"
 

@@ -177,7 +177,7 @@ class Runner:
         try:
             step = (self.paused(row) or ({}, {}))[1].get("step")  # before the plan copies checkpoints
             self.engine.paused.forget(run_id)
-            plan = plan_undo(self, self.run_config(run_id, row["owner"]))
+            plan = plan_undo(self, self.run_config(run_id, row["owner"]), since=row["updated_at"])
         except BaseException:
             self.engine.runs.release(run_id, token)
             raise

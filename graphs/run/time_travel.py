@@ -12,12 +12,14 @@ further back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from errors import InputError, NotFoundError
 from graphs.compile.step_context import PATH, steps_done
 from graphs.result import RunResult
 from graphs.run.sub_history import (
+    COPIED,
     Level,
     child_level,
     copy_checkpoint,
@@ -81,17 +83,31 @@ def _messages(found: CheckpointTuple) -> int:
     return len(found.checkpoint["channel_values"].get("__messages__") or [])
 
 
-def plan_undo(runner: Runner, config: dict[str, Any]) -> UndoPlan:
+def _undone_since(chain: list[Level], since: float | None) -> bool:
+    """Whether an undo already put a checkpoint back (an in-place copy, the newest of the run or of a sub-pipeline)
+    after the run's row was last written: that undo's turn died before its row; sent again, it is finished."""
+    if since is None:
+        return False
+    return any(
+        level.head.metadata.get("source") == "fork"
+        and level.head.metadata.get(COPIED) is False
+        and datetime.fromisoformat(level.head.checkpoint["ts"]).timestamp() > since
+        for level in chain
+    )
+
+
+def plan_undo(runner: Runner, config: dict[str, Any], *, since: float | None = None) -> UndoPlan:
     """Where undoing the last answer of the run at `config` (its thread) goes: the earlier question of the
     sub-pipeline it waits in if that has one (that checkpoint becomes the sub-pipeline's newest again, and the run
-    goes on from its own newest one), else the run's own earlier question."""
+    goes on from its own newest one), else the run's own earlier question. `since`: when the run's row was last
+    written (an undo that put checkpoints back after it died before writing the row)."""
     thread_id = config["configurable"]["thread_id"]
     saver = runner.engine.checkpointer
     chain = levels(runner.engine, runner.config, thread_id)
     if not chain:
         return UndoPlan(None)
     top = chain[0]
-    if put_back(chain):  # an undo died before its turn: this one finishes it instead of going back further
+    if put_back(chain) or _undone_since(chain, since):  # an undo died: this one finishes it, not going further
         return UndoPlan(namespace_config(thread_id), messages=_messages(top.head))
     for level in reversed(chain):
         earlier = earlier_question(saver, level.head)
