@@ -257,9 +257,11 @@ def test_undo_through_a_sub_pipeline_inside_a_sub_pipeline(engine: Engine, pipel
     for answer in ["R-1", "Globex", "Calle Mayor 1", "600", "frágil"]:
         runner.resume(run_id, answer)
     assert runner.status(run_id).step == "pedir_firma"
-    # from the outer child into the inner one, the inner one starts again at its first question (documented)
-    back = [runner.undo(run_id).step for _ in range(4)]
-    assert back == ["pedir_nota", "pedir_direccion", "pedir_cliente", "pedir_ref"]
+    assert [runner.undo(run_id).step for _ in range(2)] == ["pedir_nota", "pedir_telefono"]
+    assert runner.resume(run_id, "700").step == "pedir_nota"  # back into the inner one, at its last question
+    assert runner.resume(run_id, "-").step == "pedir_firma"
+    back = [runner.undo(run_id).step for _ in range(5)]
+    assert back == ["pedir_nota", "pedir_telefono", "pedir_direccion", "pedir_cliente", "pedir_ref"]
     for answer in ["R-2", "Initech", "Calle Sol 3", "700", "-"]:
         runner.resume(run_id, answer)
     done = runner.resume(run_id, "Ana")

@@ -196,6 +196,12 @@ class Runner:
         result.message = "\n".join(filter(None, [undone_text(lang), result.message]))
         return result
 
+    def advance(self, config: dict[str, Any]) -> None:
+        """Run the thread of `config` from its newest checkpoint up to its next question, outside a turn (under the
+        caller's lease; no result, no row written): an undo that must see where a sub-pipeline starts."""
+        with counting_steps():
+            self.graph.invoke(None, config, durability=DURABILITY)
+
     def fork(self, run_id: str, checkpoint_id: str, *, owner: str | None = None) -> RunResult:
         """A new run of the same owner from run `run_id` as it was at the question of `checkpoint_id` (a turn of
         its transcript); the run forked from, if waiting, is cancelled («retomar desde aquí»)."""

@@ -41,8 +41,9 @@ __all__ = [
 ]
 
 MAX_ANCESTORS = 1000  # a run's history is bounded by its steps; walking back never goes further than this
-COPIED = "copied"  # metadata of a checkpoint copied with its id into another thread or namespace
+COPIED = "copied"  # metadata of a checkpoint copied as history (told at its own turn), with its pending question
 INTERRUPT_WRITES = "__interrupt__"  # the pending-write channel where LangGraph keeps a task's interrupt
+ORIGIN = "copied_from"  # metadata of a copied checkpoint: the namespace of the checkpoint it is a copy of
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,19 @@ def path_of(found: CheckpointTuple) -> list[Any]:
 def child_level(engine: Engine, saver: BaseCheckpointSaver, thread_id: str, level: Level) -> Level | None:
     """The sub-pipeline `level` waits in, if its question is a child's (with that namespace's newest checkpoint)."""
     asking = asking_tasks(level.head)
-    for step in level.config.steps:
-        if not isinstance(step, PipelineStep):
-            continue
-        for task_id in asking:
-            segment = f"{step.id}:{task_id}"
-            namespace = f"{level.namespace}|{segment}" if level.namespace else segment
-            head = saver.get_tuple(namespace_config(thread_id, namespace))
-            if head is not None:
-                return Level(namespace, head, engine.config(step.pipeline))
+    # a copy's questions kept from before it was copied belong to sub-pipelines under the namespace it came from
+    origin = level.head.metadata.get(ORIGIN)
+    prefixes = [level.namespace, *([origin] if isinstance(origin, str) and origin != level.namespace else [])]
+    for prefix in prefixes:
+        for step in level.config.steps:
+            if not isinstance(step, PipelineStep):
+                continue
+            for task_id in asking:
+                segment = f"{step.id}:{task_id}"
+                namespace = f"{prefix}|{segment}" if prefix else segment
+                head = saver.get_tuple(namespace_config(thread_id, namespace))
+                if head is not None:
+                    return Level(namespace, head, engine.config(step.pipeline))
     return None
 
 
@@ -138,19 +143,28 @@ def last_question(saver: BaseCheckpointSaver, thread_id: str, namespace: str) ->
 
 
 def copy_checkpoint(
-    saver: BaseCheckpointSaver, found: CheckpointTuple, target: dict[str, Any], *, keep_id: bool = False
+    saver: BaseCheckpointSaver,
+    found: CheckpointTuple,
+    target: dict[str, Any],
+    *,
+    keep_id: bool = False,
+    copied: bool = False,
 ) -> dict[str, Any]:
-    """Save a copy of `found` (with its pending question) as the newest checkpoint of the namespace `target`
-    addresses, after the checkpoint `target` names if any; the copy's config. In the same namespace the copy needs
-    an id of its own (the newest checkpoint is the one with the greatest id); in another thread it keeps its id, so
-    its tasks keep theirs and so do its sub-pipelines' namespaces, and its pending question (kept by task id) goes
-    with it; a copy with a new id asks again when run."""
+    """Save a copy of `found` as the newest checkpoint of the namespace `target` addresses, after the checkpoint
+    `target` names if any; the copy's config. In the same namespace the copy needs an id of its own (the newest
+    checkpoint is the one with the greatest id): run, it asks its question again. In another namespace or thread
+    it may keep its id, so its tasks keep theirs (and so do its sub-pipelines' namespaces). `copied`: a copy of
+    history, told at its own turn — its pending question goes with it (kept by task id, as the walks back read it)
+    and it is marked so."""
     step = found.metadata.get("step", -1)
     step = step if isinstance(step, int) else -1
     checkpoint = found.checkpoint if keep_id else create_checkpoint(found.checkpoint, None, step)
-    metadata = {**found.metadata, "source": "fork", COPIED: keep_id}
+    metadata = {key: value for key, value in found.metadata.items() if key != ORIGIN}
+    metadata.update({"source": "fork", COPIED: copied})
+    if copied:
+        metadata[ORIGIN] = found.metadata.get(ORIGIN, found.config["configurable"].get("checkpoint_ns", ""))
     saved = saver.put(target, checkpoint, metadata, found.checkpoint["channel_versions"])
-    if not keep_id:
+    if not copied:
         return saved
     by_task: dict[str, list[tuple[str, Any]]] = {}
     for task_id, channel, value in found.pending_writes or []:
@@ -160,11 +174,15 @@ def copy_checkpoint(
     return saved
 
 
-def copy_history(saver: BaseCheckpointSaver, found: CheckpointTuple, thread_id: str, namespace: str) -> None:
-    """Copy `found` and the checkpoints before it, ids and pending questions kept, into a thread's namespace: a
-    sub-pipeline put back at a question keeps its earlier questions to go back to."""
+def copy_history(
+    saver: BaseCheckpointSaver, found: CheckpointTuple, thread_id: str, namespace: str, *, keep_ids: bool = True
+) -> None:
+    """Copy `found` and the checkpoints before it, with their pending questions, into a thread's namespace: a
+    sub-pipeline put back at a question keeps its earlier questions to go back to. Ids are kept unless the
+    namespace has newer checkpoints the copies must come after."""
     chain = [found, *ancestors(saver, found)]
     parent: str | None = None
     for each in reversed(chain):
         target = namespace_config(thread_id, namespace, parent)
-        parent = copy_checkpoint(saver, each, target, keep_id=True)["configurable"]["checkpoint_id"]
+        saved = copy_checkpoint(saver, each, target, keep_id=keep_ids, copied=True)
+        parent = saved["configurable"]["checkpoint_id"]

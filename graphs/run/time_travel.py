@@ -117,15 +117,17 @@ def plan_undo(runner: Runner, config: dict[str, Any], *, since: float | None = N
         if written is not None:
             return UndoPlan(None, written=written)
         if level is top:
-            return UndoPlan(_into_child(runner, top, earlier) or earlier.config, messages=_messages(earlier))
+            into = _into_child(runner, top, earlier, config)
+            return UndoPlan(into or earlier.config, messages=_messages(earlier))
         copy_checkpoint(saver, earlier, level.head.config)
+        _into_inner(runner, config, Level(level.namespace, earlier, level.config), level.namespace)
         # run from the newest checkpoint, not addressed by id: LangGraph would take that for time travel and
         # replay each sub-pipeline from its input instead of resuming it where it was put back
         return UndoPlan(namespace_config(thread_id), messages=_messages(top.head))
     return UndoPlan(None)
 
 
-def _into_child(runner: Runner, top: Level, earlier: CheckpointTuple) -> dict[str, Any] | None:
+def _into_child(runner: Runner, top: Level, earlier: CheckpointTuple, config: dict[str, Any]) -> dict[str, Any] | None:
     """When the run's earlier question was a sub-pipeline's: a copy of that checkpoint as the run's newest, with
     the sub-pipeline's history up to its last question as its namespace's (run from there, the sub-pipeline asks
     it again instead of starting over); the config to run from, None when the earlier question was the run's own."""
@@ -139,8 +141,30 @@ def _into_child(runner: Runner, top: Level, earlier: CheckpointTuple) -> dict[st
     step_id = child.namespace.split(":", 1)[0]
     task = next((task for task in runner.graph.get_state(forked).tasks if task.name == step_id), None)
     if task is not None:
-        copy_history(saver, asked, thread_id, f"{step_id}:{task.id}")
+        namespace = f"{step_id}:{task.id}"
+        copy_history(saver, asked, thread_id, namespace)
+        _into_inner(runner, config, Level(child.namespace, asked, child.config), namespace)
     return namespace_config(thread_id)
+
+
+def _into_inner(runner: Runner, config: dict[str, Any], was: Level, namespace: str) -> None:
+    """Put each sub-pipeline further down, that the one copied into `namespace` waited in (`was`), back at its last
+    question too. Its namespace is named after a task of a copy, known only once it runs: the run goes as far as
+    that sub-pipeline's first question, then its history is copied after what that made."""
+    saver = runner.engine.checkpointer
+    thread_id = config["configurable"]["thread_id"]
+    while (inner := child_level(runner.engine, saver, thread_id, was)) is not None:
+        asked = last_question(saver, thread_id, inner.namespace)
+        head = saver.get_tuple(namespace_config(thread_id, namespace))
+        if asked is None or head is None:
+            return
+        runner.advance(config)
+        head = saver.get_tuple(namespace_config(thread_id, namespace)) or head
+        now = child_level(runner.engine, saver, thread_id, Level(namespace, head, was.config))
+        if now is None:
+            return
+        copy_history(saver, asked, thread_id, now.namespace, keep_ids=False)
+        was, namespace = Level(inner.namespace, asked, inner.config), now.namespace
 
 
 def _copy_run(runner: Runner, source: dict[str, Any], thread_id: str) -> None:
@@ -151,7 +175,7 @@ def _copy_run(runner: Runner, source: dict[str, Any], thread_id: str) -> None:
     found = saver.get_tuple(source)
     if found is None:
         raise KeyError(source["configurable"].get("checkpoint_id"))
-    copy_checkpoint(saver, found, namespace_config(thread_id), keep_id=True)
+    copy_checkpoint(saver, found, namespace_config(thread_id), keep_id=True, copied=True)
     level = Level("", found, runner.config)
     origin = source["configurable"]["thread_id"]
     while (child := child_level(runner.engine, saver, origin, level)) is not None:
