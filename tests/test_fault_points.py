@@ -129,6 +129,28 @@ def test_a_no_after_a_crash_behind_the_written_order_tells_the_truth(fused: str,
     assert len(session_orders(checkpoint_url, data_url, session)) == 1
 
 
+@pytest.mark.parametrize("fused", ["1", "0"])
+def test_a_correction_killed_before_its_turn_is_finished_before_the_next_message(fused: str, tmp_path: Path) -> None:
+    """The process dies after a correction is written and before the turn that checks it; the client sends it
+    again, and that process dies after finishing that turn; a third sends what got no reply. The correction's reply
+    shows the order as corrected, and the «sí» after it confirms it (it was once taken for what moved the run)."""
+    env, data_url, checkpoint_url = _deployment(tmp_path, None)
+    env["FUSE_STEPS"] = fused
+    session = f"repair-kill-{fused}-{secrets.token_hex(4)}"
+    messages = [
+        {"message": text, "message_id": f"m{i}"} for i, text in enumerate([START, "quita el teclado mecánico", "sí"])
+    ]
+    replies: list[dict[str, Any]] = []
+    for kill_at in ("after_repair:1", "after_checkpoint:1", None):
+        code, seen = _talk(env, session, messages[len(replies) :], kill_at)
+        assert code == (-9 if kill_at else 0)
+        replies += seen
+    assert [reply["message_id"] for reply in replies] == ["m0", "m1", "m2"]
+    assert "1 línea(s)" in replies[1]["body"]["reply"]
+    assert replies[2]["body"]["status"] == "completed"
+    assert session_orders(checkpoint_url, data_url, session) == [{"customer": "Globex", "lines": {"Grapadora": 2}}]
+
+
 @pytest.mark.parametrize("kill_at", ["in_undo:1", "after_checkpoint:4"])
 @pytest.mark.parametrize("fused", ["1", "0"])
 def test_a_kill_inside_an_undo_of_a_sub_pipeline_leaves_one_undo(fused: str, kill_at: str, tmp_path: Path) -> None:

@@ -118,6 +118,10 @@ class Delivery:
             ended = entry.run_steps is not None and row["status"] != "waiting"
             if row["status"] == "running" or not (moved or ended):
                 return None  # the dead turn left nothing behind in the run: run the message again
+            # half landed (a correction written, the steps after it not run): they run now, so the run asks its
+            # question before the next message begins; else that message would be taken for what moved the run
+            if row["status"] == "waiting":
+                runner.recover(row)
             result = runner.status(entry.run_id, owner=owner, seen=int(entry.run_messages or 0))
         except AppError as exc:
             return ChatReply(session_id, exc.user_message(lang), status="idle")

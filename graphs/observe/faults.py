@@ -6,6 +6,8 @@ The points are where a crash hurts most, in the order a turn passes them:
 
 - `after_effect`     a side-effecting tool (an order or a return written) has committed; no checkpoint yet
 - `in_fused_chain`   a fused node has run a step and is about to run the next one (fused graphs only)
+- `after_repair`     a correction is written into the checkpoint (the run jumps to the step that checks it); the
+                     turn that runs that step has not run
 - `in_undo`          an undo has put earlier checkpoints back (a sub-pipeline's, or a copy of the run's); its turn
                      has not run
 - `after_checkpoint` the run paused or ended and its checkpoint is written; the run table not yet
@@ -20,7 +22,15 @@ import signal
 import threading
 
 ENV = "T7_KILL_AT"
-POINTS = ("after_effect", "in_fused_chain", "in_undo", "after_checkpoint", "after_run_update", "after_reply")
+POINTS = (
+    "after_effect",
+    "in_fused_chain",
+    "after_repair",
+    "in_undo",
+    "after_checkpoint",
+    "after_run_update",
+    "after_reply",
+)
 
 _lock = threading.Lock()
 _passed: dict[str, int] = {}

@@ -34,6 +34,8 @@ def answer_once(engine: Engine, run_id: str, answer: Any, owner: str | None, mes
     if entry.state == "running":  # its turn died: if the run moved on since, that was this answer
         row = settled_row_waiting(runner, run_id, engine.settings.RUN_LEASE_SECONDS + 2)
         if int(row.get("steps") or 0) != int(entry.run_steps or 0):
+            if row["status"] == "waiting":  # half landed: the steps after a written correction run now
+                runner.recover(row)
             result = runner.status(run_id, owner=owner, seen=int(entry.run_messages or 0))
             inbox.answer(entry.seq, result.to_dict())
             return result

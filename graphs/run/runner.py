@@ -136,6 +136,7 @@ class Runner:
         except BaseException:
             self.engine.runs.release(run_id, token)
             raise
+        faults.reached("after_repair")
         seen = int(row.get("messages") or 0)
         return self._leased_turn(None, run_id, row["owner"], seen=seen, token=token)
 
