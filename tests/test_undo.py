@@ -172,13 +172,19 @@ def _with_a_child_that_asks(engine: Engine, pipelines_dir: Path) -> Runner:
     return engine.runner("envio_cliente")
 
 
+def _answered(runner: Runner, *answers: str) -> str:
+    """A run of `runner` started without arguments and given `answers` in turn; its id."""
+    run_id = runner.start({}).run_id
+    for answer in answers:
+        runner.resume(run_id, answer)
+    return run_id
+
+
 @pytest.mark.parametrize("fuse_steps", [True, False], ids=["fused", "unfused"])
 def test_undo_goes_back_through_each_question_of_a_sub_pipeline(engine: Engine, pipelines_dir: Path) -> None:
     runner = _with_a_child_that_asks(engine, pipelines_dir)
-    run_id = runner.start({}).run_id
-    for answer in ["Globex", "Calle Mayor 1", "600111222"]:
-        note = runner.resume(run_id, answer)
-    assert note.step == "pedir_nota"
+    run_id = _answered(runner, "Globex", "Calle Mayor 1", "600111222")
+    assert runner.status(run_id).step == "pedir_nota"
     back = [runner.undo(run_id) for _ in range(4)]
     assert [result.step for result in back] == ["pedir_telefono", "pedir_direccion", "pedir_cliente", "pedir_cliente"]
     assert back[1].question == "¿A qué dirección enviamos lo de Globex?"
@@ -192,9 +198,7 @@ def test_after_an_undo_inside_a_sub_pipeline_the_run_goes_on_with_the_new_answer
     engine: Engine, pipelines_dir: Path
 ) -> None:
     runner = _with_a_child_that_asks(engine, pipelines_dir)
-    run_id = runner.start({}).run_id
-    runner.resume(run_id, "Globex")
-    runner.resume(run_id, "Calle Mayor 1")
+    run_id = _answered(runner, "Globex", "Calle Mayor 1")
     assert runner.undo(run_id).step == "pedir_direccion"
     assert runner.resume(run_id, "Calle Sol 3").step == "pedir_telefono"
     assert runner.resume(run_id, "700").step == "pedir_nota"
@@ -253,9 +257,7 @@ def test_undo_through_a_sub_pipeline_inside_a_sub_pipeline(engine: Engine, pipel
         encoding="utf-8",
     )
     runner = engine.runner("envio_doble")
-    run_id = runner.start({}).run_id
-    for answer in ["R-1", "Globex", "Calle Mayor 1", "600", "frágil"]:
-        runner.resume(run_id, answer)
+    run_id = _answered(runner, "R-1", "Globex", "Calle Mayor 1", "600", "frágil")
     assert runner.status(run_id).step == "pedir_firma"
     assert [runner.undo(run_id).step for _ in range(2)] == ["pedir_nota", "pedir_telefono"]
     assert runner.resume(run_id, "700").step == "pedir_nota"  # back into the inner one, at its last question
@@ -272,9 +274,7 @@ def test_an_undo_inside_a_sub_pipeline_that_died_before_its_turn_is_finished_not
     engine: Engine, pipelines_dir: Path
 ) -> None:
     runner = _with_a_child_that_asks(engine, pipelines_dir)
-    run_id = runner.start({}).run_id
-    runner.resume(run_id, "Globex")
-    runner.resume(run_id, "Calle Mayor 1")
+    run_id = _answered(runner, "Globex", "Calle Mayor 1")
     # the undo puts the sub-pipeline's earlier checkpoint back, then its process dies before the turn
     plan_undo(runner, runner.run_config(run_id, None))
     engine.paused.forget(run_id)
@@ -298,9 +298,7 @@ def test_an_undo_inside_a_sub_pipeline_that_died_before_its_turn_is_finished_not
 
 def test_the_transcript_shows_each_question_a_sub_pipeline_asked(engine: Engine, pipelines_dir: Path) -> None:
     runner = _with_a_child_that_asks(engine, pipelines_dir)
-    run_id = runner.start({}).run_id
-    for answer in ["Globex", "Calle Mayor 1", "600"]:
-        runner.resume(run_id, answer)
+    run_id = _answered(runner, "Globex", "Calle Mayor 1", "600")
     turns = [entry for entry in transcript(runner, run_id, None)["entries"] if entry["type"] == "turn"]
     assert [turn["step"] for turn in turns] == ["pedir_cliente", "pedir_direccion", "pedir_telefono", "pedir_nota"]
     assert turns[2]["values"]["direccion"] == "Calle Mayor 1" and turns[2]["steps"] == ["pedir_direccion"]
